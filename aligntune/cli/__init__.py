@@ -1,0 +1,58 @@
+"""The ``aligntune`` command line. Commands are thin: they parse, call the library,
+and print. Expected errors are printed as one line, with exit status 1."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import click
+
+from aligntune.errors import AlignTuneError
+
+
+class _Group(click.Group):
+    """A group that turns :class:`AlignTuneError` into a one-line message."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AlignTuneError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="aligntune")
+@click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
+def main(verbose: int) -> None:
+    """aligntune: rule-based rewards -> reward models -> PPO."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def _register_commands() -> None:
+    from aligntune.cli import plugins_cmd, rewards_cmd
+
+    main.add_command(plugins_cmd.plugins)
+    main.add_command(rewards_cmd.rewards)
+    for module_name, attr in _OPTIONAL_COMMANDS:
+        import importlib
+
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        main.add_command(getattr(module, attr))
+
+
+#: Commands that live in their own modules (added as features land).
+_OPTIONAL_COMMANDS: list[tuple[str, str]] = [
+    ("aligntune.cli.train_cmd", "train_reward_model"),
+    ("aligntune.cli.ppo_cmd", "ppo"),
+]
+
+_register_commands()

@@ -1,0 +1,1 @@
+"""Core pieces: configs, reward-model sources, backends and the backend factory."""

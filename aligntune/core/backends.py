@@ -1,0 +1,92 @@
+"""The RL backend contract and backend lookup.
+
+A backend is registered by a plugin through the ``register_rl_backends`` hook. It
+names itself, lists the algorithms it supports, says whether it can run on this
+machine (and why not), and builds a trainer from a validated config. Nothing here
+imports torch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from aligntune._validation import did_you_mean
+from aligntune.errors import BackendError, BackendUnavailableError
+
+if TYPE_CHECKING:
+    from aligntune.plugins import PluginManager
+
+#: Backends aligntune knows about, with the command that installs each.
+KNOWN_BACKENDS: dict[str, str] = {
+    "trl": "pip install 'aligntune[trl]'  (distribution aligntune-backend-trl)",
+    "unsloth": "pip install 'aligntune[unsloth]'  (distribution aligntune-backend-unsloth; needs a CUDA GPU)",
+}
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether a backend can run here; ``reason`` says why not."""
+
+    available: bool
+    reason: str | None = None
+
+
+@runtime_checkable
+class RLTrainer(Protocol):
+    """What :func:`aligntune.core.backend_factory.create_rl_trainer` returns."""
+
+    def train(self) -> Any:
+        """Run training (reward model first when one is to be trained, then RL)."""
+
+    def save_model(self, output_dir: str | None = None) -> str:
+        """Save the policy as a ``save_pretrained`` directory; return its path."""
+
+
+@runtime_checkable
+class RLBackend(Protocol):
+    """An RL training engine provided by a plugin."""
+
+    name: str
+    algorithms: tuple[str, ...]
+    description: str
+
+    def availability(self) -> Availability:
+        """Cheap check (no model loading) of whether this backend can run here."""
+
+    def create_trainer(self, config: Any) -> RLTrainer:
+        """Build a trainer from a validated RL config."""
+
+
+def get_backend(name: str, *, plugin_manager: PluginManager | None = None) -> Any:
+    """The registered backend called ``name``.
+
+    Raises :class:`BackendError` for an unknown name (listing the available ones) and
+    names the pip command for a known backend whose plugin is not installed.
+    """
+    from aligntune.plugins import get_plugin_manager
+
+    pm = plugin_manager or get_plugin_manager()
+    table = pm.registrations("rl_backends")
+    if name in table:
+        return table[name].obj
+    available = sorted(table)
+    listed = ", ".join(available) if available else "none installed"
+    if name in KNOWN_BACKENDS:
+        failed = [f for f in pm.failures() if name in f.name]
+        extra = "".join(f" Plugin {f.name!r} failed to load: {f.error}." for f in failed)
+        raise BackendError(
+            f"RL backend {name!r} is not installed. Install it with: {KNOWN_BACKENDS[name]}. "
+            f"Installed backends: {listed}.{extra}"
+        )
+    raise BackendError(
+        f"Unknown RL backend {name!r}.{did_you_mean(name, set(table) | set(KNOWN_BACKENDS))} "
+        f"Installed backends: {listed}; known: {', '.join(sorted(KNOWN_BACKENDS))}"
+    )
+
+
+def require_available(backend: Any) -> None:
+    """Raise :class:`BackendUnavailableError` if ``backend`` cannot run here."""
+    status = backend.availability()
+    if not status.available:
+        raise BackendUnavailableError(f"RL backend {backend.name!r} cannot run on this machine: {status.reason}")

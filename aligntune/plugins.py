@@ -1,0 +1,292 @@
+"""The plugin manager: discovery, in-process registration and listing.
+
+Plugins are found through the ``aligntune`` entry-point group, lazily and once.
+Each entry point is loaded inside its own guard: a plugin that fails to import is
+recorded (name, distribution, exception) and every other plugin keeps working.
+
+Environment variables:
+
+``ALIGNTUNE_DISABLE_PLUGINS``
+    Comma-separated entry-point names that are not loaded (``all`` blocks every
+    external plugin; the built-ins of the core stay).
+``ALIGNTUNE_TRACE_HOOKS``
+    When set, every hook call is logged at DEBUG level on ``aligntune.plugins``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import traceback
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any, Callable
+
+import pluggy
+
+from aligntune import hookspecs
+from aligntune.errors import DuplicateRegistrationError, PluginError
+
+logger = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "aligntune"
+DISABLE_ENV = "ALIGNTUNE_DISABLE_PLUGINS"
+TRACE_ENV = "ALIGNTUNE_TRACE_HOOKS"
+
+#: The kinds of things plugins register, with the hook that registers each.
+KINDS: dict[str, str] = {
+    "reward_functions": "register_reward_functions",
+    "reward_model_sources": "register_reward_model_sources",
+    "rl_backends": "register_rl_backends",
+}
+
+#: Plugins that ship inside the core distribution and are always registered.
+BUILTIN_PLUGINS: tuple[str, ...] = ("aligntune.core.sources",)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One registered object and the plugin that registered it."""
+
+    name: str
+    obj: Any
+    plugin: str
+
+
+@dataclass
+class PluginInfo:
+    """What ``aligntune plugins`` reports about one plugin."""
+
+    name: str
+    distribution: str | None
+    version: str | None
+    origin: str
+    hooks: list[str] = field(default_factory=list)
+    registers: dict[str, list[str]] = field(default_factory=dict)
+    error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "distribution": self.distribution,
+            "version": self.version,
+            "origin": self.origin,
+            "hooks": self.hooks,
+            "registers": self.registers,
+            "error": self.error,
+        }
+
+
+def _disabled_names() -> set[str]:
+    raw = os.environ.get(DISABLE_ENV, "")
+    return {part.strip() for part in raw.split(",") if part.strip()}
+
+
+class PluginManager:
+    """Finds plugins and collects what they register.
+
+    One process-wide instance is returned by :func:`get_plugin_manager`. Tests and
+    notebooks can build their own (``PluginManager(load_entry_points=False)``) or
+    register objects in-process on the shared one with :meth:`register`.
+    """
+
+    def __init__(self, *, load_entry_points: bool = True, builtins: bool = True) -> None:
+        self._pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
+        self._pm.add_hookspecs(hookspecs)
+        self._want_entry_points = load_entry_points
+        self._entry_points_loaded = False
+        self._builtins_loaded = not builtins
+        self._infos: dict[str, PluginInfo] = {}
+        self._tables: dict[str, dict[str, Registration]] | None = None
+        if os.environ.get(TRACE_ENV):
+            self._pm.trace.root.setwriter(lambda msg: logger.debug("%s", msg.rstrip()))
+            self._pm.enable_tracing()
+
+    # -- loading -----------------------------------------------------------------
+
+    def load(self) -> None:
+        """Register the core built-ins and load entry points (each only once)."""
+        if not self._builtins_loaded:
+            self._builtins_loaded = True
+            import importlib
+
+            for module_name in BUILTIN_PLUGINS:
+                module = importlib.import_module(module_name)
+                self._add(module, module_name, origin="builtin", distribution="aligntune")
+        if self._want_entry_points and not self._entry_points_loaded:
+            self._entry_points_loaded = True
+            self._load_entry_points()
+
+    def _load_entry_points(self) -> None:
+        disabled = _disabled_names()
+        for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+            dist = getattr(ep, "dist", None)
+            dist_name = dist.name if dist is not None else None
+            version = dist.version if dist is not None else None
+            if ep.name in disabled or "all" in disabled:
+                logger.info("Plugin %r is disabled by %s", ep.name, DISABLE_ENV)
+                continue
+            if ep.name in self._infos:
+                continue
+            try:
+                plugin = ep.load()
+            except Exception as exc:  # any import failure must not stop the other plugins
+                error = f"{type(exc).__name__}: {exc}"
+                logger.warning(
+                    "aligntune plugin %r (distribution %s) failed to load: %s",
+                    ep.name,
+                    dist_name,
+                    error,
+                )
+                logger.debug("%s", traceback.format_exc())
+                self._infos[ep.name] = PluginInfo(
+                    name=ep.name, distribution=dist_name, version=version, origin="entry-point", error=error
+                )
+                continue
+            self._add(plugin, ep.name, origin="entry-point", distribution=dist_name, version=version)
+
+    def _add(
+        self,
+        plugin: object,
+        name: str,
+        *,
+        origin: str,
+        distribution: str | None = None,
+        version: str | None = None,
+    ) -> None:
+        try:
+            self._pm.register(plugin, name=name)
+            self._pm.check_pending()
+        except (ValueError, pluggy.PluginValidationError) as exc:
+            raise PluginError(f"Plugin {name!r} could not be registered: {exc}") from exc
+        hooks = sorted(impl_name for impl_name in KINDS.values() if _has_impl(plugin, impl_name))
+        self._infos[name] = PluginInfo(
+            name=name, distribution=distribution, version=version, origin=origin, hooks=hooks
+        )
+        self._tables = None
+
+    # -- in-process registration --------------------------------------------------
+
+    def register(self, plugin: object, name: str | None = None) -> str:
+        """Register a plugin object in-process (no installation needed).
+
+        ``plugin`` is a module, class or instance with ``@aligntune.hookimpl``
+        functions. Returns the name it was registered under.
+        """
+        self.load()
+        plugin_name = name or getattr(plugin, "__name__", None) or type(plugin).__name__
+        if plugin_name in self._infos:
+            raise PluginError(
+                f"A plugin named {plugin_name!r} is already registered; pass another name= "
+                "or unregister it first"
+            )
+        self._add(plugin, plugin_name, origin="in-process")
+        return plugin_name
+
+    def invalidate(self) -> None:
+        """Forget collected registrations; they are collected again on next use."""
+        self._tables = None
+
+    def unregister(self, name: str) -> None:
+        """Remove a plugin registered under ``name``."""
+        self._pm.unregister(name=name)
+        self._infos.pop(name, None)
+        self._tables = None
+
+    # -- collected registrations ---------------------------------------------------
+
+    def _collect(self) -> dict[str, dict[str, Registration]]:
+        self.load()
+        if self._tables is None:
+            tables: dict[str, dict[str, Registration]] = {}
+            for kind, hook_name in KINDS.items():
+                tables[kind] = self._collect_kind(kind, hook_name)
+            self._tables = tables
+            for info in self._infos.values():
+                info.registers = {
+                    kind: sorted(r.name for r in table.values() if r.plugin == info.name)
+                    for kind, table in tables.items()
+                }
+        return self._tables
+
+    def _collect_kind(self, kind: str, hook_name: str) -> dict[str, Registration]:
+        from aligntune import _registration
+
+        table: dict[str, Registration] = {}
+        hook = getattr(self._pm.hook, hook_name)
+        for impl in reversed(hook.get_hookimpls()):  # registration order
+            plugin_name = impl.plugin_name
+
+            def register(*args: Any, _plugin: str = plugin_name) -> None:
+                name, obj = _registration.check(kind, args, plugin=_plugin)
+                if name in table:
+                    other = table[name].plugin
+                    raise DuplicateRegistrationError(
+                        f"{_registration.LABELS[kind]} {name!r} is registered by two plugins: "
+                        f"{other!r} and {_plugin!r}. Uninstall one of them, or block one with "
+                        f"{DISABLE_ENV}={_plugin}"
+                    )
+                table[name] = Registration(name=name, obj=obj, plugin=_plugin)
+
+            try:
+                impl.function(register=register)
+            except PluginError:
+                raise
+            except Exception as exc:
+                raise PluginError(
+                    f"Plugin {plugin_name!r} raised in {hook_name}: {type(exc).__name__}: {exc}"
+                ) from exc
+        return table
+
+    def registrations(self, kind: str) -> dict[str, Registration]:
+        """Everything registered for ``kind`` (one of :data:`KINDS`), by name."""
+        if kind not in KINDS:
+            raise ValueError(f"Unknown registration kind {kind!r}; expected one of {sorted(KINDS)}")
+        return dict(self._collect()[kind])
+
+    def plugins(self) -> list[PluginInfo]:
+        """Every known plugin, including the ones that failed to load."""
+        try:
+            self._collect()
+        except PluginError as exc:
+            logger.warning("%s", exc)
+        return sorted(self._infos.values(), key=lambda info: (info.origin != "builtin", info.name))
+
+    def failures(self) -> list[PluginInfo]:
+        """Plugins that failed to import."""
+        self.load()
+        return [info for info in self._infos.values() if info.error]
+
+    def hook_names(self) -> list[str]:
+        """The names of all hook specs."""
+        return list(KINDS.values())
+
+    @property
+    def pluggy_manager(self) -> pluggy.PluginManager:
+        """The underlying :class:`pluggy.PluginManager`."""
+        return self._pm
+
+
+def _has_impl(plugin: object, hook_name: str) -> bool:
+    return callable(getattr(plugin, hook_name, None))
+
+
+_manager: PluginManager | None = None
+
+
+def get_plugin_manager() -> PluginManager:
+    """The process-wide plugin manager (created on first use)."""
+    global _manager
+    if _manager is None:
+        _manager = PluginManager()
+    return _manager
+
+
+def set_plugin_manager(manager: PluginManager | None) -> PluginManager | None:
+    """Replace the process-wide manager; returns the previous one (for tests)."""
+    global _manager
+    previous, _manager = _manager, manager
+    return previous
+
+
+Registrar = Callable[..., None]

@@ -1,0 +1,305 @@
+"""The reward-function contract.
+
+A reward function scores a batch of texts in one call and returns one float per
+text, higher is better. It carries a ``name`` (unique across plugins), a
+one-line ``description`` and the ``value_range`` its scores fall in.
+
+Two ways to write one:
+
+* subclass :class:`RewardFunction` and implement :meth:`RewardFunction.score`;
+* decorate a plain function with :func:`reward_function`. A per-text function
+  ``fn(text) -> float`` (optionally also taking ``prompt=`` and ``reference=``) is
+  applied text by text; with ``batched=True`` the function receives the whole batch
+  as ``fn(texts, prompts=None, references=None) -> list[float]``.
+
+:func:`score_checked` is how aligntune calls any reward function: it validates the
+inputs before the call and the scores after it, and names the function at fault.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any, Callable, overload
+
+from aligntune.errors import DataError, RewardFunctionError
+
+
+class RewardFunction(ABC):
+    """A named, batched, text-level reward."""
+
+    #: Unique name used to look the function up in the registry.
+    name: str = ""
+    #: One line saying what the function measures.
+    description: str = ""
+    #: Inclusive ``(low, high)`` bounds of the scores.
+    value_range: tuple[float, float] = (0.0, 1.0)
+
+    @abstractmethod
+    def score(
+        self,
+        texts: Sequence[str],
+        *,
+        prompts: Sequence[str] | None = None,
+        references: Sequence[str] | None = None,
+    ) -> list[float]:
+        """Score ``texts`` (responses); ``prompts``/``references`` align one per text."""
+
+    def __call__(
+        self,
+        texts: Sequence[str],
+        *,
+        prompts: Sequence[str] | None = None,
+        references: Sequence[str] | None = None,
+    ) -> list[float]:
+        return self.score(texts, prompts=prompts, references=references)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r} range={self.value_range}>"
+
+
+class FunctionReward(RewardFunction):
+    """A :class:`RewardFunction` backed by a plain Python callable."""
+
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        value_range: tuple[float, float] = (0.0, 1.0),
+        batched: bool = False,
+    ) -> None:
+        if not callable(fn):
+            raise RewardFunctionError(f"A reward function must be callable, got {fn!r}")
+        self.fn = fn
+        self.name = name or getattr(fn, "__name__", "")
+        if not self.name or self.name == "<lambda>":
+            raise RewardFunctionError(
+                f"Reward function {fn!r} has no usable name; pass name='my_reward'"
+            )
+        doc = inspect.getdoc(fn) or ""
+        self.description = description if description is not None else (doc.splitlines() or [""])[0]
+        self.value_range = (float(value_range[0]), float(value_range[1]))
+        self.batched = batched
+        params = _parameters(fn)
+        self._takes_prompt = "prompt" in params or "prompts" in params
+        self._takes_reference = "reference" in params or "references" in params
+
+    def score(
+        self,
+        texts: Sequence[str],
+        *,
+        prompts: Sequence[str] | None = None,
+        references: Sequence[str] | None = None,
+    ) -> list[float]:
+        if self.batched:
+            kwargs: dict[str, Any] = {}
+            if self._takes_prompt:
+                kwargs["prompts"] = prompts
+            if self._takes_reference:
+                kwargs["references"] = references
+            return list(self.fn(list(texts), **kwargs))
+        out = []
+        for i, text in enumerate(texts):
+            kwargs = {}
+            if self._takes_prompt:
+                kwargs["prompt"] = prompts[i] if prompts is not None else None
+            if self._takes_reference:
+                kwargs["reference"] = references[i] if references is not None else None
+            out.append(self.fn(text, **kwargs))
+        return out
+
+
+def _parameters(fn: Callable[..., Any]) -> set[str]:
+    try:
+        return set(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return set()
+
+
+@overload
+def reward_function(fn: Callable[..., Any]) -> FunctionReward: ...
+
+
+@overload
+def reward_function(
+    fn: None = None,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    value_range: tuple[float, float] = (0.0, 1.0),
+    batched: bool = False,
+) -> Callable[[Callable[..., Any]], FunctionReward]: ...
+
+
+def reward_function(
+    fn: Callable[..., Any] | None = None,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    value_range: tuple[float, float] = (0.0, 1.0),
+    batched: bool = False,
+) -> Any:
+    """Turn a plain function into a :class:`RewardFunction`.
+
+    Usable bare (``@reward_function``) or with arguments
+    (``@reward_function(name="brevity", batched=True)``). The description defaults
+    to the first line of the docstring.
+    """
+
+    def wrap(f: Callable[..., Any]) -> FunctionReward:
+        return FunctionReward(
+            f, name=name, description=description, value_range=value_range, batched=batched
+        )
+
+    return wrap(fn) if fn is not None else wrap
+
+
+def as_reward_function(obj: Any) -> RewardFunction:
+    """Return ``obj`` as a :class:`RewardFunction`, wrapping plain callables."""
+    if isinstance(obj, RewardFunction):
+        return obj
+    if _looks_like_reward(obj):
+        return obj  # duck-typed reward objects are accepted as they are
+    if callable(obj):
+        return FunctionReward(obj)
+    raise RewardFunctionError(
+        f"Expected a reward function (a RewardFunction or a callable), got {type(obj).__name__}: {obj!r}"
+    )
+
+
+def _looks_like_reward(obj: Any) -> bool:
+    return (
+        isinstance(getattr(obj, "name", None), str)
+        and callable(getattr(obj, "score", None))
+        and hasattr(obj, "value_range")
+    )
+
+
+def validate_reward_object(obj: Any, *, plugin: str | None = None) -> RewardFunction:
+    """Check the static parts of the contract (name, description, range, score)."""
+    where = f" (registered by plugin {plugin!r})" if plugin else ""
+    fn = as_reward_function(obj)
+    if not isinstance(fn.name, str) or not fn.name.strip():
+        raise RewardFunctionError(f"Reward function {obj!r}{where} has an empty name")
+    if not isinstance(getattr(fn, "description", None), str):
+        raise RewardFunctionError(
+            f"Reward function {fn.name!r}{where} must have a string description, "
+            f"got {getattr(fn, 'description', None)!r}"
+        )
+    vr = getattr(fn, "value_range", None)
+    if (
+        not isinstance(vr, (tuple, list))
+        or len(vr) != 2
+        or not all(isinstance(v, (int, float)) and math.isfinite(v) for v in vr)
+        or vr[0] >= vr[1]
+    ):
+        raise RewardFunctionError(
+            f"Reward function {fn.name!r}{where} has value_range {vr!r}; "
+            "expected a (low, high) pair of finite numbers with low < high"
+        )
+    return fn
+
+
+def check_texts(
+    texts: Any,
+    *,
+    prompts: Any = None,
+    references: Any = None,
+    what: str = "texts",
+) -> tuple[list[str], list[str] | None, list[str] | None]:
+    """Validate a batch of texts and optional aligned prompts/references."""
+    if isinstance(texts, str):
+        raise DataError(
+            f"{what} must be a list of strings, got a single string {texts[:40]!r}; wrap it in a list"
+        )
+    if texts is None or not isinstance(texts, Sequence):
+        raise DataError(f"{what} must be a list of strings, got {type(texts).__name__}")
+    if len(texts) == 0:
+        raise DataError(f"{what} is empty; pass at least one text to score")
+    texts = list(texts)
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise DataError(
+                f"{what}[{i}] must be a string, got {type(t).__name__}: {t!r}; "
+                "convert or drop non-string entries"
+            )
+    checked = []
+    for label, values in (("prompts", prompts), ("references", references)):
+        if values is None:
+            checked.append(None)
+            continue
+        if isinstance(values, str) or not isinstance(values, Sequence):
+            raise DataError(f"{label} must be a list of strings, one per text, got {type(values).__name__}")
+        values = list(values)
+        if len(values) != len(texts):
+            raise DataError(
+                f"{label} must have one entry per text: got {len(values)} {label} for {len(texts)} texts"
+            )
+        for i, v in enumerate(values):
+            if v is not None and not isinstance(v, str):
+                raise DataError(f"{label}[{i}] must be a string or None, got {type(v).__name__}: {v!r}")
+        checked.append(values)
+    return texts, checked[0], checked[1]
+
+
+def score_checked(
+    fn: RewardFunction,
+    texts: Sequence[str],
+    *,
+    prompts: Sequence[str] | None = None,
+    references: Sequence[str] | None = None,
+    plugin: str | None = None,
+) -> list[float]:
+    """Call ``fn.score`` and validate what comes back.
+
+    Raises :class:`RewardFunctionError` naming the function (and its plugin) if it
+    raises, returns the wrong number of scores, a non-number, NaN or infinity.
+    """
+    where = f" from plugin {plugin!r}" if plugin else ""
+    try:
+        scores = fn.score(texts, prompts=prompts, references=references)
+    except RewardFunctionError:
+        raise
+    except Exception as exc:
+        raise RewardFunctionError(
+            f"Reward function {fn.name!r}{where} raised {type(exc).__name__}: {exc} "
+            f"while scoring a batch of {len(texts)} texts"
+        ) from exc
+    try:
+        scores = list(scores)
+    except TypeError:
+        raise RewardFunctionError(
+            f"Reward function {fn.name!r}{where} must return a list of floats, got {type(scores).__name__}"
+        ) from None
+    if len(scores) != len(texts):
+        raise RewardFunctionError(
+            f"Reward function {fn.name!r}{where} returned {len(scores)} scores for {len(texts)} texts; "
+            "it must return exactly one score per text"
+        )
+    out = []
+    for i, s in enumerate(scores):
+        if isinstance(s, bool) or not _is_number(s):
+            raise RewardFunctionError(
+                f"Reward function {fn.name!r}{where} returned {type(s).__name__} {s!r} for text {i}; "
+                "scores must be floats"
+            )
+        value = float(s)
+        if not math.isfinite(value):
+            raise RewardFunctionError(
+                f"Reward function {fn.name!r}{where} returned {value} for text {i} ({texts[i][:60]!r}); "
+                "NaN and infinite rewards are never passed on"
+            )
+        out.append(value)
+    return out
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return not isinstance(value, (str, bytes))

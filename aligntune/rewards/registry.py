@@ -1,0 +1,158 @@
+"""The reward registry: look reward functions up by name.
+
+Reward functions come from plugins (the ``register_reward_functions`` hook) and from
+in-process registration with :meth:`RewardRegistry.register_reward_function`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Callable
+
+from aligntune._validation import closest
+from aligntune.errors import PluginError, UnknownRewardFunctionError
+from aligntune.hookspecs import hookimpl
+from aligntune.plugins import PluginManager, get_plugin_manager
+from aligntune.rewards.base import RewardFunction, reward_function
+
+INSTALL_HINT = "pip install 'aligntune[rewards]'"
+
+
+class _InProcessRewards:
+    """The in-process plugin that holds rewards registered from user code."""
+
+    __name__ = "in-process"
+
+    def __init__(self) -> None:
+        self.functions: list[RewardFunction] = []
+
+    @hookimpl
+    def register_reward_functions(self, register: Callable[[RewardFunction], None]) -> None:
+        for fn in self.functions:
+            register(fn)
+
+
+class RewardRegistry:
+    """Looks reward functions up by name.
+
+    ``RewardRegistry()`` uses the process-wide plugin manager, so functions from every
+    installed plugin are available. Pass ``plugin_manager=`` to use another one.
+    """
+
+    def __init__(self, plugin_manager: PluginManager | None = None) -> None:
+        self._pm = plugin_manager or get_plugin_manager()
+
+    @property
+    def plugin_manager(self) -> PluginManager:
+        return self._pm
+
+    def _table(self) -> dict[str, Any]:
+        return self._pm.registrations("reward_functions")
+
+    def list_reward_functions(self) -> list[str]:
+        """Names of every available reward function, sorted."""
+        return sorted(self._table())
+
+    def describe(self) -> list[dict[str, Any]]:
+        """Name, description, value range and plugin of every reward function."""
+        return [
+            {
+                "name": reg.name,
+                "description": reg.obj.description,
+                "value_range": list(reg.obj.value_range),
+                "plugin": reg.plugin,
+            }
+            for reg in sorted(self._table().values(), key=lambda r: r.name)
+        ]
+
+    def plugin_of(self, name: str) -> str:
+        """The plugin that registered ``name``."""
+        return self._lookup(name).plugin
+
+    def get_reward_function(self, name: str) -> RewardFunction:
+        """The reward function registered as ``name``.
+
+        Raises :class:`UnknownRewardFunctionError` listing the available names and the
+        closest match.
+        """
+        return self._lookup(name).obj
+
+    def _lookup(self, name: str) -> Any:
+        if not isinstance(name, str):
+            raise UnknownRewardFunctionError(
+                f"Reward function names must be strings, got {type(name).__name__}: {name!r}"
+            )
+        table = self._table()
+        if name in table:
+            return table[name]
+        raise UnknownRewardFunctionError(self._unknown_message(name, table))
+
+    def _unknown_message(self, name: str, table: dict[str, Any]) -> str:
+        failures = self._pm.failures()
+        failed = "".join(
+            f" Plugin {f.name!r} ({f.distribution}) failed to load: {f.error}." for f in failures
+        )
+        if not table:
+            return (
+                f"Unknown reward function {name!r}: no reward functions are installed. "
+                f"Install the basic rewards with: {INSTALL_HINT}.{failed}"
+            )
+        match = closest(name, table)
+        hint = f" Did you mean {match!r}?" if match else ""
+        return (
+            f"Unknown reward function {name!r}.{hint} Available: {', '.join(sorted(table))}.{failed}"
+        )
+
+    def resolve(self, functions: Sequence[str | RewardFunction | Callable[..., Any]]) -> list[RewardFunction]:
+        """Turn a mix of names, reward objects and plain callables into reward functions."""
+        from aligntune.rewards.base import as_reward_function, validate_reward_object
+
+        out = []
+        for item in functions:
+            if isinstance(item, str):
+                out.append(self.get_reward_function(item))
+            else:
+                out.append(validate_reward_object(as_reward_function(item)))
+        return out
+
+    def register_reward_function(
+        self,
+        fn: RewardFunction | Callable[..., Any],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        value_range: tuple[float, float] = (0.0, 1.0),
+        batched: bool = False,
+    ) -> RewardFunction:
+        """Register a reward function in-process, without a plugin.
+
+        ``fn`` is a :class:`RewardFunction` or a plain callable (wrapped with
+        :func:`aligntune.rewards.base.reward_function`). The name must not clash with
+        an installed function. Returns the registered function.
+        """
+        if not isinstance(fn, RewardFunction):
+            fn = reward_function(fn, name=name, description=description, value_range=value_range, batched=batched)
+        holder = self._in_process()
+        holder.functions.append(fn)
+        self._pm.invalidate()
+        try:
+            self._table()
+        except PluginError:
+            holder.functions.pop()
+            self._pm.invalidate()
+            raise
+        return fn
+
+    def unregister_reward_function(self, name: str) -> None:
+        """Remove a reward function registered in-process."""
+        holder = self._in_process()
+        holder.functions[:] = [f for f in holder.functions if f.name != name]
+        self._pm.invalidate()
+
+    def _in_process(self) -> _InProcessRewards:
+        pm = self._pm.pluggy_manager
+        holder = pm.get_plugin(_InProcessRewards.__name__)
+        if holder is None:
+            holder = _InProcessRewards()
+            self._pm.register(holder, name=_InProcessRewards.__name__)
+        return holder
