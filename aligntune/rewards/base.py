@@ -182,7 +182,10 @@ def _looks_like_reward(obj: Any) -> bool:
 def validate_reward_object(obj: Any, *, plugin: str | None = None) -> RewardFunction:
     """Check the static parts of the contract (name, description, range, score)."""
     where = f" (registered by plugin {plugin!r})" if plugin else ""
-    fn = as_reward_function(obj)
+    try:
+        fn = as_reward_function(obj)
+    except RewardFunctionError as exc:
+        raise RewardFunctionError(f"{exc}{where}") from None
     if not isinstance(fn.name, str) or not fn.name.strip():
         raise RewardFunctionError(f"Reward function {obj!r}{where} has an empty name")
     if not isinstance(getattr(fn, "description", None), str):

@@ -1,0 +1,23 @@
+# Shared set-up: a virtual environment in .venv with the CPU torch build first,
+# then aligntune and its plugins from this checkout. Sourced by the other scripts.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PY="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+VPY="$ROOT/.venv/bin/python"
+"$VPY" -m pip install --quiet --disable-pip-version-check --upgrade pip
+# torch first, pinned: any other request can pull a multi-GB CUDA build.
+"$VPY" -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
+"$VPY" -m pip install --quiet --disable-pip-version-check \
+  -e ".[dev]" \
+  -e plugins/aligntune_rewards_basic \
+  $( [ -d plugins/aligntune_backend_trl ] && echo "-e plugins/aligntune_backend_trl" )
+# The Unsloth plugin without its dependencies: unsloth itself needs CUDA and is never installed here.
+if [ -d plugins/aligntune_backend_unsloth ]; then
+  "$VPY" -m pip install --quiet --disable-pip-version-check --no-deps -e plugins/aligntune_backend_unsloth
+fi
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRL_EXPERIMENTAL_SILENCE=1
+export TOKENIZERS_PARALLELISM=false
