@@ -1,0 +1,278 @@
+"""Find, check and load reward-model bases and trained reward models.
+
+``name_or_path`` is either a local directory or a Hugging Face Hub name
+(``org/name``). Local directories are used as they are. Hub names are looked up in
+the local Hugging Face cache when offline (``HF_HUB_OFFLINE=1`` or
+``local_files_only=True``): nothing is downloaded then, and a name missing from the
+cache is an error that says how to pass a local directory instead. Online, hub names
+are fetched with ``huggingface_hub.snapshot_download`` like ``from_pretrained`` does.
+
+Safety rules, all explicit:
+
+* weights must be safetensors; a directory holding only pickle weights
+  (``pytorch_model.bin``) is refused unless ``allow_pickle=True``;
+* ``trust_remote_code`` is never turned on implicitly: a model that needs custom
+  code is refused with the flag to pass.
+
+:func:`check_model_dir` is cheap (it reads ``config.json`` and lists files) and runs
+before any model or tokenizer loads, so bad input fails fast.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aligntune.errors import ModelLoadError
+
+logger = logging.getLogger(__name__)
+
+#: Files that make a directory's tokenizer loadable (any one is enough).
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "vocab.json", "tokenizer.model", "spiece.model")
+SAFETENSORS_FILES = ("model.safetensors", "model.safetensors.index.json")
+PICKLE_FILES = ("pytorch_model.bin", "pytorch_model.bin.index.json")
+_TRUE = {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class ModelDirInfo:
+    """What :func:`check_model_dir` found in a model directory."""
+
+    path: str
+    config: dict[str, Any]
+    has_safetensors: bool
+    has_pickle: bool
+    has_tokenizer: bool
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def model_type(self) -> str | None:
+        return self.config.get("model_type")
+
+    @property
+    def num_labels(self) -> int | None:
+        """``num_labels`` from the config (derived from ``id2label`` when absent)."""
+        if "num_labels" in self.config:
+            return int(self.config["num_labels"])
+        id2label = self.config.get("id2label")
+        return len(id2label) if isinstance(id2label, dict) else None
+
+    @property
+    def needs_remote_code(self) -> bool:
+        return bool(self.config.get("auto_map"))
+
+
+def is_offline() -> bool:
+    """Whether the Hugging Face Hub must not be contacted (``HF_HUB_OFFLINE``)."""
+    if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in _TRUE:
+        return True
+    try:
+        from huggingface_hub import constants
+    except ImportError:  # pragma: no cover - huggingface_hub ships with transformers
+        return False
+    return bool(constants.HF_HUB_OFFLINE)
+
+
+def _looks_local(name: str) -> bool:
+    """A string that can only be meant as a filesystem path."""
+    if name.startswith((".", "/", "~", "\\")) or os.path.isabs(name):
+        return True
+    if name.count("/") > 1 or "\\" in name:
+        return True
+    return False
+
+
+def resolve_model_path(name_or_path: str | os.PathLike[str], *, local_files_only: bool | None = None) -> str:
+    """Turn a hub name or a local directory into a local directory path.
+
+    ``local_files_only=None`` follows ``HF_HUB_OFFLINE``. Offline, a hub name must
+    already be in the Hugging Face cache; otherwise :class:`ModelLoadError` says how
+    to pass a local directory instead. Raises :class:`ModelLoadError` for a local
+    path that does not exist or is not a directory.
+    """
+    if name_or_path is None or not str(name_or_path).strip():
+        raise ModelLoadError(f"A model name or directory is required, got {name_or_path!r}")
+    name = os.fspath(name_or_path)
+    path = Path(name).expanduser()
+    if path.is_dir():
+        return str(path.resolve())
+    if path.exists():
+        raise ModelLoadError(
+            f"Model path {name!r} is a file, not a directory; pass the directory that holds config.json"
+        )
+    if _looks_local(name):
+        raise ModelLoadError(
+            f"Model directory {name!r} does not exist (resolved to {str(path.resolve())!r}); "
+            "check the path, or pass a Hugging Face Hub name such as 'org/model'"
+        )
+    return _from_hub(name, offline=is_offline() if local_files_only is None else local_files_only)
+
+
+def _from_hub(name: str, *, offline: bool) -> str:
+    from huggingface_hub import snapshot_download
+
+    how = (
+        f"pass a local directory instead, e.g. base_model_name='/path/to/model' (download it once with "
+        f"`hf download {name} --local-dir ./models/{name.split('/')[-1]}` on a machine with network access)"
+    )
+    if offline:
+        try:
+            return str(snapshot_download(name, local_files_only=True))
+        except Exception as exc:  # the hub raises several types for "not cached" and bad ids
+            raise ModelLoadError(
+                f"{name!r} is not a local directory, and it is not in the Hugging Face cache while offline "
+                f"(HF_HUB_OFFLINE=1 or local_files_only=True; aligntune does not download then). To fix: {how}. "
+                f"({type(exc).__name__})"
+            ) from exc
+    try:
+        return str(
+            snapshot_download(
+                name,
+                allow_patterns=["*.json", "*.safetensors", "*.txt", "*.model", "*.jinja", "*.py"],
+            )
+        )
+    except Exception as exc:
+        raise ModelLoadError(
+            f"Could not fetch {name!r} from the Hugging Face Hub: {type(exc).__name__}: {exc}. "
+            f"Check the name, or {how}"
+        ) from exc
+
+
+def check_model_dir(
+    path: str | os.PathLike[str],
+    *,
+    need_tokenizer: bool = True,
+    need_weights: bool = True,
+    allow_pickle: bool = False,
+    trust_remote_code: bool = False,
+) -> ModelDirInfo:
+    """Check a local model directory without loading it.
+
+    Verifies that ``config.json`` exists and parses, that there are safetensors
+    weights (or pickle weights with ``allow_pickle=True``), that tokenizer files are
+    present (when ``need_tokenizer``) and that the model does not need custom code
+    unless ``trust_remote_code``. Returns what it found; raises
+    :class:`ModelLoadError` naming the problem and the fix.
+    """
+    root = Path(path)
+    if not root.is_dir():
+        raise ModelLoadError(f"Model directory {str(path)!r} does not exist or is not a directory")
+    files = sorted(p.name for p in root.iterdir())
+    config_file = root / "config.json"
+    if not config_file.is_file():
+        raise ModelLoadError(
+            f"{str(path)!r} has no config.json, so it is not a Hugging Face model directory "
+            f"(found: {', '.join(files[:12]) or 'nothing'}); pass the directory written by save_pretrained"
+        )
+    try:
+        config = json.loads(config_file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelLoadError(
+            f"{str(config_file)!r} is corrupted: it is not valid JSON ({exc}); re-save or re-download the model"
+        ) from exc
+    if not isinstance(config, dict) or "model_type" not in config:
+        raise ModelLoadError(
+            f"{str(config_file)!r} is not a transformers config (no 'model_type' key); "
+            "re-save the model with save_pretrained"
+        )
+    has_safetensors = any(f in files for f in SAFETENSORS_FILES) or any(f.endswith(".safetensors") for f in files)
+    has_pickle = any(f in files for f in PICKLE_FILES)
+    if need_weights and not has_safetensors:
+        if has_pickle and not allow_pickle:
+            raise ModelLoadError(
+                f"{str(path)!r} has only pickle weights (pytorch_model.bin), which can run arbitrary code when "
+                "loaded. Convert them to safetensors, or pass allow_pickle=True if you trust the source"
+            )
+        if not has_pickle:
+            raise ModelLoadError(
+                f"{str(path)!r} has no model weights (expected model.safetensors; found: {', '.join(files[:12])})"
+            )
+    has_tokenizer = any(f in files for f in TOKENIZER_FILES)
+    if need_tokenizer and not has_tokenizer:
+        raise ModelLoadError(
+            f"{str(path)!r} has no tokenizer files (expected one of {', '.join(TOKENIZER_FILES)}). "
+            "Save the tokenizer into the same directory with tokenizer.save_pretrained(dir)"
+        )
+    info = ModelDirInfo(
+        path=str(root.resolve()),
+        config=config,
+        has_safetensors=has_safetensors,
+        has_pickle=has_pickle,
+        has_tokenizer=has_tokenizer,
+        files=files,
+    )
+    if info.needs_remote_code and not trust_remote_code:
+        raise ModelLoadError(
+            f"{str(path)!r} needs custom model code (config.json has 'auto_map'). aligntune never runs remote "
+            "code implicitly; pass trust_remote_code=True if you trust this model"
+        )
+    return info
+
+
+def load_tokenizer(path: str, *, trust_remote_code: bool = False) -> Any:
+    """Load the tokenizer of a checked local directory; errors become :class:`ModelLoadError`."""
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(path, local_files_only=True, trust_remote_code=trust_remote_code)
+    except Exception as exc:
+        raise ModelLoadError(f"Could not load the tokenizer from {path!r}: {type(exc).__name__}: {exc}") from exc
+
+
+def load_sequence_classifier(
+    path: str,
+    *,
+    num_labels: int = 1,
+    allow_pickle: bool = False,
+    trust_remote_code: bool = False,
+    **kwargs: Any,
+) -> Any:
+    """Load ``AutoModelForSequenceClassification`` with ``num_labels`` outputs from a local directory.
+
+    A base model without a classification head gets a freshly initialised one (the
+    usual start of reward-model training). Extra ``kwargs`` go to ``from_pretrained``.
+    """
+    from transformers import AutoModelForSequenceClassification
+
+    try:
+        return AutoModelForSequenceClassification.from_pretrained(
+            path,
+            num_labels=num_labels,
+            local_files_only=True,
+            use_safetensors=None if allow_pickle else True,
+            trust_remote_code=trust_remote_code,
+            **kwargs,
+        )
+    except Exception as exc:
+        raise ModelLoadError(
+            f"Could not load {path!r} as a sequence classifier with num_labels={num_labels}: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def ensure_pad_token(tokenizer: Any, model: Any | None = None) -> str:
+    """Give a tokenizer without a pad token one, without adding tokens to the vocabulary.
+
+    Uses the end-of-sequence token (GPT-2 style), else the unknown token. Sets
+    ``model.config.pad_token_id`` to match so the classifier finds the last real
+    token. Returns the pad token. Raises :class:`ModelLoadError` when the tokenizer
+    has none of them.
+    """
+    if tokenizer.pad_token is None:
+        for candidate in (tokenizer.eos_token, tokenizer.unk_token):
+            if candidate is not None:
+                tokenizer.pad_token = candidate
+                logger.info("Tokenizer has no pad token; using %r for padding", candidate)
+                break
+        else:
+            raise ModelLoadError(
+                f"Tokenizer {type(tokenizer).__name__} has no pad, end-of-sequence or unknown token to pad with; "
+                "add one with tokenizer.add_special_tokens({'pad_token': '[PAD]'}) and save it with the model"
+            )
+    if model is not None:
+        model.config.pad_token_id = tokenizer.pad_token_id
+    return tokenizer.pad_token

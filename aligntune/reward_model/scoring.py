@@ -1,0 +1,175 @@
+"""Score texts with a reward model (a sequence classifier with one output).
+
+>>> rm = TextRewardModel.from_pretrained("./reward_models/custom")   # doctest: +SKIP
+>>> rm.score(["Thanks, here is how to do it step by step."])          # doctest: +SKIP
+[0.83]
+
+The model directory is checked before it loads (see
+:func:`aligntune.reward_model.loading.check_model_dir`). A directory written by
+aligntune carries ``aligntune.json``; its ``max_length`` and whether the model was
+trained with prompts are used as defaults.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from aligntune.errors import ModelLoadError, RewardFunctionError
+from aligntune.reward_model import loading
+from aligntune.reward_model.encoding import encode, pad_batch
+from aligntune.rewards.base import check_texts
+
+logger = logging.getLogger(__name__)
+
+#: Name of the machine-readable manifest aligntune writes beside a trained model.
+MANIFEST_NAME = "aligntune.json"
+
+
+def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The aligntune manifest of a model directory, or ``None`` when there is none."""
+    file = Path(path) / MANIFEST_NAME
+    if not file.is_file():
+        return None
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelLoadError(f"{str(file)!r} is corrupted: {exc}; delete it or retrain the model") from exc
+    return data if isinstance(data, dict) else None
+
+
+class TextRewardModel:
+    """A reward model that scores texts: ``score(texts) -> list[float]``, higher is better.
+
+    Attributes: ``model`` (``AutoModelForSequenceClassification`` with
+    ``num_labels=1``, in eval mode), ``tokenizer`` (with a pad token), ``max_length``,
+    ``device`` and ``manifest`` (the aligntune manifest, or ``None``).
+    """
+
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        *,
+        max_length: int = 512,
+        device: Any = None,
+        manifest: dict[str, Any] | None = None,
+    ) -> None:
+        if getattr(model.config, "num_labels", None) != 1:
+            raise ModelLoadError(
+                f"A reward model must output one score (num_labels=1), got num_labels={model.config.num_labels}; "
+                "train one with aligntune train-reward-model or load a reward-model checkpoint"
+            )
+        loading.ensure_pad_token(tokenizer, model)
+        if device is not None:
+            model = model.to(device)
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.max_length = int(max_length)
+        self.device = next(model.parameters()).device
+        self.manifest = manifest
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        name_or_path: str | os.PathLike[str],
+        *,
+        device: Any = None,
+        max_length: int | None = None,
+        allow_pickle: bool = False,
+        trust_remote_code: bool = False,
+        local_files_only: bool | None = None,
+        **model_kwargs: Any,
+    ) -> TextRewardModel:
+        """Load a reward model from a local directory or a hub name.
+
+        ``max_length`` defaults to the value in the aligntune manifest, else 512.
+        ``device`` is a torch device (default: where ``from_pretrained`` puts it, the CPU
+        unless ``device_map`` is given). ``model_kwargs`` go to ``from_pretrained``
+        (e.g. ``dtype``).
+        """
+        path = loading.resolve_model_path(name_or_path, local_files_only=local_files_only)
+        info = loading.check_model_dir(path, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
+        if info.num_labels not in (None, 1):
+            raise ModelLoadError(
+                f"{str(name_or_path)!r} is a classifier with num_labels={info.num_labels}, not a reward model "
+                "(num_labels=1)"
+            )
+        manifest = read_manifest(path)
+        if max_length is None:
+            max_length = int((manifest or {}).get("training", {}).get("max_length", 512))
+        tokenizer = loading.load_tokenizer(path, trust_remote_code=trust_remote_code)
+        model = loading.load_sequence_classifier(
+            path, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code, **model_kwargs
+        )
+        return cls(model, tokenizer, max_length=max_length, device=device, manifest=manifest)
+
+    @property
+    def uses_prompts(self) -> bool:
+        """Whether the model was trained on (prompt, text) pairs."""
+        return bool((self.manifest or {}).get("data", {}).get("uses_prompts", False))
+
+    def score(
+        self,
+        texts: Sequence[str],
+        *,
+        prompts: Sequence[str | None] | None = None,
+        batch_size: int = 32,
+    ) -> list[float]:
+        """Score ``texts`` (with aligned ``prompts`` when given) in batches, without gradients.
+
+        Texts longer than ``max_length`` tokens are truncated (logged). Raises
+        :class:`RewardFunctionError` if the model produces NaN or infinity.
+        """
+        import torch
+
+        texts, prompts, _ = check_texts(texts, prompts=prompts)
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+        encoded = encode(self.tokenizer, texts, prompts=prompts, max_length=self.max_length)
+        if encoded.n_truncated:
+            logger.info(
+                "%d of %d texts are longer than max_length=%d tokens and were truncated",
+                encoded.n_truncated,
+                len(texts),
+                self.max_length,
+            )
+        # Sort by length so each batch pads little; restore the order afterwards.
+        order = sorted(range(len(texts)), key=lambda i: len(encoded.input_ids[i]))
+        scores = [0.0] * len(texts)
+        was_training = self.model.training
+        self.model.eval()
+        try:
+            with torch.inference_mode():
+                for start in range(0, len(order), batch_size):
+                    rows = order[start : start + batch_size]
+                    batch = pad_batch(self.tokenizer, [encoded.input_ids[i] for i in rows])
+                    batch = {k: v.to(self.device) for k, v in batch.items()}
+                    logits = self.model(**batch).logits[:, 0].float().cpu().tolist()
+                    for i, value in zip(rows, logits):
+                        scores[i] = value
+        finally:
+            self.model.train(was_training)
+        for i, value in enumerate(scores):
+            if not math.isfinite(value):
+                raise RewardFunctionError(
+                    f"The reward model produced {value} for text {i} ({texts[i][:60]!r}); "
+                    "NaN and infinite rewards are never passed on. The model weights may be corrupted"
+                )
+        return scores
+
+    def __call__(self, texts: Sequence[str], **kwargs: Any) -> list[float]:
+        return self.score(texts, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<TextRewardModel {type(self.model).__name__} max_length={self.max_length} device={self.device}>"
+
+
+def load_text_reward_model(path: str | os.PathLike[str], **kwargs: Any) -> TextRewardModel:
+    """Load a trained reward model for scoring (see :meth:`TextRewardModel.from_pretrained`)."""
+    return TextRewardModel.from_pretrained(path, **kwargs)
