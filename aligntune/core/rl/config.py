@@ -57,7 +57,8 @@ class RewardModelTrainingConfig:
 
     Scoring
         ``reward_weights``: one positive weight per function (normalised to sum to 1;
-        default: equal). ``reference_texts``: optional, one per training text.
+        default: equal). ``reference_texts`` and ``training_prompts``: optional, one per
+        training text (prompts let ``safety``/``helpfulness`` judge the answer in context).
 
     Pairs
         ``pairs_per_text``: how many preference pairs each text appears in.
@@ -83,6 +84,7 @@ class RewardModelTrainingConfig:
     # Scoring
     reward_weights: list[float] | None = field(default=None, converter=_to_list, validator=_check_weights)
     reference_texts: list[str] | None = field(default=None, converter=_to_list, repr=False)
+    training_prompts: list[str] | None = field(default=None, converter=_to_list, repr=False)
     # Pairs
     pairs_per_text: int = field(default=4, validator=v.positive_int)
     min_score_gap: float = field(default=0.02, validator=v.non_negative)
@@ -101,13 +103,21 @@ class RewardModelTrainingConfig:
     overwrite: bool = field(default=False)
 
     def __attrs_post_init__(self) -> None:
-        if self.reference_texts is not None:
-            if not isinstance(self.reference_texts, list) or len(self.reference_texts) != len(self.training_texts):
-                n = len(self.reference_texts) if isinstance(self.reference_texts, list) else self.reference_texts
+        for name in ("reference_texts", "training_prompts"):
+            values = getattr(self, name)
+            if values is None:
+                continue
+            if not isinstance(values, list) or len(values) != len(self.training_texts):
+                n = len(values) if isinstance(values, list) else repr(values)
                 raise ConfigurationError(
-                    f"RewardModelTrainingConfig.reference_texts must have one entry per training text: "
+                    f"RewardModelTrainingConfig.{name} must be a list with one entry per training text: "
                     f"got {n} for {len(self.training_texts)} texts"
                 )
+            for i, value in enumerate(values):
+                if value is not None and not isinstance(value, str):
+                    raise ConfigurationError(
+                        f"RewardModelTrainingConfig.{name}[{i}] must be a string, got {type(value).__name__}: {value!r}"
+                    )
 
 
 SOURCE_FIELDS: dict[str, str] = {
@@ -163,3 +173,5 @@ class RewardModelSourceConfig:
                     f"RewardModelSourceConfig.source_type {self.source_type!r} is not a known source."
                     f"{v.did_you_mean(self.source_type, known)} Available: {', '.join(sorted(known))}"
                 )
+
+from aligntune.core.rl.ppo_config import PPOTrainingConfig  # noqa: E402  (re-export; defined in its own module)

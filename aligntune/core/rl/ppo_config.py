@@ -1,0 +1,246 @@
+"""The validated PPO config: one policy, one prompts dataset, exactly one reward source.
+
+What "exactly one reward source" means
+    The PPO reward comes from one of:
+
+    * a reward model, described by ``reward_source`` (a
+      :class:`~aligntune.core.rl.config.RewardModelSourceConfig`: ``custom_trained``,
+      ``pretrained_hf``, ``pretrained_local`` or a plugin's source type); or
+    * rule-based reward functions, ``reward_functions`` (with optional
+      ``reward_function_weights``), scored directly on the decoded responses.
+
+    Giving both is refused as ambiguous, unless ``reward_model_weight`` is also given:
+    that opts into one *mixed* source, ``reward_model_weight * model + sum(w_i * rule_i)``
+    with all weights (the model's and the rules') normalised to sum to 1. Giving neither
+    is refused too.
+
+Validation runs at construction and never loads a model.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from attrs import define, field
+
+from aligntune import _validation as v
+from aligntune.errors import ConfigurationError
+
+if TYPE_CHECKING:  # imported lazily: aligntune.core.rl.config re-exports this module
+    from aligntune.core.rl.config import RewardModelSourceConfig
+
+#: RL algorithms aligntune knows; a backend lists the ones it implements.
+ALGORITHMS: tuple[str, ...] = ("ppo",)
+
+
+def _to_list(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _path_or_str(value: Any) -> Any:
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return value
+
+
+def _check_dataset(inst: Any, attribute: Any, value: Any) -> None:
+    if value is None or isinstance(value, str) and value.strip():
+        return
+    if hasattr(value, "column_names") and hasattr(value, "__len__"):
+        return  # a datasets.Dataset (checked without importing datasets)
+    raise ConfigurationError(
+        f"PPOTrainingConfig.dataset_name must be a hub name, a path (file or saved dataset directory) "
+        f"or a datasets.Dataset, got {type(value).__name__}: {value!r}"
+    )
+
+
+def _check_rule_functions(inst: Any, attribute: Any, value: Any) -> None:
+    if value is None:
+        return
+    from aligntune.core.rl.config import _check_reward_functions
+
+    _check_reward_functions(inst, attribute, value)
+
+
+def _check_rule_weights(inst: Any, attribute: Any, value: Any) -> None:
+    if value is None:
+        return
+    where = f"PPOTrainingConfig.{attribute.name}"
+    if inst.reward_functions is None:
+        raise ConfigurationError(f"{where} was given without reward_functions; pass the functions they weigh")
+    v.check_weights(value, len(inst.reward_functions), field=where)
+
+
+def _check_report_to(inst: Any, attribute: Any, value: Any) -> None:
+    if isinstance(value, str) and value:
+        return
+    if isinstance(value, Sequence) and all(isinstance(x, str) and x for x in value):
+        return
+    raise ConfigurationError(
+        f"PPOTrainingConfig.report_to must be a string ('none', 'tensorboard', 'wandb', ...) or a list of them, "
+        f"got {value!r}"
+    )
+
+
+def _check_int(inst: Any, attribute: Any, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigurationError(
+            f"PPOTrainingConfig.{attribute.name} must be an integer, got {type(value).__name__}: {value!r}"
+        )
+
+
+def _check_options(inst: Any, attribute: Any, value: Any) -> None:
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        raise ConfigurationError(
+            f"PPOTrainingConfig.{attribute.name} must be a dict with string keys, got {type(value).__name__}: {value!r}"
+        )
+
+
+@define(frozen=True, kw_only=True)
+class PPOTrainingConfig:
+    """Everything a backend needs to run PPO. Validated at construction.
+
+    Models
+        ``model_name``: hub name or local directory of the policy (a causal LM).
+        ``value_model_name``: the value model's base (default: the policy, with a fresh
+        value head). ``algorithm`` (``"ppo"``) and ``backend`` (``"trl"``, ``"unsloth"``
+        or a plugin's backend).
+
+    Prompts
+        ``dataset_name``: hub name, ``datasets`` directory, JSON/JSONL/CSV/Parquet file or
+        a ``datasets.Dataset`` (default: the prompts bundled with aligntune).
+        ``dataset_split`` (``"train"``), ``prompt_column`` (default: detected),
+        ``max_samples``, ``max_prompt_length``: prompts are left-padded (and
+        left-truncated) to one fixed width, at most this many tokens.
+
+    Reward (exactly one source; see the module docstring)
+        ``reward_source``, ``reward_functions``, ``reward_function_weights``,
+        ``reward_model_weight``; ``reward_batch_size`` for scoring.
+
+    PPO
+        ``num_epochs`` (passes over the prompts), ``total_episodes`` (overrides it),
+        ``batch_size`` (prompts per device per rollout), ``gradient_accumulation_steps``,
+        ``num_mini_batches``, ``num_ppo_epochs``, ``learning_rate``, ``response_length``
+        (new tokens per response), ``temperature``, ``kl_coef``, ``kl_estimator``,
+        ``cliprange``, ``vf_coef``, ``cliprange_value``, ``gamma``, ``lam``,
+        ``whiten_rewards``, ``missing_eos_penalty``, ``stop_at_eos``, ``seed``,
+        ``logging_steps``, ``report_to``, ``bf16``; ``backend_options``: settings only one
+        backend understands (e.g. Unsloth's LoRA rank), checked by that backend.
+
+    Output
+        ``output_dir`` (metrics JSON, reward curve and, by default, the saved policy).
+    """
+
+    # Models
+    model_name: str = field(converter=_path_or_str, validator=v.non_empty_str)
+    value_model_name: str | None = field(default=None, converter=_path_or_str, validator=v.optional_str)
+    algorithm: str = field(default="ppo", validator=v.one_of(ALGORITHMS))
+    backend: str = field(default="trl", validator=v.non_empty_str)
+    # Prompts
+    dataset_name: Any = field(default=None, converter=_path_or_str, validator=_check_dataset)
+    dataset_split: str = field(default="train", validator=v.non_empty_str)
+    prompt_column: str | None = field(default=None, validator=v.optional_str)
+    max_samples: int | None = field(default=None, validator=v.optional(v.positive_int))
+    max_prompt_length: int = field(default=64, validator=v.positive_int)
+    # Reward
+    reward_source: RewardModelSourceConfig | None = field(default=None)
+    reward_functions: list[Any] | None = field(default=None, converter=_to_list, validator=_check_rule_functions)
+    reward_function_weights: list[float] | None = field(
+        default=None, converter=_to_list, validator=_check_rule_weights
+    )
+    reward_model_weight: float | None = field(default=None, validator=v.optional(v.positive))
+    reward_batch_size: int = field(default=32, validator=v.positive_int)
+    # PPO
+    num_epochs: float = field(default=1, validator=v.positive)
+    total_episodes: int | None = field(default=None, validator=v.optional(v.positive_int))
+    batch_size: int = field(default=4, validator=v.positive_int)
+    gradient_accumulation_steps: int = field(default=1, validator=v.positive_int)
+    num_mini_batches: int = field(default=1, validator=v.positive_int)
+    num_ppo_epochs: int = field(default=4, validator=v.positive_int)
+    learning_rate: float = field(default=3e-6, validator=v.positive)
+    response_length: int = field(default=48, validator=v.positive_int)
+    temperature: float = field(default=0.7, validator=v.positive)
+    kl_coef: float = field(default=0.05, validator=v.non_negative)
+    kl_estimator: str = field(default="k1", validator=v.one_of(("k1", "k3")))
+    cliprange: float = field(default=0.2, validator=v.positive)
+    vf_coef: float = field(default=0.1, validator=v.positive)
+    cliprange_value: float = field(default=0.2, validator=v.positive)
+    gamma: float = field(default=1.0, validator=v.positive)
+    lam: float = field(default=0.95, validator=v.positive)
+    whiten_rewards: bool = field(default=False)
+    missing_eos_penalty: float | None = field(default=None, validator=v.optional(v.non_negative))
+    stop_at_eos: bool = field(default=True)
+    seed: int = field(default=42, validator=_check_int)
+    logging_steps: int = field(default=1, validator=v.positive_int)
+    report_to: str | list[str] = field(default="none", converter=_to_list, validator=_check_report_to)
+    bf16: bool = field(default=False)
+    backend_options: dict[str, Any] = field(factory=dict, validator=_check_options)
+    # Output
+    output_dir: str = field(default="./aligntune_ppo", converter=_path_or_str, validator=v.non_empty_str)
+
+    def __attrs_post_init__(self) -> None:
+        self._check_reward_source()
+        local = self.batch_size * self.gradient_accumulation_steps
+        if local % self.num_mini_batches:
+            raise ConfigurationError(
+                f"PPOTrainingConfig.num_mini_batches must divide batch_size * gradient_accumulation_steps "
+                f"({self.batch_size} * {self.gradient_accumulation_steps} = {local}), got {self.num_mini_batches}"
+            )
+        if self.whiten_rewards and local // self.num_mini_batches < 8:
+            raise ConfigurationError(
+                "PPOTrainingConfig.whiten_rewards needs at least 8 responses per mini-batch, got "
+                f"{local // self.num_mini_batches}; raise batch_size or turn whiten_rewards off"
+            )
+
+    def _check_reward_source(self) -> None:
+        from aligntune.core.rl.config import RewardModelSourceConfig
+
+        has_model = self.reward_source is not None
+        has_rules = self.reward_functions is not None
+        if has_model and not isinstance(self.reward_source, RewardModelSourceConfig):
+            raise ConfigurationError(
+                "PPOTrainingConfig.reward_source must be a RewardModelSourceConfig, "
+                f"got {type(self.reward_source).__name__}: {self.reward_source!r}"
+            )
+        if not has_model and not has_rules:
+            raise ConfigurationError(
+                "PPOTrainingConfig needs exactly one reward source, got none. Pass reward_source="
+                "RewardModelSourceConfig(...) (a trained, hub or local reward model) or "
+                "reward_functions=[...] (rule-based rewards)"
+            )
+        if has_model and has_rules and self.reward_model_weight is None:
+            raise ConfigurationError(
+                "PPOTrainingConfig needs exactly one reward source, got two: reward_source "
+                f"({self.reward_source.source_type}) and reward_functions {self._rule_names()}. "
+                "Drop one, or pass reward_model_weight= to mix them on purpose"
+            )
+        if self.reward_model_weight is not None and not (has_model and has_rules):
+            raise ConfigurationError(
+                f"PPOTrainingConfig.reward_model_weight={self.reward_model_weight!r} weighs a reward model "
+                "against reward_functions; it needs both reward_source and reward_functions"
+            )
+
+    def _rule_names(self) -> list[str]:
+        return [f if isinstance(f, str) else getattr(f, "name", repr(f)) for f in self.reward_functions or []]
+
+    @property
+    def reward_kind(self) -> str:
+        """``"model"``, ``"rules"`` or ``"mixed"``."""
+        if self.reward_source is not None and self.reward_functions is not None:
+            return "mixed"
+        return "model" if self.reward_source is not None else "rules"
+
+    def describe_reward(self) -> str:
+        """A one-line description of the reward source (for logs and reports)."""
+        parts = []
+        if self.reward_source is not None:
+            src = self.reward_source
+            where = src.model_name or src.model_path or (src.training_config and src.training_config.output_dir)
+            parts.append(f"reward model ({src.source_type}: {where})")
+        if self.reward_functions is not None:
+            parts.append(f"reward functions {self._rule_names()}")
+        return " + ".join(parts)

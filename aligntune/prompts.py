@@ -1,0 +1,195 @@
+"""Prompt datasets for PPO: load from anywhere, find the prompt column, format the prompts.
+
+``dataset_name`` may be a hub name (``datasets.load_dataset``; offline without a cached
+copy is a clear error), a directory written by ``Dataset.save_to_disk``, a
+JSON/JSONL/CSV/Parquet file, or a ``datasets.Dataset``. ``None`` selects the prompts
+bundled with aligntune.
+
+The prompt column is detected in this order: ``prompt``, ``query``, ``question`` (plain
+text), then ``messages`` and ``chosen`` (chat conversations, rendered through the policy
+tokenizer's chat template up to the last assistant turn). ``prompt_column=`` picks one
+explicitly. The column used is logged.
+
+Loading and column detection (:func:`load_prompt_dataset`) need no model or tokenizer,
+so they run during validation, before anything heavy loads.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aligntune.errors import DataError
+
+logger = logging.getLogger(__name__)
+
+TEXT_COLUMNS: tuple[str, ...] = ("prompt", "query", "question")
+CHAT_COLUMNS: tuple[str, ...] = ("messages", "chosen")
+FILE_TYPES: dict[str, str] = {".json": "json", ".jsonl": "json", ".csv": "csv", ".parquet": "parquet"}
+BUNDLED_PROMPTS = Path(__file__).parent / "data" / "ppo_prompts.jsonl"
+
+
+@dataclass(frozen=True)
+class PromptData:
+    """A loaded prompts dataset and the column the prompts come from."""
+
+    dataset: Any
+    column: str
+    is_chat: bool
+    origin: str
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+
+def load_prompt_dataset(
+    source: Any = None,
+    *,
+    split: str = "train",
+    prompt_column: str | None = None,
+    max_samples: int | None = None,
+) -> PromptData:
+    """Load prompts from ``source`` and detect (or check) the prompt column."""
+    dataset, origin = _load(source, split)
+    column, is_chat = _detect_column(dataset, prompt_column, origin)
+    if max_samples is not None:
+        dataset = dataset.select(range(min(max_samples, len(dataset))))
+    if len(dataset) == 0:
+        raise DataError(f"The prompts dataset {origin} has no rows")
+    logger.info("Prompts: %d rows from %s, column %r%s", len(dataset), origin, column, " (chat)" if is_chat else "")
+    return PromptData(dataset=dataset, column=column, is_chat=is_chat, origin=origin)
+
+
+def format_prompts(data: PromptData, tokenizer: Any = None) -> list[str]:
+    """The prompts as strings; chat columns go through ``tokenizer``'s chat template."""
+    rows = data.dataset[data.column]
+    if not data.is_chat:
+        out = []
+        for i, value in enumerate(rows):
+            if not isinstance(value, str) or not value.strip():
+                raise DataError(
+                    f"Row {i} of column {data.column!r} in {data.origin} is not a non-empty string: {value!r}; "
+                    "clean the dataset or filter such rows out"
+                )
+            out.append(value)
+        return out
+    if tokenizer is None or not getattr(tokenizer, "chat_template", None):
+        raise DataError(
+            f"Column {data.column!r} of {data.origin} holds chat messages, but the policy tokenizer has no chat "
+            "template to render them. Use a tokenizer with a chat template, or pass prompt_column= naming a "
+            "plain-text column"
+        )
+    out = []
+    for i, messages in enumerate(rows):
+        turns = _prompt_turns(messages, i, data)
+        out.append(tokenizer.apply_chat_template(turns, tokenize=False, add_generation_prompt=True))
+    return out
+
+
+def _prompt_turns(messages: Any, row: int, data: PromptData) -> list[dict[str, Any]]:
+    if not isinstance(messages, list) or not all(isinstance(m, dict) and "role" in m for m in messages):
+        raise DataError(
+            f"Row {row} of chat column {data.column!r} in {data.origin} is not a list of "
+            f"{{'role', 'content'}} messages: {str(messages)[:80]!r}"
+        )
+    turns = list(messages)
+    while turns and turns[-1].get("role") == "assistant":
+        turns.pop()
+    if not turns:
+        raise DataError(f"Row {row} of chat column {data.column!r} in {data.origin} has no user turn")
+    return turns
+
+
+def _load(source: Any, split: str) -> tuple[Any, str]:
+    if source is None:
+        source = str(BUNDLED_PROMPTS)
+    if hasattr(source, "column_names") and not isinstance(source, (str, os.PathLike)):
+        if hasattr(source, "keys") and split in source:  # a DatasetDict
+            return source[split], f"the given DatasetDict[{split!r}]"
+        return source, "the given Dataset"
+    name = os.fspath(source)
+    path = Path(name).expanduser()
+    suffix = path.suffix.lower()
+    if path.is_dir():
+        return _load_from_disk(path, split), f"directory {str(path)!r}"
+    if suffix in FILE_TYPES or path.exists() or name.startswith((".", "/", "~")):
+        if not path.is_file():
+            raise DataError(
+                f"Dataset file {name!r} does not exist; pass an existing JSON/JSONL/CSV/Parquet file, a "
+                "directory saved with Dataset.save_to_disk, or a hub dataset name"
+            )
+        if suffix not in FILE_TYPES:
+            raise DataError(
+                f"Dataset file {name!r} has unsupported type {suffix!r}; use one of {', '.join(sorted(FILE_TYPES))}"
+            )
+        return _load_file(path, suffix), f"file {str(path)!r}"
+    return _load_hub(name, split), f"hub dataset {name!r}"
+
+
+def _load_file(path: Path, suffix: str) -> Any:
+    from datasets import load_dataset
+
+    try:
+        return load_dataset(FILE_TYPES[suffix], data_files=str(path), split="train")
+    except Exception as exc:
+        raise DataError(f"Could not read dataset file {str(path)!r}: {type(exc).__name__}: {exc}") from exc
+
+
+def _load_from_disk(path: Path, split: str) -> Any:
+    from datasets import DatasetDict, load_from_disk
+
+    try:
+        loaded = load_from_disk(str(path))
+    except Exception as exc:
+        raise DataError(
+            f"Directory {str(path)!r} is not a dataset saved with Dataset.save_to_disk: {type(exc).__name__}: {exc}"
+        ) from exc
+    if isinstance(loaded, DatasetDict):
+        if split not in loaded:
+            raise DataError(f"Dataset {str(path)!r} has no split {split!r}; splits: {sorted(loaded)}")
+        return loaded[split]
+    return loaded
+
+
+def _load_hub(name: str, split: str) -> Any:
+    from datasets import load_dataset
+
+    try:
+        return load_dataset(name, split=split)
+    except Exception as exc:
+        offline = os.environ.get("HF_HUB_OFFLINE", "") not in {"", "0"} or os.environ.get("HF_DATASETS_OFFLINE")
+        hint = (
+            " This machine is offline (HF_HUB_OFFLINE) and the dataset is not cached: download it elsewhere "
+            "and pass a local file or a save_to_disk directory instead"
+            if offline
+            else " Check the name and split, or pass a local file or a save_to_disk directory instead"
+        )
+        raise DataError(f"Could not load hub dataset {name!r} (split {split!r}): {type(exc).__name__}: {exc}.{hint}") from exc
+
+
+def _detect_column(dataset: Any, explicit: str | None, origin: str) -> tuple[str, bool]:
+    columns = list(dataset.column_names)
+    if explicit is not None:
+        if explicit not in columns:
+            raise DataError(f"prompt_column {explicit!r} is not a column of {origin}; columns: {columns}")
+        return explicit, _is_chat_column(dataset, explicit)
+    for name in TEXT_COLUMNS:
+        if name in columns:
+            return name, _is_chat_column(dataset, name)
+    for name in CHAT_COLUMNS:
+        if name in columns and _is_chat_column(dataset, name):
+            return name, True
+    raise DataError(
+        f"Could not find a prompt column in {origin}: columns are {columns}. Expected one of "
+        f"{list(TEXT_COLUMNS + CHAT_COLUMNS)}; pass prompt_column= to name it"
+    )
+
+
+def _is_chat_column(dataset: Any, column: str) -> bool:
+    if len(dataset) == 0:
+        return False
+    first = dataset[0][column]
+    return isinstance(first, list) and bool(first) and isinstance(first[0], dict) and "role" in first[0]

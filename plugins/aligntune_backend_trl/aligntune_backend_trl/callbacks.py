@@ -1,0 +1,64 @@
+"""A transformers callback: mean reward per step to a progress bar, the log and a list."""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+from tqdm.auto import tqdm
+from transformers import TrainerCallback
+
+logger = logging.getLogger("aligntune_backend_trl")
+
+#: TRL metrics kept in the per-step log.
+KEPT = (
+    "objective/scores",
+    "objective/kl",
+    "objective/entropy",
+    "objective/rlhf_reward",
+    "objective/non_score_reward",
+    "loss/policy_avg",
+    "loss/value_avg",
+    "policy/approxkl_avg",
+    "val/num_eos_tokens",
+    "eps",
+    "episode",
+    "lr",
+)
+
+
+class RewardLogCallback(TrainerCallback):
+    """Collects one record per PPO step: the mean reward of the scored responses and TRL's metrics.
+
+    ``adapter`` is the :class:`aligntune.reward_scoring.adapter.RewardAdapter` whose
+    scored responses are drained each step; ``samples`` of them are kept per step.
+    """
+
+    def __init__(self, adapter: Any, total_steps: int, *, samples: int = 2, show_progress: bool = True) -> None:
+        self.adapter = adapter
+        self.steps: list[dict[str, Any]] = []
+        self.samples = samples
+        self._bar = tqdm(total=total_steps, desc="PPO", unit="step", disable=not show_progress)
+
+    def on_log(self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        if not logs or "objective/scores" not in logs:
+            return
+        scored = self.adapter.drain()
+        rewards = [r.score for r in scored]
+        mean = sum(rewards) / len(rewards) if rewards else float(logs["objective/scores"])
+        record: dict[str, Any] = {"step": len(self.steps) + 1, "reward_mean": mean}
+        if rewards:
+            record["reward_min"], record["reward_max"] = min(rewards), max(rewards)
+        record.update({k: logs[k] for k in KEPT if k in logs})
+        record["samples"] = [
+            {"prompt": r.prompt, "response": r.response, "reward": r.score} for r in scored[: self.samples]
+        ]
+        self.steps.append(record)
+        kl = logs.get("objective/kl", math.nan)
+        self._bar.update(1)
+        self._bar.set_postfix(reward=f"{mean:.4f}", kl=f"{kl:.3f}")
+        logger.info("PPO step %d: mean reward %.4f, KL %.4f", record["step"], mean, kl)
+
+    def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        self._bar.close()

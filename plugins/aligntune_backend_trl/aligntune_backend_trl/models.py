@@ -1,0 +1,114 @@
+"""Loading the policy, its reference copy and the value model with transformers."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from aligntune.errors import ModelLoadError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PolicyBundle:
+    """The models PPO trains with.
+
+    ``ref_policy`` may be ``None`` only for a PEFT policy (the reference is then the
+    policy with its adapters disabled). ``value_model`` is a sequence classifier with
+    one output whose backbone TRL reads through ``base_model_prefix``.
+    """
+
+    policy: Any
+    tokenizer: Any
+    ref_policy: Any = None
+    value_model: Any = None
+
+
+def prepare_tokenizer(tokenizer: Any) -> Any:
+    """Left padding and a pad token, as TRL's PPO needs."""
+    tokenizer.padding_side = "left"
+    if tokenizer.pad_token is None:
+        if tokenizer.eos_token is None:
+            raise ModelLoadError(
+                f"The policy tokenizer {type(tokenizer).__name__} has neither a pad nor an end-of-sequence token; "
+                "add one with tokenizer.add_special_tokens({'pad_token': '<pad>'}) and resize the embeddings"
+            )
+        tokenizer.pad_token = tokenizer.eos_token
+        logger.warning("The policy tokenizer has no pad token; padding with its EOS token %r", tokenizer.eos_token)
+    return tokenizer
+
+
+def _dtype(config: Any) -> Any:
+    import torch
+
+    return torch.bfloat16 if config.bf16 else torch.float32
+
+
+def load_tokenizer(name: str) -> Any:
+    from transformers import AutoTokenizer
+
+    try:
+        return prepare_tokenizer(AutoTokenizer.from_pretrained(name))
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(f"Could not load the policy tokenizer from {name!r}: {exc}") from exc
+
+
+def load_causal_lm(name: str, config: Any) -> Any:
+    from transformers import AutoModelForCausalLM
+
+    try:
+        return AutoModelForCausalLM.from_pretrained(name, dtype=_dtype(config))
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(f"Could not load the policy {name!r} as a causal LM: {exc}") from exc
+
+
+def load_value_model(name: str, config: Any, pad_token_id: int | None) -> Any:
+    """A one-output sequence classifier; from a causal-LM checkpoint its head starts fresh."""
+    from transformers import AutoModelForSequenceClassification
+    from transformers.utils import logging as hf_logging
+
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()  # "newly initialized score weights" is expected here
+    try:
+        model = AutoModelForSequenceClassification.from_pretrained(name, num_labels=1, dtype=_dtype(config))
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(f"Could not load the value model from {name!r}: {exc}") from exc
+    finally:
+        hf_logging.set_verbosity(verbosity)
+    if pad_token_id is not None:
+        model.config.pad_token_id = pad_token_id
+    return model
+
+
+def load_policy_bundle(config: Any) -> PolicyBundle:
+    """Policy, reference and value model from ``config.model_name`` (value: ``value_model_name``)."""
+    logger.info("Loading policy %s", config.model_name)
+    tokenizer = load_tokenizer(config.model_name)
+    policy = load_causal_lm(config.model_name, config)
+    ref_policy = load_causal_lm(config.model_name, config)
+    value = load_value_model(config.value_model_name or config.model_name, config, tokenizer.pad_token_id)
+    return PolicyBundle(policy=policy, tokenizer=tokenizer, ref_policy=ref_policy, value_model=value)
+
+
+def complete_bundle(bundle: PolicyBundle, config: Any) -> PolicyBundle:
+    """Fill in what a caller-supplied bundle lacks: a reference copy and a value model."""
+    prepare_tokenizer(bundle.tokenizer)
+    if bundle.ref_policy is None and not _is_peft(bundle.policy):
+        import copy
+
+        bundle.ref_policy = copy.deepcopy(bundle.policy).eval()
+    if bundle.value_model is None:
+        bundle.value_model = load_value_model(
+            config.value_model_name or config.model_name, config, bundle.tokenizer.pad_token_id
+        )
+    return bundle
+
+
+def _is_peft(model: Any) -> bool:
+    try:
+        from peft import PeftModel
+    except ImportError:
+        return False
+    return isinstance(model, PeftModel)

@@ -1,0 +1,90 @@
+"""The one module that talks to ``trl.experimental.ppo``: config mapping and trainer construction.
+
+When TRL's PPO goes away (it is deleted after trl 1.12), this module is what a
+replacement engine reimplements: build a trainer from (config, models, reward module,
+prompts) whose ``train()`` calls back ``on_log`` with per-step metrics.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any
+
+os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
+
+
+def ppo_args(config: Any, n_prompts: int) -> Any:
+    """Map an aligntune :class:`PPOTrainingConfig` to ``trl.experimental.ppo.PPOConfig``."""
+    from trl.experimental.ppo import PPOConfig
+
+    local = config.batch_size * config.gradient_accumulation_steps
+    return PPOConfig(
+        output_dir=config.output_dir,
+        per_device_train_batch_size=config.batch_size,
+        gradient_accumulation_steps=config.gradient_accumulation_steps,
+        num_mini_batches=config.num_mini_batches,
+        num_ppo_epochs=config.num_ppo_epochs,
+        learning_rate=config.learning_rate,
+        num_train_epochs=config.num_epochs,
+        total_episodes=config.total_episodes or max(local, int(math.ceil(config.num_epochs * n_prompts))),
+        response_length=config.response_length,
+        temperature=config.temperature,
+        kl_coef=config.kl_coef,
+        kl_estimator=config.kl_estimator,
+        cliprange=config.cliprange,
+        vf_coef=config.vf_coef,
+        cliprange_value=config.cliprange_value,
+        gamma=config.gamma,
+        lam=config.lam,
+        whiten_rewards=config.whiten_rewards,
+        missing_eos_penalty=config.missing_eos_penalty,
+        stop_token="eos" if config.stop_at_eos else None,
+        seed=config.seed,
+        logging_steps=config.logging_steps,
+        report_to=config.report_to,
+        bf16=config.bf16,
+        local_rollout_forward_batch_size=max(local, 1),
+        num_sample_generations=0,
+        save_strategy="no",
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+    )
+
+
+def build_trl_trainer(args: Any, bundle: Any, reward_module: Any, dataset: Any, callbacks: list[Any]) -> Any:
+    """A ``trl.experimental.ppo.PPOTrainer`` with our progress callback instead of TRL's printer."""
+    from transformers.trainer_callback import PrinterCallback, ProgressCallback
+    from trl.experimental.ppo import PPOTrainer
+
+    trainer = PPOTrainer(
+        args=args,
+        processing_class=bundle.tokenizer,
+        model=bundle.policy,
+        ref_model=bundle.ref_policy,
+        reward_model=reward_module,
+        train_dataset=dataset,
+        value_model=bundle.value_model,
+        callbacks=callbacks,
+    )
+    trainer.remove_callback(PrinterCallback)
+    trainer.remove_callback(ProgressCallback)
+    return trainer
+
+
+def total_steps(args: Any) -> int:
+    """PPO updates TRL will run (after it derived its batch sizes)."""
+    return int(args.num_total_batches)
+
+
+def unwrapped_policy(trainer: Any) -> Any:
+    """The policy without DDP/DeepSpeed wrappers (what gets saved)."""
+    return trainer.accelerator.unwrap_model(trainer.model).policy
+
+
+def is_main_process(trainer: Any) -> bool:
+    return bool(trainer.accelerator.is_main_process)
+
+
+def wait_for_everyone(trainer: Any) -> None:
+    trainer.accelerator.wait_for_everyone()
