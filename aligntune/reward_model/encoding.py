@@ -5,7 +5,9 @@ A text is encoded on its own, or after its prompt as a text pair
 special tokens (BERT: ``[CLS] prompt [SEP] text [SEP]``; GPT-2: plain
 concatenation). Anything longer than ``max_length`` tokens is truncated explicitly
 (the prompt is cut first, then the text) and counted, so the caller can say so;
-nothing is dropped.
+nothing is dropped. A text that yields no tokens at all (an empty text with a
+tokenizer that adds no special tokens, GPT-2 style) is encoded as the single
+end-of-sequence (else pad) token, so it still gets a score.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from aligntune.errors import DataError
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,16 @@ def encode(
         )
         for i, ids in zip(long_rows, cut):
             full[i] = ids[:max_length]
+    empty = [i for i, ids in enumerate(full) if not ids]
+    if empty:
+        token = tokenizer.eos_token_id if tokenizer.eos_token_id is not None else tokenizer.pad_token_id
+        if token is None:
+            raise DataError(
+                f"Text {empty[0]} ({texts[empty[0]]!r}) encodes to no tokens and the tokenizer has no "
+                "end-of-sequence or pad token to stand for it"
+            )
+        for i in empty:
+            full[i] = [token]
     return Encoded(input_ids=full, n_truncated=len(long_rows))
 
 

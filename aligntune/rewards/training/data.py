@@ -1,0 +1,160 @@
+"""Scoring texts into a training dataset (``generate_training_data``).
+
+Texts go through ``datasets.Dataset.map`` in batches (``num_proc`` workers when
+asked), with a progress bar, and the scores are written to an Arrow file in a
+temporary cache directory, so memory stays flat however large the corpus is. The
+result has ``text``, ``score`` (the weighted composite), one column per reward
+function, and ``prompt``/``reference`` when they were given.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from aligntune.core.rl.config import MIN_TRAINING_TEXTS
+from aligntune.errors import ConfigurationError, DataError
+
+if TYPE_CHECKING:
+    from datasets import Dataset
+
+    from aligntune.rewards.composite import CompositeReward
+
+logger = logging.getLogger(__name__)
+
+#: Columns every scored dataset has; each reward function adds one named after it.
+REQUIRED_COLUMNS = ("text", "score")
+RESERVED_COLUMNS = ("text", "score", "prompt", "reference")
+
+
+def check_component_names(names: Sequence[str]) -> None:
+    """Reward-function names become columns, so they must not clash with the fixed ones."""
+    clash = [n for n in names if n in RESERVED_COLUMNS]
+    if clash:
+        raise ConfigurationError(
+            f"Reward functions named {clash} would overwrite the dataset columns {list(RESERVED_COLUMNS)}; "
+            "register them under other names"
+        )
+
+
+def _check_aligned(values: Any, n: int, label: str) -> list[Any] | None:
+    if values is None:
+        return None
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise DataError(f"{label} must be a list of strings, one per text, got {type(values).__name__}")
+    if len(values) != n:
+        raise DataError(f"{label} must have one entry per text: got {len(values)} {label} for {n} texts")
+    for i, value in enumerate(values):
+        if value is not None and not isinstance(value, str):
+            raise DataError(f"{label}[{i}] must be a string or None, got {type(value).__name__}: {value!r}")
+    return list(values)
+
+
+def as_text_dataset(
+    texts: Any,
+    *,
+    prompts: Sequence[str | None] | None = None,
+    references: Sequence[str | None] | None = None,
+    min_texts: int = MIN_TRAINING_TEXTS,
+) -> Dataset:
+    """Validate texts (a list, or a ``datasets.Dataset`` with a ``text`` column) into a Dataset.
+
+    Raises :class:`DataError`/:class:`ConfigurationError` before anything is scored:
+    too few texts, non-strings, or prompts/references that are not one per text.
+    """
+    from datasets import Dataset
+
+    if isinstance(texts, Dataset):
+        if "text" not in texts.column_names:
+            raise DataError(
+                f"The training dataset needs a 'text' column; it has {texts.column_names}. "
+                "Rename the column with dataset.rename_column(old, 'text')"
+            )
+        if texts.num_rows < min_texts:
+            raise ConfigurationError(
+                f"texts needs at least {min_texts} training texts, got {texts.num_rows}; add more texts "
+                "(a few hundred diverse ones work best)"
+            )
+        ds = texts.select_columns([c for c in ("text", "prompt", "reference") if c in texts.column_names])
+        for label, values in (("prompt", prompts), ("reference", references)):
+            if values is not None:
+                if label in ds.column_names:
+                    raise DataError(f"The dataset already has a {label!r} column; do not pass {label}s as well")
+                ds = ds.add_column(label, _check_aligned(values, ds.num_rows, f"{label}s"))
+        return ds
+    if isinstance(texts, (str, bytes)) or not isinstance(texts, Sequence):
+        raise DataError(f"texts must be a list of strings or a datasets.Dataset, got {type(texts).__name__}")
+    if len(texts) < min_texts:
+        raise ConfigurationError(
+            f"texts needs at least {min_texts} training texts, got {len(texts)}; add more texts "
+            "(a few hundred diverse ones work best)"
+        )
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise DataError(f"texts[{i}] must be a string, got {type(text).__name__}: {text!r}")
+    columns: dict[str, list[Any]] = {"text": list(texts)}
+    prompts = _check_aligned(prompts, len(texts), "prompts")
+    references = _check_aligned(references, len(texts), "reference_texts")
+    if prompts is not None:
+        columns["prompt"] = prompts
+    if references is not None:
+        columns["reference"] = references
+    return Dataset.from_dict(columns)
+
+
+def _score_batch(batch: dict[str, list[Any]], composite: CompositeReward) -> dict[str, list[float]]:
+    scores = composite.score_components(
+        batch["text"], prompts=batch.get("prompt"), references=batch.get("reference")
+    )
+    return {"score": scores.total, **scores.components}
+
+
+def score_dataset(
+    dataset: Dataset,
+    composite: CompositeReward,
+    *,
+    batch_size: int = 32,
+    num_proc: int | None = None,
+) -> Dataset:
+    """Add ``score`` and one column per component to ``dataset`` with a batched ``map``."""
+    from datasets.fingerprint import get_temporary_cache_files_directory
+
+    check_component_names(composite.names)
+    cache_file = os.path.join(get_temporary_cache_files_directory(), f"aligntune-scores-{uuid.uuid4().hex}.arrow")
+    logger.info("Scoring %d texts with %s", dataset.num_rows, ", ".join(composite.names))
+    return dataset.map(
+        _score_batch,
+        batched=True,
+        batch_size=batch_size,
+        num_proc=num_proc,
+        fn_kwargs={"composite": composite},
+        cache_file_name=cache_file,
+        desc=f"Scoring texts with {len(composite.names)} reward functions",
+    )
+
+
+def check_training_data(dataset: Any, component_names: Sequence[str] | None = None) -> None:
+    """Check that ``dataset`` looks like the output of ``generate_training_data``."""
+    from datasets import Dataset
+
+    if not isinstance(dataset, Dataset):
+        raise DataError(
+            f"training_data must be a datasets.Dataset (from generate_training_data), got {type(dataset).__name__}"
+        )
+    missing = [c for c in REQUIRED_COLUMNS if c not in dataset.column_names]
+    if missing:
+        raise DataError(
+            f"training_data lacks the required column(s) {missing} (it has {dataset.column_names}). "
+            "Build it with RewardModelTrainer.generate_training_data(texts), or add a 'text' column and a "
+            "numeric 'score' column (higher is better)"
+        )
+    if dataset.num_rows < MIN_TRAINING_TEXTS:
+        raise ConfigurationError(
+            f"training_data needs at least {MIN_TRAINING_TEXTS} training texts, got {dataset.num_rows}"
+        )
+    dtype = str(dataset.features["score"].dtype) if hasattr(dataset.features["score"], "dtype") else "?"
+    if not (dtype.startswith("float") or dtype.startswith("int")):
+        raise DataError(f"training_data column 'score' must be numeric, got type {dtype}")

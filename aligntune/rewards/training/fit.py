@@ -1,0 +1,161 @@
+"""Training with ``trl.RewardTrainer``: tokenised pairs in, trained model out.
+
+What aligntune sets up around TRL, and why:
+
+* Texts are tokenised here (see :mod:`aligntune.reward_model.encoding`) and handed
+  over as ``chosen_ids``/``rejected_ids``. TRL would otherwise append the
+  tokenizer's end-of-sequence token, which crashes on tokenizers without one (BERT
+  family, such as the MiniLM default), and it would silently drop every pair longer
+  than ``max_length``. Here long texts are truncated explicitly, counted, and the
+  count is logged and written into the model card.
+* A tokenizer without a pad token (GPT-2 style) pads with its end-of-sequence
+  token; ``config.pad_token_id`` is set to match.
+* ``gradient_checkpointing`` defaults to on with a CUDA GPU and off on CPU: TRL
+  turns it on by default, which saves GPU memory for large models but roughly halves
+  training speed on CPU for a small reward model.
+* ``bf16`` defaults to on only with a CUDA GPU that supports it.
+* ``report_to`` (default ``"none"``) and ``logging_steps`` pass through, as does
+  any other ``trl.RewardConfig`` field through ``training_args``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aligntune.errors import ConfigurationError
+from aligntune.reward_model.encoding import encode
+from aligntune.rewards.training.pairs import PairIndex
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class FitSettings:
+    """The training arguments aligntune passes to ``trl.RewardConfig``."""
+
+    num_epochs: float = 3
+    learning_rate: float = 1e-5
+    batch_size: int = 8
+    gradient_accumulation_steps: int = 1
+    max_length: int = 512
+    gradient_checkpointing: bool | None = None
+    report_to: str | list[str] = "none"
+    logging_steps: int = 10
+    seed: int = 42
+    use_margin: bool = True
+    checkpoint_dir: str | None = None
+    training_args: dict[str, Any] = field(default_factory=dict)
+
+
+def cuda_available() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def resolve_gradient_checkpointing(value: bool | None) -> bool:
+    """``None`` means: on with a CUDA GPU, off on CPU."""
+    return cuda_available() if value is None else bool(value)
+
+
+@dataclass(frozen=True)
+class TokenizedPairs:
+    dataset: Any
+    n_truncated: int
+    n_texts: int
+
+
+def tokenize_pairs(
+    tokenizer: Any,
+    texts: Sequence[str],
+    prompts: Sequence[str | None] | None,
+    pairs: PairIndex,
+    *,
+    max_length: int,
+    use_margin: bool,
+) -> TokenizedPairs:
+    """Encode each text once, then build the ``chosen_ids``/``rejected_ids`` dataset."""
+    from datasets import Dataset
+
+    encoded = encode(tokenizer, texts, prompts=prompts, max_length=max_length)
+    if encoded.n_truncated:
+        logger.warning(
+            "%d of %d training texts are longer than max_length=%d tokens and were truncated to it "
+            "(trl.RewardTrainer would have dropped their pairs silently). Raise max_length to keep them whole.",
+            encoded.n_truncated,
+            len(texts),
+            max_length,
+        )
+    ids = encoded.input_ids
+    columns: dict[str, Any] = {
+        "chosen_ids": [ids[i] for i in pairs.chosen],
+        "rejected_ids": [ids[i] for i in pairs.rejected],
+    }
+    if use_margin:
+        columns["margin"] = pairs.margin.tolist()
+    return TokenizedPairs(Dataset.from_dict(columns), encoded.n_truncated, len(texts))
+
+
+def reward_config(settings: FitSettings, output_dir: str | Path) -> Any:
+    """Build the ``trl.RewardConfig`` for ``settings``."""
+    from trl import RewardConfig
+
+    cuda = cuda_available()
+    kwargs: dict[str, Any] = {
+        "output_dir": str(output_dir),
+        "num_train_epochs": settings.num_epochs,
+        "learning_rate": settings.learning_rate,
+        "per_device_train_batch_size": settings.batch_size,
+        "gradient_accumulation_steps": settings.gradient_accumulation_steps,
+        "max_length": settings.max_length,
+        "gradient_checkpointing": resolve_gradient_checkpointing(settings.gradient_checkpointing),
+        "report_to": settings.report_to,
+        "logging_steps": settings.logging_steps,
+        "seed": settings.seed,
+        "data_seed": settings.seed,
+        "bf16": bool(cuda and _bf16_supported()),
+        "save_strategy": "steps" if settings.checkpoint_dir else "no",
+        "dataloader_pin_memory": cuda,
+    }
+    unknown = sorted(set(settings.training_args) - set(RewardConfig.__dataclass_fields__))
+    if unknown:
+        raise ConfigurationError(
+            f"training_args has keys that trl.RewardConfig does not know: {unknown}; see "
+            "https://huggingface.co/docs/trl/reward_trainer for the valid ones"
+        )
+    kwargs.update(settings.training_args)
+    return RewardConfig(**kwargs)
+
+
+def _bf16_supported() -> bool:
+    import torch
+
+    return bool(torch.cuda.is_bf16_supported())
+
+
+def run_reward_trainer(
+    model: Any,
+    tokenizer: Any,
+    train_dataset: Any,
+    settings: FitSettings,
+    *,
+    scratch_dir: Path,
+    resume_from_checkpoint: str | bool | None = None,
+) -> Any:
+    """Train ``model`` in place with ``trl.RewardTrainer``; return the trainer.
+
+    Checkpoints go to ``settings.checkpoint_dir`` when it is set (so an interrupted
+    run can resume with ``resume_from_checkpoint``); otherwise nothing is
+    checkpointed and TRL's scratch files stay inside ``scratch_dir``.
+    """
+    from trl import RewardTrainer
+
+    output_dir = settings.checkpoint_dir or scratch_dir
+    args = reward_config(settings, output_dir)
+    trainer = RewardTrainer(model=model, args=args, train_dataset=train_dataset, processing_class=tokenizer)
+    trainer.train(resume_from_checkpoint=resume_from_checkpoint)
+    return trainer

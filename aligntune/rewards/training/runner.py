@@ -1,0 +1,196 @@
+"""The steps of ``train_reward_model``, in order; every check comes before any load.
+
+1. check the data, the output directory and the base model directory (cheap);
+2. split texts into train and held-out, sample pairs from the train texts;
+3. load the tokenizer and the model, tokenise the pairs;
+4. in a staging directory: train with ``trl.RewardTrainer``, save, measure fidelity,
+   write the plot, the card and the manifest; rename to ``output_dir``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from aligntune.errors import ConfigurationError, DataError
+from aligntune.reward_model import loading
+from aligntune.rewards.training import card
+from aligntune.rewards.training.data import check_training_data
+from aligntune.rewards.training.fidelity import measure_fidelity, save_scatter_plot
+from aligntune.rewards.training.fit import FitSettings, resolve_gradient_checkpointing, run_reward_trainer, tokenize_pairs
+from aligntune.rewards.training.pairs import log_pairs, sample_pairs
+from aligntune.rewards.training.save import check_output_dir, staged_output
+
+if TYPE_CHECKING:
+    from aligntune.rewards.training.trainer import RewardModelTrainer, TrainedRewardModel
+
+logger = logging.getLogger(__name__)
+
+#: Fewest held-out texts fidelity is measured on.
+MIN_EVAL_TEXTS = 3
+
+
+def split_indices(n: int, eval_fraction: float, seed: int) -> tuple[list[int], list[int]]:
+    """Deterministic (train, held-out) row indices."""
+    import numpy as np
+
+    n_eval = max(MIN_EVAL_TEXTS, math.ceil(eval_fraction * n))
+    if n - n_eval < 2:
+        raise DataError(f"{n} texts are too few to hold out {n_eval} for fidelity and still train; add more texts")
+    perm = np.random.default_rng(seed).permutation(n)
+    return sorted(perm[n_eval:].tolist()), sorted(perm[:n_eval].tolist())
+
+
+def train(
+    trainer: RewardModelTrainer,
+    training_data: Any,
+    output_dir: str | os.PathLike[str],
+    settings: FitSettings,
+    *,
+    overwrite: bool,
+    resume_from_checkpoint: str | bool | None,
+) -> TrainedRewardModel:
+    from aligntune.rewards.training.trainer import TrainedRewardModel
+
+    # 1. cheap checks
+    check_training_data(training_data)
+    check_output_dir(output_dir, overwrite=overwrite)
+    if settings.checkpoint_dir is not None and Path(settings.checkpoint_dir).resolve() == Path(output_dir).resolve():
+        raise ConfigurationError("checkpoint_dir must differ from output_dir (the output is written atomically)")
+    if resume_from_checkpoint and settings.checkpoint_dir is None and not isinstance(resume_from_checkpoint, str):
+        raise ConfigurationError(
+            "resume_from_checkpoint=True needs checkpoint_dir= (where the earlier run saved its checkpoints), "
+            "or pass the checkpoint directory itself"
+        )
+    base_path = loading.resolve_model_path(trainer.base_model_name)
+    loading.check_model_dir(base_path, allow_pickle=trainer.allow_pickle, trust_remote_code=trainer.trust_remote_code)
+    use_prompts = trainer.use_prompts
+    has_prompts = "prompt" in training_data.column_names
+    if use_prompts and not has_prompts:
+        raise DataError("use_prompts=True but training_data has no 'prompt' column")
+    use_prompts = has_prompts if use_prompts is None else use_prompts
+
+    # 2. split and pairs
+    train_rows, eval_rows = split_indices(training_data.num_rows, trainer.eval_fraction, trainer.seed)
+    train_part = training_data.select(train_rows)
+    eval_part = training_data.select(eval_rows)
+    pairs = sample_pairs(
+        train_part["score"],
+        pairs_per_text=trainer.pairs_per_text,
+        min_score_gap=trainer.min_score_gap,
+        seed=trainer.seed,
+    )
+    log_pairs(pairs, train_part.num_rows, trainer.min_score_gap)
+
+    # 3. load and tokenise
+    from transformers import set_seed
+
+    set_seed(settings.seed)
+    tokenizer = loading.load_tokenizer(base_path, trust_remote_code=trainer.trust_remote_code)
+    model = loading.load_sequence_classifier(
+        base_path, allow_pickle=trainer.allow_pickle, trust_remote_code=trainer.trust_remote_code
+    )
+    loading.ensure_pad_token(tokenizer, model)
+    model.config.id2label = {0: "reward"}
+    model.config.label2id = {"reward": 0}
+    tokenized = tokenize_pairs(
+        tokenizer,
+        train_part["text"],
+        train_part["prompt"] if use_prompts else None,
+        pairs,
+        max_length=settings.max_length,
+        use_margin=settings.use_margin,
+    )
+
+    # 4. train and save atomically
+    with staged_output(output_dir, overwrite=overwrite) as staging, tempfile.TemporaryDirectory(
+        prefix="aligntune-trl-"
+    ) as scratch:
+        started = time.perf_counter()
+        hf_trainer = run_reward_trainer(
+            model,
+            tokenizer,
+            tokenized.dataset,
+            settings,
+            scratch_dir=Path(scratch),
+            resume_from_checkpoint=resume_from_checkpoint,
+        )
+        train_seconds = time.perf_counter() - started
+        model = hf_trainer.model
+        model.save_pretrained(staging)
+        tokenizer.save_pretrained(staging)
+
+        from aligntune.reward_model.scoring import TextRewardModel
+
+        scorer = TextRewardModel(model, tokenizer, max_length=settings.max_length)
+        model_scores = scorer.score(
+            eval_part["text"],
+            prompts=eval_part["prompt"] if use_prompts else None,
+            batch_size=max(settings.batch_size, 32),
+        )
+        components = {
+            name: eval_part[name] for name in trainer.composite.names if name in eval_part.column_names
+        }
+        report = measure_fidelity(
+            model_scores, eval_part["score"], components, min_score_gap=trainer.min_score_gap
+        )
+        has_plot = save_scatter_plot(staging / "fidelity.png", model_scores, eval_part["score"], report)
+        manifest = card.build_manifest(
+            base_model=trainer.base_model_name,
+            reward_functions=trainer.composite.manifest(),
+            data={
+                "n_texts": training_data.num_rows,
+                "n_train_texts": train_part.num_rows,
+                "n_eval_texts": eval_part.num_rows,
+                "n_pairs": len(pairs),
+                "pairs_per_text": trainer.pairs_per_text,
+                "min_score_gap": trainer.min_score_gap,
+                "n_pairs_too_close": pairs.n_too_close,
+                "n_truncated": tokenized.n_truncated,
+                "uses_prompts": bool(use_prompts),
+                "has_references": "reference" in training_data.column_names,
+                "seed": trainer.seed,
+                "eval_fraction": trainer.eval_fraction,
+            },
+            training={
+                "num_epochs": settings.num_epochs,
+                "learning_rate": settings.learning_rate,
+                "batch_size": settings.batch_size,
+                "gradient_accumulation_steps": settings.gradient_accumulation_steps,
+                "max_length": settings.max_length,
+                "gradient_checkpointing": resolve_gradient_checkpointing(settings.gradient_checkpointing),
+                "use_margin": settings.use_margin,
+                "train_seconds": train_seconds,
+                "global_steps": int(hf_trainer.state.global_step),
+                "final_train_loss": _last_loss(hf_trainer),
+                "training_args": {k: _jsonable(val) for k, val in settings.training_args.items()},
+            },
+            fidelity=report,
+        )
+        card.write_card(staging, manifest, has_plot=has_plot)
+    final = str(Path(output_dir).expanduser().resolve())
+    logger.info("Reward model saved to %s (%s)", final, report.summary())
+    return TrainedRewardModel(final, fidelity=report, manifest=manifest)
+
+
+def _last_loss(hf_trainer: Any) -> float | None:
+    for entry in reversed(hf_trainer.state.log_history):
+        for key in ("train_loss", "loss"):
+            if key in entry:
+                return float(entry[key])
+    return None
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(x) for x in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(x) for k, x in value.items()}
+    return repr(value)

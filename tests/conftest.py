@@ -1,0 +1,129 @@
+"""Shared fixtures: tiny real models built offline, and reward functions registered in-process.
+
+* ``tiny_bert_dir``: a 2-layer BERT base (hidden size 32) with MiniLM's real
+  tokenizer (no end-of-sequence token), saved as safetensors.
+* ``tiny_gpt2_dir``: a 2-layer GPT-2 base with a byte-level BPE tokenizer trained
+  here, which has an end-of-sequence token but no pad token.
+* ``text_rewards``: three simple reward functions registered in-process on the
+  process-wide registry (so configs, which look names up there, see them), removed
+  afterwards.
+* ``scored_texts``: 40 varied texts with prompts.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+MINILM_TOKENIZER_FILES = ("vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
+
+
+@pytest.fixture(scope="session")
+def minilm_dir() -> Path:
+    from aligntune.defaults import default_reward_base
+
+    return Path(default_reward_base())
+
+
+@pytest.fixture(scope="session")
+def tiny_bert_dir(tmp_path_factory, minilm_dir) -> Path:
+    from transformers import AutoTokenizer, BertConfig, BertModel, set_seed
+
+    out = tmp_path_factory.mktemp("tiny-bert")
+    for name in MINILM_TOKENIZER_FILES:
+        if (minilm_dir / name).is_file():
+            shutil.copy(minilm_dir / name, out / name)
+    tokenizer = AutoTokenizer.from_pretrained(out)
+    set_seed(0)
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=256,
+    )
+    BertModel(config).save_pretrained(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_gpt2_dir(tmp_path_factory) -> Path:
+    from tokenizers import ByteLevelBPETokenizer
+    from transformers import GPT2Config, GPT2Model, PreTrainedTokenizerFast, set_seed
+
+    from aligntune.data import load_bundled_corpus
+
+    out = tmp_path_factory.mktemp("tiny-gpt2")
+    corpus = load_bundled_corpus(400, seed=3)
+    bpe = ByteLevelBPETokenizer()
+    bpe.train_from_iterator(corpus.texts + corpus.prompts, vocab_size=600, min_frequency=2, special_tokens=["<|endoftext|>"])
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=bpe._tokenizer, eos_token="<|endoftext|>", bos_token="<|endoftext|>", unk_token="<|endoftext|>"
+    )
+    assert tokenizer.pad_token is None
+    tokenizer.save_pretrained(out)
+    set_seed(0)
+    config = GPT2Config(vocab_size=len(tokenizer), n_positions=256, n_embd=32, n_layer=2, n_head=2,
+                        eos_token_id=tokenizer.eos_token_id, bos_token_id=tokenizer.eos_token_id)
+    GPT2Model(config).save_pretrained(out)
+    return out
+
+
+POLITE = ("please", "thanks", "thank", "glad", "happy", "great", "hope", "welcome")
+RUDE = ("stupid", "idiot", "hate", "dumb", "pathetic", "hopeless", "clueless", "awful")
+
+
+def _politeness(text: str) -> float:
+    words = [w.strip(".,!?").lower() for w in text.split()]
+    good = sum(w in POLITE for w in words)
+    bad = sum(w in RUDE for w in words)
+    return max(0.0, min(1.0, 0.5 + 0.25 * good - 0.35 * bad))
+
+
+def _word_count(text: str) -> float:
+    n = len(text.split())
+    return min(1.0, n / 40.0)
+
+
+def _on_topic(text: str, prompt: str | None = None) -> float:
+    if not prompt:
+        return 0.5
+    p = {w.strip("?.,!").lower() for w in prompt.split() if len(w) > 3}
+    t = {w.strip("?.,!").lower() for w in text.split() if len(w) > 3}
+    return len(p & t) / max(1, len(p))
+
+
+@pytest.fixture
+def text_rewards():
+    """Register ``politeness``, ``word_count`` and ``on_topic`` in-process; remove them afterwards."""
+    from aligntune.rewards.base import reward_function
+    from aligntune.rewards.registry import RewardRegistry
+
+    registry = RewardRegistry()
+    fns = [
+        reward_function(_politeness, name="politeness"),
+        reward_function(_word_count, name="word_count"),
+        reward_function(_on_topic, name="on_topic"),
+    ]
+    for fn in fns:
+        registry.register_reward_function(fn)
+    try:
+        yield [fn.name for fn in fns]
+    finally:
+        for fn in fns:
+            registry.unregister_reward_function(fn.name)
+
+
+@pytest.fixture(scope="session")
+def corpus_40():
+    from aligntune.data import load_bundled_corpus
+
+    return load_bundled_corpus(40, seed=1)
