@@ -38,6 +38,7 @@ REWARD_TRAINING_ARGS: dict[str, str] = {
     "reward_training_max_length": "max_length",
     "reward_training_gradient_accumulation_steps": "gradient_accumulation_steps",
     "reward_training_reference_texts": "reference_texts",
+    "reward_training_prompts": "training_prompts",
 }
 
 #: Arguments that describe the reward and are not PPOTrainingConfig fields.

@@ -92,13 +92,17 @@ class CustomTrainedSource:
             _check_hub_reachable(base, field="reward_training_base_model")
 
     def train(self, config: RewardModelSourceConfig) -> str:
-        """Train the reward model; return the directory it was saved to."""
-        from aligntune.rewards.training import RewardModelTrainer
+        """Train the reward model; return the directory it was saved to.
+
+        The returned path is a :class:`aligntune.rewards.training.TrainedRewardModel`
+        (a ``str`` carrying ``.fidelity`` and ``.manifest``).
+        """
+        from aligntune.rewards.training import train_from_config
 
         tc = config.training_config
         assert tc is not None
         logger.info("Training a reward model from %s into %s", tc.reward_functions, tc.output_dir)
-        return str(RewardModelTrainer.train_from_config(tc))
+        return train_from_config(tc)
 
     def load(self, config: RewardModelSourceConfig, **kwargs: Any) -> Any:
         path = kwargs.pop("trained_path", None) or self.train(config)

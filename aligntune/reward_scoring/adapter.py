@@ -36,6 +36,7 @@ class ScoredResponse:
     prompt: str
     response: str
     score: float
+    response_ids: tuple[int, ...] = ()
 
 
 class _AdapterConfig:
@@ -75,7 +76,9 @@ class _ScoringBackbone(nn.Module):
         prompt_ids = [[t for t, m in zip(row[:width], keep[:width]) if m] for row, keep in zip(ids, mask)]
         response_ids = [[t for t, m in zip(row[width:], keep[width:]) if m] for row, keep in zip(ids, mask)]
         scores, prompts, responses = self.scorer.score_ids(prompt_ids, response_ids)
-        self.records.extend(ScoredResponse(p, r, s) for p, r, s in zip(prompts, responses, scores))
+        self.records.extend(
+            ScoredResponse(p, r, s, tuple(ids)) for p, r, s, ids in zip(prompts, responses, scores, response_ids)
+        )
         values = torch.tensor(scores, dtype=torch.float32, device=input_ids.device)
         hidden = values.view(-1, 1, 1).expand(-1, input_ids.shape[1], 1)
         return BaseModelOutput(last_hidden_state=hidden, hidden_states=(hidden,))

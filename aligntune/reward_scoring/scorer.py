@@ -12,8 +12,9 @@ Sources, combined as one weighted sum (weights normalised to sum to 1):
 * rule-based reward functions, scored on the decoded response text (with the decoded
   prompt passed as ``prompts=``).
 
-The reward model scores the response text alone, as it was trained (on texts, not
-prompt + text). NaN or infinite rewards raise :class:`RewardFunctionError`.
+The reward model scores the response text alone, as it was trained, or (prompt,
+response) when its aligntune manifest says it was trained with prompts
+(``uses_prompts``; the fast path is then off). NaN or infinite rewards raise :class:`RewardFunctionError`.
 """
 
 from __future__ import annotations
@@ -82,14 +83,19 @@ class RewardScorer:
             self.model_weight = 1.0 if reward_model is not None else 0.0
             self.rules_weight = 1.0 if self.rules is not None else 0.0
         self.fast_path = False
+        self.uses_prompts = False
         if reward_model is not None:
             rm_tok = reward_model.tokenizer
             limit = getattr(rm_tok, "model_max_length", None) or 512
             self.max_length = max_length or min(int(limit), 512)
-            same = same_vocabulary(policy_tokenizer, rm_tok)
+            self.uses_prompts = bool(getattr(reward_model, "uses_prompts", False))
+            same = same_vocabulary(policy_tokenizer, rm_tok) and not self.uses_prompts
             self.fast_path = same if fast_path is None else (fast_path and same)
             if fast_path and not same:
-                raise ConfigurationError("fast_path=True needs the policy and reward tokenizers to share a vocabulary")
+                raise ConfigurationError(
+                    "fast_path=True needs the policy and reward tokenizers to share a vocabulary, and a reward "
+                    "model trained on texts alone (not prompt + text)"
+                )
             self._framing = framing_of(rm_tok) if self.fast_path else None
             logger.info(
                 "Reward model scoring: %s",
@@ -111,7 +117,7 @@ class RewardScorer:
         responses = list(responses)
         total = [0.0] * len(responses)
         if self.reward_model is not None:
-            model_scores = self._model_scores_from_text(responses)
+            model_scores = self._model_scores_from_text(responses, list(prompts) if prompts is not None else None)
             total = [t + self.model_weight * s for t, s in zip(total, model_scores)]
         if self.rules is not None:
             rule_scores = self.rules.score(responses, prompts=list(prompts) if prompts is not None else None)
@@ -133,7 +139,7 @@ class RewardScorer:
             if self.fast_path:
                 model_scores = self._model_scores_from_ids(response_ids)
             else:
-                model_scores = self._model_scores_from_text(responses)
+                model_scores = self._model_scores_from_text(responses, prompts)
             total = [t + self.model_weight * s for t, s in zip(total, model_scores)]
         if self.rules is not None:
             rule_scores = self.rules.score(responses, prompts=prompts)
@@ -142,8 +148,15 @@ class RewardScorer:
 
     # -- reward model ---------------------------------------------------------------
 
-    def _model_scores_from_text(self, texts: list[str]) -> list[float]:
-        scores = self.reward_model.score(texts, batch_size=self.batch_size)
+    def _model_scores_from_text(self, texts: list[str], prompts: list[str] | None) -> list[float]:
+        module = self.torch_module
+        if module is not None and hasattr(self.reward_model, "device"):
+            # TRL moves the adapter (and with it the reward model) with .to(device)
+            self.reward_model.device = next(module.parameters()).device
+        if self.uses_prompts and prompts is not None:
+            scores = self.reward_model.score(texts, prompts=prompts, batch_size=self.batch_size)
+        else:
+            scores = self.reward_model.score(texts, batch_size=self.batch_size)
         return _checked([float(s) for s in scores], "the reward model")
 
     @torch.no_grad()

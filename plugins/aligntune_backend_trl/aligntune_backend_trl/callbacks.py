@@ -35,7 +35,7 @@ class RewardLogCallback(TrainerCallback):
     scored responses are drained each step; ``samples`` of them are kept per step.
     """
 
-    def __init__(self, adapter: Any, total_steps: int, *, samples: int = 2, show_progress: bool = True) -> None:
+    def __init__(self, adapter: Any, total_steps: int, *, samples: int = 4, show_progress: bool = True) -> None:
         self.adapter = adapter
         self.steps: list[dict[str, Any]] = []
         self.samples = samples
@@ -52,7 +52,8 @@ class RewardLogCallback(TrainerCallback):
             record["reward_min"], record["reward_max"] = min(rewards), max(rewards)
         record.update({k: logs[k] for k in KEPT if k in logs})
         record["samples"] = [
-            {"prompt": r.prompt, "response": r.response, "reward": r.score} for r in scored[: self.samples]
+            {"prompt": r.prompt, "response": r.response, "reward": r.score, "response_ids": list(r.response_ids)}
+            for r in scored[: self.samples]
         ]
         self.steps.append(record)
         kl = logs.get("objective/kl", math.nan)
