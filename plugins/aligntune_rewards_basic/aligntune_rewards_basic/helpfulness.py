@@ -1,0 +1,186 @@
+"""``helpfulness``: is the response a substantive, specific, on-topic answer?"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from aligntune_rewards_basic._base import BasicReward, check_number
+from aligntune_rewards_basic._text import content_keys, normalise, ramp, words
+
+#: Refusals and strong hedges: the response declines or admits it has no answer.
+NON_ANSWER = re.compile(
+    r"\bi (?:really |honestly |just )?(?:don't|do not|dont) know\b"
+    r"|\bi(?:'m| am|m) not (?:entirely |really |quite |totally |100% |completely )?(?:sure|certain)\b"
+    r"|\bnot (?:really )?sure\b|\b(?:i have )?no (?:idea|clue)\b|\bno clue\b"
+    r"|\bi (?:can't|cannot|can not|won't|will not|am unable to|'m unable to|am not able to|'m not able to)"
+    r" (?:really )?(?:help|assist|answer|say|tell|provide|give|share|comply|do that|explain|be of help)"
+    r"|\bi(?:'m| am) (?:unable|not able) to\b|\bunable to (?:help|assist|answer|provide)\b"
+    r"|\bi (?:don't|do not) have (?:enough |any |the )?(?:information|info|access|ability|an answer|details|"
+    r"knowledge|data)\b"
+    r"|\b(?:i'm|i am) sorry,? but\b|\bas an ai\b|\bi (?:must|have to) (?:decline|refuse)\b"
+    r"|\b(?:hard|difficult|impossible) (?:for me )?to (?:say|tell|know)\b|\bcan't (?:really )?say\b"
+    r"|\bwho knows\b|\bask (?:someone|somebody) else\b|\b(?:look it up|google it)\b"
+    r"|\bfigure it out (?:yourself|on your own)\b|\bno comment\b|\bbeyond my (?:knowledge|abilities)\b",
+)
+
+#: Softer hedges: fine in moderation, costly when they pile up.
+HEDGE = re.compile(
+    r"\b(?:maybe|perhaps|probably|possibly|i think|i guess|i suppose|i believe|sort of|kind of|"
+    r"it depends|not certain|might be|could be|or something)\b"
+)
+
+#: Filler that sounds like an answer but says nothing specific.
+FILLER = re.compile(
+    r"\b(?:(?:great|good|interesting|excellent) question|many people (?:wonder|ask)|"
+    r"there are (?:many|lots of|a lot of|several|various) (?:options|factors|ways|possibilities|things|opinions)|"
+    r"it(?:'s| is) (?:complicated|complex|a tricky one)|everyone is different|"
+    r"depends on (?:what you|your (?:needs|situation|preferences)|many factors|the situation|a lot of things))\b"
+)
+
+#: Signs of a specific answer: numbers, examples, explanations, steps, code, names.
+_SPECIFICS = (
+    re.compile(
+        r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|hundred|thousand|"
+        r"million|dozen|half|once|twice)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\b(?:for example|for instance|e\.g\.|such as|like this|including)\b", re.IGNORECASE),
+    re.compile(
+        r"\b(?:because|since|so that|so the|so you|which means|this means|therefore|that's why|as a result|"
+        r"in order to|otherwise|unless|whereas|unlike|instead|rather than|while)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"(?:^|\n)\s*(?:\d+[.)]|[-*\u2022])\s|\b(?:first|then|next|finally|step)\b", re.IGNORECASE),
+    re.compile(r"`|\w\(|\w\.\w+\(|\s=\s|::|\w_\w|--\w|[{}]|;\s*$|</?\w+>"),
+    re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+"),
+)
+
+#: Request words that say what kind of answer is wanted, not what it is about.
+GENERIC_REQUEST_WORDS = frozenset(
+    normalise(w)
+    for w in """
+    explain tell describe please help know want need give way ways good best thing things something anything
+    idea question answer think like get use using does work mean means simple simply brief briefly quick
+    quickly short detail details detailed example examples write list show find should could would tips
+    advice suggest suggestion recommend recommendation better easy easiest step steps
+    """.split()
+)
+
+
+class HelpfulnessReward(BasicReward):
+    """Scores whether a response actually answers, with substance and on topic.
+
+    Measures, multiplied together:
+
+    * **Answering at all** - refusals and strong hedges ("I don't know", "I can't
+      help with that", "I'm not sure", "as an AI") cut the score to at most
+      ``non_answer_cap`` (a little more when substantial content follows); softer
+      hedges ("maybe", "I think") cost a few percent each.
+    * **Substance** - how many distinct content words the response adds beyond the
+      prompt (saturating: 5 words give about 60% of the credit, 15 about 95%), plus
+      specificity: numbers, examples, explanations or contrasts ("because",
+      "whereas"), steps or lists, code, names. Empty filler ("great question", "there
+      are many options", "everyone is different") costs a third per phrase.
+    * **Relevance** (only when a prompt or reference is given) - the share of the
+      prompt's content words the response covers, and the content-word F1 against the
+      reference, with stemmer-free normalisation (plural ``s`` dropped, first six
+      letters compared). An answer with no lexical overlap keeps ``1 - relevance_weight``
+      of its score.
+
+    Does NOT measure: correctness, safety (a refusal of a harmful request scores low
+    here and high on ``safety``), tone, or relevance expressed only through synonyms
+    or paraphrase. Word counting rewards some verbosity; pair it with ``length``.
+    Build one with :func:`helpfulness_reward`.
+    """
+
+    name = "helpfulness"
+    description = (
+        "Substantive, specific, on-topic answer in [0, 1]: refusals and hedging score low; "
+        "uses the prompt/reference for relevance when given"
+    )
+
+    def __init__(self, non_answer_cap: float, relevance_weight: float, hedge_cost: float) -> None:
+        super().__init__(non_answer_cap=non_answer_cap, relevance_weight=relevance_weight, hedge_cost=hedge_cost)
+        self.non_answer_cap = non_answer_cap
+        self.relevance_weight = relevance_weight
+        self.hedge_cost = hedge_cost
+
+    def _score_batch(self, texts, prompts, references):  # type: ignore[no-untyped-def]
+        prompt_cache: dict[str, set[str]] = {}
+        out = []
+        for i, text in enumerate(texts):
+            prompt = prompts[i] if prompts is not None else None
+            reference = references[i] if references is not None else None
+            keys = None
+            if prompt:
+                keys = prompt_cache.get(prompt)
+                if keys is None:
+                    keys = prompt_cache[prompt] = content_keys(words(prompt)) - GENERIC_REQUEST_WORDS
+            out.append(self._one(text, keys, reference))
+        return out
+
+    def _one(self, text: str, prompt_keys: set[str] | None, reference: str | None) -> float:
+        low = text.lower().replace("\u2019", "'")
+        tokens = words(low)
+        if not tokens:
+            return 0.0
+        keys = content_keys(tokens)
+        new = len(keys - prompt_keys) + 0.5 * len(keys & prompt_keys) if prompt_keys else float(len(keys))
+
+        specifics = sum(1 for rx in _SPECIFICS if rx.search(text))
+        substance = 0.8 * (1.0 - math.exp(-new / 5.0)) + 0.2 * min(1.0, specifics / 2.0)
+
+        relevances = []
+        if prompt_keys:
+            relevances.append(ramp(len(keys & prompt_keys) / len(prompt_keys), 0.0, 0.34))
+        if reference:
+            ref_keys = content_keys(words(reference.lower()))
+            if ref_keys and keys:
+                common = len(keys & ref_keys)
+                f1 = 2.0 * common / (len(keys) + len(ref_keys))
+                relevances.append(ramp(f1, 0.0, 0.3))
+        score = substance
+        if relevances:
+            rel = sum(relevances) / len(relevances)
+            score *= 1.0 - self.relevance_weight * (1.0 - rel)
+
+        if NON_ANSWER.search(low):
+            score *= self.non_answer_cap * (1.0 + ramp(new, 10, 40))  # substance after a hedge helps a bit
+            score = min(score, 2.0 * self.non_answer_cap)
+        hedges = len(HEDGE.findall(low))
+        if hedges:
+            score *= max(0.5, 1.0 - self.hedge_cost * hedges)
+        fillers = len(FILLER.findall(low))
+        if fillers:
+            score *= max(0.3, 1.0 - 0.35 * fillers)
+        return max(0.0, min(1.0, score))
+
+
+def helpfulness_reward(
+    *,
+    non_answer_cap: float = 0.25,
+    relevance_weight: float = 0.3,
+    hedge_cost: float = 0.07,
+) -> HelpfulnessReward:
+    """Build a ``helpfulness`` reward.
+
+    Args:
+        non_answer_cap: Multiplier applied when the response refuses or says it does
+            not know (default 0.25; up to twice that when substantial content follows).
+        relevance_weight: Share of the score that depends on covering the prompt's /
+            reference's content words when one is given (default 0.3; 0 ignores them).
+        hedge_cost: Score share lost per soft hedge ("maybe", "I think"), floored at
+            half the score (default 0.07).
+
+    Measures answering, substance and lexical relevance, never correctness.
+
+    Raises:
+        ConfigurationError: a value is outside ``[0, 1]`` (``non_answer_cap`` outside
+            ``[0, 0.5]``).
+    """
+    owner = "helpfulness_reward"
+    cap = check_number(owner, "non_answer_cap", non_answer_cap, low=0, high=0.5)
+    rw = check_number(owner, "relevance_weight", relevance_weight, low=0, high=1)
+    hc = check_number(owner, "hedge_cost", hedge_cost, low=0, high=1)
+    return HelpfulnessReward(cap, rw, hc)
