@@ -1,0 +1,28 @@
+"""The trl backend: registration, availability, and what create_trainer returns."""
+
+from __future__ import annotations
+
+from aligntune.core.backends import get_backend
+from aligntune_backend_trl.backend import TRLBackend, _version_tuple
+
+
+def test_registered_through_the_entry_point():
+    backend = get_backend("trl")
+    assert isinstance(backend, TRLBackend)
+    assert backend.algorithms == ("ppo",)
+
+
+def test_available_with_the_pinned_trl():
+    status = TRLBackend().availability()
+    assert status.available, status.reason
+
+
+def test_version_parsing():
+    assert _version_tuple("1.12.0") == (1, 12)
+    assert _version_tuple("1.13.0rc1") == (1, 13)
+    assert not ((1, 0) <= _version_tuple("1.13.0") < (1, 13))
+
+
+def test_create_trainer_loads_nothing(config):
+    trainer = TRLBackend().create_trainer(config)
+    assert trainer.bundle is None and trainer.trl_trainer is None

@@ -1,0 +1,52 @@
+"""``aligntune ppo --config FILE.yaml`` through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+from click.testing import CliRunner
+
+from aligntune.cli import main
+
+
+def _write(tmp_path, data):
+    path = tmp_path / "ppo.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return str(path)
+
+
+def test_ppo_command_runs_and_saves(policy_dir, prompts_file, tmp_path):
+    config = _write(tmp_path, {
+        "model_name": str(policy_dir), "dataset_name": str(prompts_file), "backend": "trl",
+        "reward_functions": ["length"], "output_dir": str(tmp_path / "out"), "batch_size": 4,
+        "total_episodes": 4, "response_length": 8, "num_ppo_epochs": 1,
+    })
+    result = CliRunner().invoke(main, ["ppo", "--config", config])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output[result.output.index("{"):])
+    assert summary["steps"] == 1
+    assert (tmp_path / "out" / "policy" / "config.json").is_file()
+
+
+def test_ppo_command_errors_are_one_line(policy_dir, prompts_file, tmp_path):
+    config = _write(tmp_path, {"model_name": str(policy_dir), "dataset_name": str(prompts_file),
+                               "reward_functions": ["length"], "batch_size": 0})
+    result = CliRunner().invoke(main, ["ppo", "--config", config])
+    assert result.exit_code == 1
+    assert "Error: PPOTrainingConfig.batch_size must be >= 1, got 0" in result.output
+    result = CliRunner().invoke(main, ["ppo", "--config", config, "--set", "batch_size=2", "--set", "learning_rat=1",
+                                       "--dry-run"])
+    assert result.exit_code == 1 and "Did you mean 'learning_rate'" in result.output
+    result = CliRunner().invoke(main, ["ppo", "--config", config, "--set", "batch_size=2", "--dry-run"])
+    assert result.exit_code == 0 and "Configuration is valid" in result.output
+
+
+def test_training_texts_from_a_file(policy_dir, prompts_file, tmp_path):
+    texts = tmp_path / "texts.txt"
+    texts.write_text("\n".join(["only one text"] * 3), encoding="utf-8")
+    config = _write(tmp_path, {"model_name": str(policy_dir), "dataset_name": str(prompts_file),
+                               "train_custom_reward_model": True, "reward_training_texts": str(texts),
+                               "reward_functions": ["length"]})
+    result = CliRunner().invoke(main, ["ppo", "--config", config, "--dry-run"])
+    assert result.exit_code == 1 and "at least 10 training texts, got 3" in result.output
