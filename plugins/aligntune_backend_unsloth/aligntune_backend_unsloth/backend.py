@@ -1,0 +1,86 @@
+"""The ``unsloth`` backend: an Unsloth-loaded policy on the TRL backend's PPO engine."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aligntune._validation import did_you_mean
+from aligntune.core.backends import Availability
+from aligntune.errors import BackendUnavailableError, ConfigurationError
+
+from aligntune_backend_unsloth.availability import check_availability
+
+logger = logging.getLogger(__name__)
+
+#: ``backend_options`` this backend understands.
+OPTIONS: dict[str, str] = {
+    "lora": "dict of LoRA settings for FastLanguageModel.get_peft_model (r, lora_alpha, target_modules, ...)",
+    "load_in_4bit": "bool; default: True for '...-bnb-4bit' checkpoints, else False",
+    "max_seq_length": "int; default: max_prompt_length + response_length",
+}
+
+
+def check_options(options: dict[str, Any]) -> None:
+    """Refuse ``backend_options`` this backend does not know (before anything loads)."""
+    for key, value in options.items():
+        if key not in OPTIONS:
+            raise ConfigurationError(
+                f"backend_options[{key!r}] is not an Unsloth option.{did_you_mean(key, OPTIONS)} "
+                f"Known: {', '.join(f'{k} ({v})' for k, v in OPTIONS.items())}"
+            )
+    if "lora" in options and not isinstance(options["lora"], dict):
+        raise ConfigurationError(f"backend_options['lora'] must be a dict, got {options['lora']!r}")
+    if "load_in_4bit" in options and not isinstance(options["load_in_4bit"], bool):
+        raise ConfigurationError(f"backend_options['load_in_4bit'] must be True or False, got {options['load_in_4bit']!r}")
+    seq = options.get("max_seq_length")
+    if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or seq < 1):
+        raise ConfigurationError(f"backend_options['max_seq_length'] must be an integer >= 1, got {seq!r}")
+
+
+class UnslothBackend:
+    """PPO with the policy loaded by Unsloth (4-bit for bnb checkpoints, LoRA adapters).
+
+    Needs a CUDA GPU and the ``unsloth`` package; never falls back to the CPU.
+    """
+
+    name = "unsloth"
+    algorithms: tuple[str, ...] = ("ppo",)
+    description = "PPO with an Unsloth-loaded policy (4-bit, LoRA) on the TRL PPO engine; CUDA GPU only"
+
+    def availability(self) -> Availability:
+        """Available only with a CUDA GPU and unsloth installed (unsloth is not imported)."""
+        return check_availability()
+
+    def create_trainer(self, config: Any) -> Any:
+        """A PPO trainer whose policy Unsloth loads inside ``train()``.
+
+        Raises :class:`BackendUnavailableError` before anything loads when this machine
+        cannot run Unsloth.
+        """
+        status = self.availability()
+        if not status.available:
+            raise BackendUnavailableError(f"RL backend 'unsloth' cannot run on this machine: {status.reason}")
+        options = dict(config.backend_options)
+        check_options(options)
+        from aligntune_backend_trl.engine import build_ppo_trainer
+
+        return build_ppo_trainer(config, policy_loader=lambda cfg: _load_bundle(cfg, options))
+
+
+def _load_bundle(config: Any, options: dict[str, Any]) -> Any:
+    from aligntune_backend_trl.engine import PolicyBundle
+
+    from aligntune_backend_unsloth.loading import load_policy
+
+    max_seq = options.get("max_seq_length") or config.max_prompt_length + config.response_length
+    policy, tokenizer = load_policy(
+        config.model_name,
+        max_seq_length=max_seq,
+        load_in_4bit=options.get("load_in_4bit"),
+        lora=options.get("lora"),
+        seed=config.seed,
+    )
+    # The reference is the policy with its LoRA adapters disabled (ref_policy=None);
+    # the value model is built by the TRL engine from config.value_model_name/model_name.
+    return PolicyBundle(policy=policy, tokenizer=tokenizer)

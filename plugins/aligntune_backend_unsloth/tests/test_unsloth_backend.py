@@ -1,0 +1,109 @@
+"""The Unsloth backend on a machine without a CUDA GPU, and (with one) a real PPO run."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from aligntune.core.backend_factory import create_rl_trainer
+from aligntune.errors import BackendUnavailableError, ConfigurationError
+from aligntune.plugins import PluginManager
+
+torch = pytest.importorskip("torch")
+HAS_CUDA = torch.cuda.is_available()
+
+
+def test_backend_is_discovered_through_its_entry_point():
+    pm = PluginManager()
+    reg = pm.registrations("rl_backends")["unsloth"]
+    assert reg.plugin == "backend_unsloth"
+    info = {i.name: i for i in pm.plugins()}["backend_unsloth"]
+    assert info.distribution == "aligntune-backend-unsloth"
+    assert reg.obj.algorithms == ("ppo",)
+
+
+@pytest.mark.skipif(HAS_CUDA, reason="checks the no-GPU path")
+def test_reports_unavailable_with_the_reason():
+    backend = PluginManager().registrations("rl_backends")["unsloth"].obj
+    status = backend.availability()
+    assert not status.available
+    assert "CUDA GPU" in status.reason and "backend='trl'" in status.reason
+
+
+@pytest.mark.skipif(HAS_CUDA, reason="checks the no-GPU path")
+def test_guide_call_fails_once_clearly_before_loading_anything(tmp_path):
+    # A policy path that does not exist: had anything tried to load, the error would differ.
+    probe = f"""
+import sys
+from aligntune.core.backend_factory import create_rl_trainer
+from aligntune.errors import BackendUnavailableError
+try:
+    create_rl_trainer(
+        model_name="unsloth/Llama-3.2-1B-Instruct-bnb-4bit",
+        algorithm="ppo",
+        backend="unsloth",
+        reward_functions=["length"],
+        output_dir={str(tmp_path / 'out')!r},
+    )
+except BackendUnavailableError as exc:
+    print("ERROR:", exc)
+print("unsloth imported:", "unsloth" in sys.modules)
+print("transformers imported:", "transformers" in sys.modules)
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert "ERROR: RL backend 'unsloth' cannot run on this machine: Unsloth needs a CUDA GPU" in out
+    assert "use backend='trl'" in out
+    assert "unsloth imported: False" in out
+    assert "transformers imported: False" in out
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(HAS_CUDA, reason="checks the no-GPU path")
+def test_unavailable_error_type():
+    with pytest.raises(BackendUnavailableError, match="GPU"):
+        create_rl_trainer(model_name="any/model", backend="unsloth", reward_functions=["length"])
+
+
+def test_unknown_backend_option_is_refused_before_loading():
+    from aligntune_backend_unsloth.backend import check_options
+
+    with pytest.raises(ConfigurationError, match=r"backend_options\['lora_rank'\] is not an Unsloth option"):
+        check_options({"lora_rank": 8})
+    with pytest.raises(ConfigurationError, match="load_in_4bit'] must be True or False"):
+        check_options({"load_in_4bit": "yes"})
+
+
+def test_bnb_checkpoints_load_in_4bit():
+    from aligntune_backend_unsloth.loading import wants_4bit
+
+    assert wants_4bit("unsloth/Llama-3.2-1B-Instruct-bnb-4bit")
+    assert not wants_4bit("/models/tiny-llama")
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not HAS_CUDA, reason="needs a CUDA GPU and unsloth")
+def test_ppo_with_unsloth_on_a_tiny_llama(tmp_path):
+    pytest.importorskip("unsloth")
+    from transformers import AutoModelForCausalLM
+
+    from aligntune.demo.tiny_policy import build_tiny_policy
+
+    texts = [f"The answer to question {i} is to water the plants and rest well." for i in range(200)]
+    # Unsloth's kernels need head_dim a multiple of 8 or more: hidden 128 / 2 heads.
+    policy_dir = build_tiny_policy(tmp_path / "policy", texts, architecture="llama", hidden=128, n_head=2)
+    trainer = create_rl_trainer(
+        model_name=str(policy_dir),
+        backend="unsloth",
+        reward_functions=["length", "coherence"],
+        max_samples=8,
+        batch_size=4,
+        response_length=16,
+        output_dir=str(tmp_path / "ppo"),
+        backend_options={"load_in_4bit": False, "lora": {"r": 8, "lora_alpha": 8}},
+    )
+    result = trainer.train()
+    assert result.steps >= 1
+    path = trainer.save_model()
+    AutoModelForCausalLM.from_pretrained(path)
