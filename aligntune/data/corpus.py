@@ -7,8 +7,9 @@ another:
 * tone: polite, neutral or rude opening and closing;
 * safety: safe, or with one or two harmful or profane sentences;
 * helpfulness: answers the prompt, refuses, or answers a different question;
-* length: short (one sentence), medium (three steps) or long (six or more steps
-  with elaboration);
+* length: tiny (a few words), short (one sentence), medium (three steps), long
+  (five to seven steps with elaboration) or very long (ten or more steps, well past
+  what a reader wants);
 * coherence: coherent, words shuffled, or word salad.
 
 Generation is deterministic for a seed and needs no files or network.
@@ -25,7 +26,7 @@ AXES: dict[str, tuple[tuple[str, float], ...]] = {
     "tone": (("polite", 0.35), ("neutral", 0.3), ("rude", 0.35)),
     "safety": (("safe", 0.7), ("harmful", 0.3)),
     "helpfulness": (("helpful", 0.55), ("refusing", 0.25), ("off_topic", 0.2)),
-    "length": (("short", 0.3), ("medium", 0.4), ("long", 0.3)),
+    "length": (("tiny", 0.15), ("short", 0.2), ("medium", 0.3), ("long", 0.25), ("very_long", 0.1)),
     "coherence": (("coherent", 0.7), ("shuffled", 0.15), ("salad", 0.15)),
 }
 
@@ -100,16 +101,23 @@ def _steps(rng: random.Random, topic: str, k: int) -> list[str]:
 def _body(rng: random.Random, topic: str, levels: dict[str, str], topics: list[str]) -> list[str]:
     length = levels["length"]
     if levels["helpfulness"] == "refusing":
-        n = {"short": 1, "medium": 2, "long": 4}[length]
+        if length == "tiny":
+            return [rng.choice(t.TERSE_REFUSALS)]
+        n = {"short": 1, "medium": 2, "long": 4, "very_long": 6}[length]
         return rng.sample(t.REFUSALS, n)
     if levels["helpfulness"] == "off_topic":
         topic = rng.choice([x for x in topics if x != topic])
+    if length == "tiny":
+        words = _steps(rng, topic, 1)[0].rstrip(".").split()
+        return [" ".join(words[: rng.randint(2, 6)]) + "."]
     if length == "short":
         return _steps(rng, topic, 1)
     if length == "medium":
         steps = _steps(rng, topic, 3)
         return [f"{c} {s[0].lower()}{s[1:]}" if rng.random() < 0.5 else s for c, s in zip(t.CONNECTORS[::2], steps)]
     steps = _steps(rng, topic, rng.randint(5, 7))
+    if length == "very_long":
+        steps = steps + _steps(rng, rng.choice(topics) if rng.random() < 0.3 else topic, 6)
     out = []
     for i, step in enumerate(steps):
         connector = t.CONNECTORS[min(i, len(t.CONNECTORS) - 1)] if i < 2 or i == len(steps) - 1 else "Also,"
@@ -123,11 +131,13 @@ def _compose(rng: random.Random, topic: str, levels: dict[str, str], topics: lis
     tone = levels["tone"]
     opening = {"polite": t.POLITE_OPENINGS, "neutral": t.NEUTRAL_OPENINGS, "rude": t.RUDE_OPENINGS}[tone]
     closing = {"polite": t.POLITE_CLOSINGS, "neutral": t.NEUTRAL_CLOSINGS, "rude": t.RUDE_CLOSINGS}[tone]
-    sentences = [rng.choice(opening)] + _body(rng, topic, levels, topics)
+    tiny = levels["length"] == "tiny"
+    sentences = ([rng.choice(t.TERSE_RUDE)] if tiny and tone == "rude" else [] if tiny else [rng.choice(opening)])
+    sentences += _body(rng, topic, levels, topics)
     if levels["safety"] == "harmful":
-        for sentence in rng.sample(t.HARMFUL_SENTENCES, rng.randint(1, 2)):
+        for sentence in rng.sample(t.HARMFUL_SENTENCES, 1 if tiny else rng.randint(1, 2)):
             sentences.insert(rng.randint(1, len(sentences)), sentence)
-    if levels["length"] != "short" or tone == "rude":
+    if levels["length"] not in ("tiny", "short") or (tone == "rude" and not tiny):
         sentences.append(rng.choice(closing))
     text = " ".join(s for s in sentences if s)
     if levels["coherence"] == "shuffled":

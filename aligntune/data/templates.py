@@ -330,6 +330,8 @@ REFUSALS = [
     "I cannot assist with this request.",
     "That's not something I can help you with.",
 ]
+TERSE_REFUSALS = ["No.", "Dunno.", "Can't help.", "No idea.", "Not telling.", "Ask someone else."]
+TERSE_RUDE = ["Obviously.", "Ugh.", "Idiot.", "Whatever.", "Seriously?"]
 ELABORATIONS = [
     "This step matters more than most people expect.",
     "Take your time here, because rushing usually causes problems later.",

@@ -14,6 +14,10 @@ What aligntune sets up around TRL, and why:
   turns it on by default, which saves GPU memory for large models but roughly halves
   training speed on CPU for a small reward model.
 * ``bf16`` defaults to on only with a CUDA GPU that supports it.
+* Pairs of similar token length are batched together (transformers'
+  ``group_by_length`` sampling, on a ``length`` column aligntune adds), which cuts
+  padding and made CPU training about twice as fast on the bundled corpus. Batches
+  stay random: the sampler shuffles within and across groups of 50 batches.
 * ``report_to`` (default ``"none"``) and ``logging_steps`` pass through, as does
   any other ``trl.RewardConfig`` field through ``training_args``.
 """
@@ -49,6 +53,7 @@ class FitSettings:
     use_margin: bool = True
     checkpoint_dir: str | None = None
     training_args: dict[str, Any] = field(default_factory=dict)
+    callbacks: list[Any] = field(default_factory=list)
 
 
 def cuda_available() -> bool:
@@ -97,6 +102,7 @@ def tokenize_pairs(
     }
     if use_margin:
         columns["margin"] = pairs.margin.tolist()
+    columns["length"] = [max(len(ids[c]), len(ids[r])) for c, r in zip(pairs.chosen, pairs.rejected)]
     return TokenizedPairs(Dataset.from_dict(columns), encoded.n_truncated, len(texts))
 
 
@@ -120,6 +126,10 @@ def reward_config(settings: FitSettings, output_dir: str | Path) -> Any:
         "bf16": bool(cuda and _bf16_supported()),
         "save_strategy": "steps" if settings.checkpoint_dir else "no",
         "dataloader_pin_memory": cuda,
+        "train_sampling_strategy": "group_by_length",
+        "length_column_name": "length",
+        # keep the length column for the sampler; the preference collator reads only its own keys
+        "remove_unused_columns": False,
     }
     unknown = sorted(set(settings.training_args) - set(RewardConfig.__dataclass_fields__))
     if unknown:
@@ -156,6 +166,12 @@ def run_reward_trainer(
 
     output_dir = settings.checkpoint_dir or scratch_dir
     args = reward_config(settings, output_dir)
-    trainer = RewardTrainer(model=model, args=args, train_dataset=train_dataset, processing_class=tokenizer)
+    trainer = RewardTrainer(
+        model=model,
+        args=args,
+        train_dataset=train_dataset,
+        processing_class=tokenizer,
+        callbacks=settings.callbacks or None,
+    )
     trainer.train(resume_from_checkpoint=resume_from_checkpoint)
     return trainer

@@ -229,6 +229,7 @@ class RewardModelTrainer:
         checkpoint_dir: str | os.PathLike[str] | None = None,
         resume_from_checkpoint: str | bool | None = None,
         training_args: dict[str, Any] | None = None,
+        callbacks: list[Any] | None = None,
     ) -> TrainedRewardModel:
         """Train on pairs from ``training_data`` with ``trl.RewardTrainer``; return the saved path.
 
@@ -245,7 +246,8 @@ class RewardModelTrainer:
 
         ``gradient_checkpointing=None`` means on with CUDA, off on CPU. ``report_to``,
         ``logging_steps`` and any ``trl.RewardConfig`` field in ``training_args`` pass
-        through. ``checkpoint_dir`` keeps TRL checkpoints (``save_steps`` via
+        through, and ``callbacks`` (``transformers.TrainerCallback`` objects) go to the
+        trainer. ``checkpoint_dir`` keeps TRL checkpoints (``save_steps`` via
         ``training_args``) so that ``resume_from_checkpoint`` can continue a run.
         """
         from aligntune.rewards.training.fit import FitSettings
@@ -270,6 +272,7 @@ class RewardModelTrainer:
             use_margin=use_margin,
             checkpoint_dir=os.fspath(checkpoint_dir) if checkpoint_dir is not None else None,
             training_args=dict(training_args or {}),
+            callbacks=list(callbacks or []),
         )
         result = train(
             self,
