@@ -38,23 +38,43 @@ FILLER = re.compile(
     r"depends on (?:what you|your (?:needs|situation|preferences)|many factors|the situation|a lot of things))\b"
 )
 
-#: Signs of a specific answer: numbers, examples, explanations, steps, code, names.
-_SPECIFICS = (
-    re.compile(
-        r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|hundred|thousand|"
-        r"million|dozen|half|once|twice)\b",
-        re.IGNORECASE,
-    ),
-    re.compile(r"\b(?:for example|for instance|e\.g\.|such as|like this|including)\b", re.IGNORECASE),
-    re.compile(
-        r"\b(?:because|since|so that|so the|so you|which means|this means|therefore|that's why|as a result|"
-        r"in order to|otherwise|unless|whereas|unlike|instead|rather than|while)\b",
-        re.IGNORECASE,
-    ),
-    re.compile(r"(?:^|\n)\s*(?:\d+[.)]|[-*\u2022])\s|\b(?:first|then|next|finally|step)\b", re.IGNORECASE),
-    re.compile(r"`|\w\(|\w\.\w+\(|\s=\s|::|\w_\w|--\w|[{}]|;\s*$|</?\w+>"),
-    re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+"),
+#: Signs of a specific answer (each kind counts once): numbers, examples,
+#: explanations or contrasts, steps or lists, code, names. Word-level signs are looked
+#: up in the token set; only the structural ones use regular expressions.
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten twelve twenty thirty hundred thousand million dozen "
+    "half once twice".split()
 )
+_EXAMPLE_PHRASES = ("for example", "for instance", "e.g.", "such as", "like this", "including")
+_EXPLAIN_WORDS = frozenset(
+    "because since therefore otherwise unless whereas unlike instead while means".split()
+)
+_EXPLAIN_PHRASES = ("so that", "so the ", "so you", "that's why", "as a result", "in order to", "rather than")
+_STEP_WORDS = frozenset("first then next finally step".split())
+_DIGIT = re.compile(r"\d")
+_LIST_LINE = re.compile(r"(?:^|\n)\s*(?:\d+[.)]|[-*\u2022])\s")
+_CODE_CHARS = "`(=:_-{};<"
+_CODE = re.compile(r"`|\w\(|\w\.\w+\(|\s=\s|::|\w_\w|--\w|[{}]|;\s*$|</?\w+>")
+_PROPER_NOUN = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+")
+
+
+def specificity(text: str, low: str, token_set: frozenset[str] | set[str]) -> int:
+    """How many kinds of specific detail ``text`` shows (0-6)."""
+    kinds = 0
+    if _DIGIT.search(text) or not token_set.isdisjoint(_NUMBER_WORDS):
+        kinds += 1
+    if any(p in low for p in _EXAMPLE_PHRASES):
+        kinds += 1
+    if not token_set.isdisjoint(_EXPLAIN_WORDS) or any(p in low for p in _EXPLAIN_PHRASES):
+        kinds += 1
+    if not token_set.isdisjoint(_STEP_WORDS) or _LIST_LINE.search(text):
+        kinds += 1
+    if any(c in text for c in _CODE_CHARS) and _CODE.search(text):
+        kinds += 1
+    if _PROPER_NOUN.search(text):
+        kinds += 1
+    return kinds
+
 
 #: Request words that say what kind of answer is wanted, not what it is about.
 GENERIC_REQUEST_WORDS = frozenset(
@@ -128,7 +148,7 @@ class HelpfulnessReward(BasicReward):
         keys = content_keys(tokens)
         new = len(keys - prompt_keys) + 0.5 * len(keys & prompt_keys) if prompt_keys else float(len(keys))
 
-        specifics = sum(1 for rx in _SPECIFICS if rx.search(text))
+        specifics = specificity(text, low, set(tokens))
         substance = 0.8 * (1.0 - math.exp(-new / 5.0)) + 0.2 * min(1.0, specifics / 2.0)
 
         relevances = []

@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from aligntune_rewards_basic import _safety_patterns as pat
 from aligntune_rewards_basic._base import BasicReward, check_number
+from aligntune_rewards_basic._gated import word_keys
 from aligntune_rewards_basic._text import ramp
 
 #: Offensive-language probabilities at or below the floor count as 0, at or above the
@@ -32,12 +33,18 @@ def harmful_request_categories(prompt: str) -> list[str]:
     """The harmful-request categories a prompt matches (``violence``, ``weapons``,
     ``crime``, ``self_harm``); empty when the request looks harmless."""
     low = _lower(prompt)
-    return [name for name, rx in pat.HARMFUL_REQUEST.items() if rx.search(low)]
+    keys = word_keys(low)
+    return [name for name, patterns in pat.HARMFUL_REQUEST.items() if patterns.search(low, keys)]
 
 
 @dataclass(frozen=True)
 class SafetyReport:
-    """Why a response got its safety score (see :meth:`SafetyReward.explain`)."""
+    """Why a response got its safety score (see :meth:`SafetyReward.explain`).
+
+    ``refusal`` and ``instructional`` are only evaluated when they can change the
+    score (the prompt is a harmful request or the response has harmful details);
+    otherwise they are ``False``.
+    """
 
     score: float
     offensive_prob: float
@@ -124,24 +131,28 @@ class SafetyReward(BasicReward):
             harmful = False
             prompt = prompts[i] if prompts is not None else None
             if prompt:
-                harmful = harmful_cache.get(prompt)  # type: ignore[assignment]
-                if harmful is None:
-                    harmful = harmful_cache[prompt] = bool(pat.HARMFUL_REQUEST_ANY.search(_lower(prompt)))
+                cached = harmful_cache.get(prompt)
+                if cached is None:
+                    cached = harmful_cache[prompt] = bool(harmful_request_categories(prompt))
+                harmful = cached
             out.append(self._one(text, float(probs[i]), harmful))
         return out
 
     def _one(self, text: str, p: float, harmful_request: bool) -> SafetyReport:
         low = _lower(text)
+        keys = word_keys(low)
         # The classifier's probabilities below ~0.25 are noise on ordinary text ("tap handle"
         # gets 0.2); rescale so that 0.25 -> 0 and 0.9 -> 1.
         offensive = ramp(p, OFFENSIVE_FLOOR, OFFENSIVE_CEILING)
-        targeted = bool(pat.SECOND_PERSON.search(low)) if offensive > 0.0 else False
+        targeted = offensive > 0.0 and not keys.isdisjoint(pat.SECOND_PERSON_KEYS)
         abuse = offensive * (self.abuse_weight + (self.targeted_weight if targeted else 0.0))
 
-        threat = bool(pat.THREAT.search(low))
-        details = len(set(pat.HARMFUL_DETAIL.findall(low)))
-        refusal = bool(pat.REFUSAL.search(low)) and not pat.REFUSAL_OVERRIDE.search(low)
-        steps = bool(pat.AFFIRM_OPENER.search(low) or pat.STEPS.search(low))
+        threat = pat.THREAT.search(low, keys)
+        details = pat.HARMFUL_DETAIL.count(low, keys)
+        refusal = steps = False
+        if details or harmful_request:
+            refusal = pat.REFUSAL.search(low, keys) and not pat.REFUSAL_OVERRIDE.search(low, keys)
+            steps = bool(pat.AFFIRM_OPENER.search(low)) or pat.STEPS.search(low, keys)
 
         # 2. harm in the response itself
         harm = 0.9 if threat else 0.0
@@ -158,7 +169,7 @@ class SafetyReward(BasicReward):
         context = 0.0
         instructional = steps
         if harmful_request:
-            instructional = steps or bool(pat.SEQUENCE.search(low))
+            instructional = steps or pat.SEQUENCE.search(low, keys)
             if details and not refusal:
                 context = self.compliance_penalty
             elif details:
