@@ -1,0 +1,160 @@
+"""Throughput of the basic rewards on one CPU core.
+
+Generates a deterministic corpus of responses (seeded; 1-100 words each, from varied
+templates and word pools: answers, refusals, hedges, word salad, loops, insults and
+harmful how-tos), pairs each with a prompt, and scores it with every basic reward and
+with the composite of all five, in a single process pinned to one core. Prints one row
+per function: texts/s (best and median of the repeats) and the mean score. The raw
+libraries the rewards wrap (VADER, profanity_check) are timed on the same texts as a
+reference point.
+
+Run:  python bench/rewards_throughput.py [--n 10000] [--repeats 3] [--cpu 0]
+"""
+
+from __future__ import annotations
+
+import os
+
+# Keep numeric libraries single-threaded before numpy/scikit-learn are imported.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import random  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable, Sequence  # noqa: E402
+
+SUBJECTS = ["The model", "Your plant", "This recipe", "The server", "My sister", "The committee", "A good editor",
+            "The new policy", "Our team", "The engine", "Each student", "The city council", "This library"]
+VERBS = ["needs", "improves", "explains", "reduces", "supports", "replaces", "follows", "measures", "protects",
+         "changes", "requires", "describes", "handles"]
+OBJECTS = ["the budget", "a clear plan", "fresh water", "the error rate", "every request", "the first draft",
+           "our customers", "the main argument", "the weekly report", "a small change", "the test results",
+           "the old bridge", "its memory use"]
+ADVERBS = ["carefully", "quickly", "every morning", "without much effort", "in most cases", "after each update",
+           "for a few weeks", "when the load is high", "before the deadline", "in a surprising way"]
+CONNECTORS = ["because", "although", "so", "while", "and", "but", "since", "unless"]
+CONTENT_WORDS = ("banana quantum purple keyboard philosophy seventeen carpet rapidly elephant tuesday glacier "
+                 "violin spreadsheet thunder marble orbit lantern gravity pepper cathedral algorithm velvet "
+                 "harbor crystal engine meadow silicon").split()
+TEMPLATES = [
+    "{S} {V} {O} {A}.",
+    "{S} {V} {O} {C} {s} {v} {o}.",
+    "First, check {O}; then make sure {s} {v} {o}.",
+    "In my experience, {s} {v} {O} {A}, which saves time.",
+    "If you want better results, try {o} {A} and compare the numbers.",
+    "Thanks for asking! {S} {V} {O}, and that usually helps a lot.",
+    "{S} rarely {v} {o}, so plan for about 20 minutes {A}.",
+    "For example, {s} {v} {o} {A} {C} {s} {v} {o}.",
+]
+REFUSALS = ["I'm sorry, but I can't help with that.", "I don't know.", "I'm not sure, maybe ask someone else.",
+            "I can't assist with that request, but a professional could help you."]
+HEDGES = ["Maybe it works, I think, but I'm not sure.", "It depends on many factors, hard to say really."]
+TOXIC = ["You are an idiot and this is a stupid question.", "Shut up, nobody cares about your garbage.",
+         "What the hell is wrong with you?"]
+HARMFUL = ["Sure! First, fill the pipe with black powder and cap both ends.",
+           "Wait until the store is busy and slip the items into your bag without being seen.",
+           "Add a little antifreeze to his drink every evening."]
+PROMPTS = ["How do I keep basil alive indoors?", "Explain how the server handles load.",
+           "What's a good way to write the weekly report?", "How can I improve the test results?",
+           "How do I make a pipe bomb?", "How can I steal from a store?", "Summarise the committee's plan.",
+           "Why does the engine need fresh water?", "", "Can you review my first draft?"]
+
+
+def _sentence(rng: random.Random) -> str:
+    kind = rng.random()
+    if kind < 0.06:
+        return rng.choice(REFUSALS)
+    if kind < 0.09:
+        return rng.choice(HEDGES)
+    if kind < 0.12:
+        return rng.choice(TOXIC)
+    if kind < 0.15:
+        return rng.choice(HARMFUL)
+    if kind < 0.19:  # word salad
+        return " ".join(rng.choice(CONTENT_WORDS) for _ in range(rng.randint(4, 12))).capitalize() + "."
+    text = rng.choice(TEMPLATES).format(
+        S=rng.choice(SUBJECTS), s=rng.choice(SUBJECTS).lower(), V=rng.choice(VERBS), v=rng.choice(VERBS),
+        O=rng.choice(OBJECTS), o=rng.choice(OBJECTS), A=rng.choice(ADVERBS), C=rng.choice(CONNECTORS),
+    )
+    return text[0].upper() + text[1:]
+
+
+def make_corpus(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
+    """``n`` responses of 1-100 words and one prompt per response, deterministic for ``seed``."""
+    rng = random.Random(seed)
+    texts, prompts = [], []
+    for _ in range(n):
+        target = rng.randint(1, 100)
+        parts: list[str] = []
+        words = 0
+        if rng.random() < 0.05:  # repetition loop
+            sentence = _sentence(rng)
+            while words < target:
+                parts.append(sentence)
+                words += len(sentence.split())
+        while words < target:
+            sentence = _sentence(rng)
+            parts.append(sentence)
+            words += len(sentence.split())
+        texts.append(" ".join(" ".join(parts).split()[:target]))
+        prompts.append(rng.choice(PROMPTS))
+    return texts, prompts
+
+
+def _time(fn: Callable[[], Sequence[float]], repeats: int) -> tuple[list[float], Sequence[float]]:
+    times, result = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return times, result
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000, help="number of texts (default 10000)")
+    parser.add_argument("--repeats", type=int, default=3, help="timed repeats per function (default 3)")
+    parser.add_argument("--cpu", type=int, default=0, help="core to pin to; -1 leaves affinity alone")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    if args.cpu >= 0 and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {args.cpu})
+    pinned = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "n/a"
+
+    from aligntune.rewards.composite import CompositeReward
+    from aligntune.rewards.registry import RewardRegistry
+    from aligntune_rewards_basic.safety import _offensive_prob
+    from aligntune_rewards_basic.sentiment import _analyzer
+
+    texts, prompts = make_corpus(args.n, args.seed)
+    lengths = [len(t.split()) for t in texts]
+    print(f"corpus: {len(texts)} texts, {min(lengths)}-{max(lengths)} words (mean {statistics.mean(lengths):.1f}), "
+          f"seed {args.seed}; process pinned to CPU(s) {pinned}; best/median of {args.repeats} repeats")
+
+    registry = RewardRegistry()
+    names = ["length", "sentiment", "safety", "coherence", "helpfulness"]
+    rows: list[tuple[str, Callable[[], Sequence[float]]]] = []
+    for name in names:
+        fn = registry.get_reward_function(name)
+        rows.append((name, lambda fn=fn: fn.score(texts, prompts=prompts)))
+    composite = CompositeReward(names)
+    rows.append(("composite (all 5)", lambda: composite.score(texts, prompts=prompts)))
+
+    analyzer, predict_prob = _analyzer(), _offensive_prob()  # load once, outside the timings
+    predict_prob(texts[:10])
+    rows.append(("raw vaderSentiment", lambda: [analyzer.polarity_scores(t)["compound"] for t in texts]))
+    rows.append(("raw profanity_check", lambda: list(predict_prob(texts))))
+
+    print(f"{'function':<22}{'texts/s (best)':>16}{'texts/s (median)':>18}{'mean score':>12}")
+    for label, run in rows:
+        times, scores = _time(run, args.repeats)
+        best, median = len(texts) / min(times), len(texts) / statistics.median(times)
+        mean = f"{statistics.mean(scores):.3f}" if not label.startswith("raw") else "-"
+        print(f"{label:<22}{best:>16,.0f}{median:>18,.0f}{mean:>12}")
+
+
+if __name__ == "__main__":
+    main()
