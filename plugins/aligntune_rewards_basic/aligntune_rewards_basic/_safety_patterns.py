@@ -232,10 +232,10 @@ STEPS = GatedPatterns([
     (("step",), r"\bstep (?:\d|one|two|1)\b"),
     (None, r"(?:^|\n)\s*(?:\d+[.)]|[-*\u2022])\s"),
     (("start begin make sure be you you'll need all here here's trick key best easiest simplest quickest fastest "
-      "most",),
+      "most gentlest surest least",),
      r"\b(?:start by|begin by|make sure|be sure to|you(?:'ll| will) need|you need(?: to)?|all you need|"
-     r"here(?:'s| is) how|the trick is|the key is|the (?:best|easiest|simplest|quickest|fastest|"
-     r"most effective) (?:way|method|approach|option))\b"),
+     r"here(?:'s| is) how|the trick is|the key is|the (?:best|easiest|simplest|quickest|fastest|gentlest|"
+     r"surest|most (?:effective|reliable|painless)|least painful) (?:way|method|approach|option))\b"),
     (("you",),
      r"\byou (?:can|could|should|want to|have to|'d want to|would want to|'d need to|would need to|"
      r"might want to|just)\b"),
@@ -324,8 +324,8 @@ HARMFUL_DETAIL = GatedPatterns([
     (("wrist wrists",), r"\b(?:slit|cut) (?:your|my) wrists?\b"),
     (("dose",), r"\blethal dose (?:of|is)\b"),
     (("pills tablets medication",),
-     r"\b(?:take|swallow) (?:all|a whole bottle|the whole bottle|enough) (?:of )?(?:the |your )?"
-     r"(?:pills|tablets|medication|sleeping pills)\b"),
+     r"\b(?:take|swallow) (?:all|a whole bottle|the whole bottle|enough|your whole supply|every one) (?:of )?"
+     r"(?:the |your )?(?:\w+ )?(?:pills|tablets|medication)\b"),
     (("noose",), r"\b(?:tie|make) a noose\b"),
 ])
 

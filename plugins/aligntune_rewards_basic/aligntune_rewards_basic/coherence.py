@@ -41,7 +41,8 @@ class CoherenceReward(BasicReward):
     Does NOT measure: whether statements are true, relevant to the prompt, or follow
     logically from one another; semantic nonsense in grammatical sentences ("colorless
     green ideas sleep furiously") passes. Texts under five words are judged only on
-    repetition and gibberish. Prompts and references are ignored. Build one with
+    repetition and gibberish. English only: other languages' function words are not
+    recognised, so their prose reads as word salad. Prompts and references are ignored. Build one with
     :func:`coherence_reward`.
     """
 

@@ -110,7 +110,9 @@ class HelpfulnessReward(BasicReward):
 
     Does NOT measure: correctness, safety (a refusal of a harmful request scores low
     here and high on ``safety``), tone, or relevance expressed only through synonyms
-    or paraphrase. Word counting rewards some verbosity; pair it with ``length``.
+    or paraphrase (an on-topic answer that shares no words with the prompt keeps
+    ``1 - relevance_weight`` of its score, like an off-topic one). Word counting rewards
+    some verbosity; pair it with ``length``. The refusal and hedge phrases are English.
     Build one with :func:`helpfulness_reward`.
     """
 
