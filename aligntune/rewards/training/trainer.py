@@ -42,11 +42,16 @@ class TrainedRewardModel(str):
     fidelity: FidelityReport
     manifest: dict[str, Any]
 
-    def __new__(cls, path: str, *, fidelity: FidelityReport, manifest: dict[str, Any]) -> TrainedRewardModel:
+    def __new__(
+        cls, path: str, *, fidelity: FidelityReport | None = None, manifest: dict[str, Any] | None = None
+    ) -> TrainedRewardModel:
         obj = super().__new__(cls, path)
-        obj.fidelity = fidelity
-        obj.manifest = manifest
+        obj.fidelity = fidelity  # type: ignore[assignment]
+        obj.manifest = manifest or {}
         return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle keep the attributes
+        return (self.__class__, (str(self),), dict(self.__dict__))
 
 
 def validate(owner: str, values: dict[str, Any], rules: dict[str, Callable[..., None]]) -> None:
