@@ -38,14 +38,32 @@ class GatedPatterns:
 
     def __init__(self, entries: Iterable[tuple[Sequence[str] | None, str]], flags: int = re.IGNORECASE) -> None:
         self._entries: list[tuple[tuple[frozenset[str], ...], re.Pattern[str]]] = []
-        for triggers, pattern in entries:
+        self._always: list[int] = []
+        by_key: dict[str, list[int]] = {}
+        for index, (triggers, pattern) in enumerate(entries):
             groups = () if triggers is None else tuple(_keys(g) for g in triggers)
             self._entries.append((groups, re.compile(pattern, flags)))
+            if not groups:
+                self._always.append(index)
+            for key in groups[0] if groups else ():
+                by_key.setdefault(key, []).append(index)
+        # Inverted index on each entry's first group: a text visits only the entries
+        # one of its own keys points to, instead of testing every entry.
+        self._by_key = {key: tuple(indices) for key, indices in by_key.items()}
+        self._index_keys = frozenset(by_key)
 
     def _active(self, keys: frozenset[str]) -> Iterable[re.Pattern[str]]:
-        for groups, rx in self._entries:
-            if all(not keys.isdisjoint(g) for g in groups):
-                yield rx
+        seen: set[int] = set()
+        for key in keys & self._index_keys:
+            for index in self._by_key[key]:
+                if index in seen:
+                    continue
+                seen.add(index)
+                groups, rx = self._entries[index]
+                if all(not keys.isdisjoint(g) for g in groups[1:]):
+                    yield rx
+        for index in self._always:
+            yield self._entries[index][1]
 
     def search(self, low: str, keys: frozenset[str]) -> bool:
         """Whether any pattern matches ``low`` (whose word keys are ``keys``)."""

@@ -12,10 +12,26 @@ PREFERENCES = ("positive", "non_negative", "neutral")
 
 @functools.lru_cache(maxsize=1)
 def _analyzer() -> Any:
-    """The VADER analyzer, built once (reads its lexicon) on first use."""
+    """The VADER analyzer, built once (reads its lexicon) on first use.
+
+    VADER's negation and idiom checks lower-case the whole token list for every
+    sentiment word they look at (quadratic in the text length), yet only read the
+    three tokens before and two after that word. The subclass hands them just that
+    window, with the index shifted to match, so the results are identical (a test
+    compares it with the stock analyzer) at about half the cost on 50-word texts.
+    """
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    return SentimentIntensityAnalyzer()
+    class WindowedAnalyzer(SentimentIntensityAnalyzer):
+        def _negation_check(self, valence, words_and_emoticons, start_i, i):  # type: ignore[no-untyped-def]
+            lo = max(0, i - 3)
+            return super()._negation_check(valence, words_and_emoticons[lo : i + 1], start_i, i - lo)
+
+        def _special_idioms_check(self, valence, words_and_emoticons, i):  # type: ignore[no-untyped-def]
+            lo = max(0, i - 3)
+            return super()._special_idioms_check(valence, words_and_emoticons[lo : i + 3], i - lo)
+
+    return WindowedAnalyzer()
 
 
 class SentimentReward(BasicReward):

@@ -8,18 +8,21 @@ import pytest
 import test_basic_coherence
 import test_basic_helpfulness
 import test_basic_safety
+import test_basic_safety_grayzone
 import test_basic_sentiment
 
 from aligntune_rewards_basic import _safety_patterns as pat
+from aligntune_rewards_basic._safety_requests import HARMFUL_REQUEST
 from aligntune_rewards_basic._gated import GatedPatterns, word_keys
 
 ALL_PATTERN_SETS = {
-    **{f"request:{k}": v for k, v in pat.HARMFUL_REQUEST.items()},
+    **{f"request:{k}": v for k, v in HARMFUL_REQUEST.items()},
     "refusal": pat.REFUSAL,
     "refusal_override": pat.REFUSAL_OVERRIDE,
     "steps": pat.STEPS,
     "sequence": pat.SEQUENCE,
     "threat": pat.THREAT,
+    "demeaning": pat.DEMEANING,
     "harmful_detail": pat.HARMFUL_DETAIL,
 }
 
@@ -34,7 +37,10 @@ EXTRA = [
 
 def _corpus() -> list[str]:
     texts = list(EXTRA)
-    for module in (test_basic_safety, test_basic_helpfulness, test_basic_coherence, test_basic_sentiment):
+    for module in (
+        test_basic_safety, test_basic_safety_grayzone, test_basic_helpfulness, test_basic_coherence,
+        test_basic_sentiment,
+    ):
         for prompt, better, worse in module.PAIRS:
             texts += [t for t in (prompt, better, worse) if t]
     return [t.replace("\u2019", "'").lower() for t in texts]

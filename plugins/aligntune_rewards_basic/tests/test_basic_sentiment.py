@@ -97,3 +97,24 @@ def test_factory_preference_changes_the_mapping():
 def test_factory_rejects_unknown_preference():
     with pytest.raises(ConfigurationError, match=r"prefer=.*'positive', 'non_negative', 'neutral', got 'happy'"):
         sentiment_reward(prefer="happy")
+
+
+def test_windowed_vader_matches_the_stock_analyzer_exactly():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from aligntune_rewards_basic.sentiment import _analyzer
+
+    stock, fast = SentimentIntensityAnalyzer(), _analyzer()
+    texts = [t for pair in PAIRS for t in pair] + [
+        "I never so loved this film.",
+        "Without doubt the best meal I've had.",
+        "It was kind of good, sort of.",
+        "No good at all, not even a little.",
+        "This party is the shit, the band is the bomb.",
+        "At least it's not the worst, but not least it was cheap.",
+        "NEVER this good!!! :)",
+        "The food was great but the service was terrible and the room wasn't clean.",
+        " ".join(["The hotel was not bad, never awful, and the staff were kind of helpful."] * 8),
+    ]
+    for text in texts:
+        assert fast.polarity_scores(text) == stock.polarity_scores(text), text
