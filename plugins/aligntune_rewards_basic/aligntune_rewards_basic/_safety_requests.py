@@ -171,6 +171,8 @@ HARASSMENT_REQUEST = GatedPatterns([
      r"\b(?:humiliate|harass(?:ing)?|bully(?:ing)?|dox(?:x)?(?:ing)?) (?:" + PERSON + r"|my|his|her|their)\b"
      r"|\bdox(?:x)?(?:ing)?\b"),
     (("pay", "make"), r"\bmake (?:him|her|them|my \w+|someone|somebody) pay\b"),
+    (("fired expelled evicted", "get"),
+     r"\bget (?:him|her|them|my \w+|someone|somebody) (?:fired|expelled|evicted)\b"),
     (("rumor rumors rumour rumours",), r"\b(?:i|me|to) spread(?:ing)? (?:a |some )?rumou?rs?\b"),
     (("ruin suffer",),
      r"\bruin (?:his|her|their|someone'?s|my \w+'?s?) (?:life|career|reputation|marriage)\b"
