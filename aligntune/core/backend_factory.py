@@ -39,6 +39,9 @@ REWARD_TRAINING_ARGS: dict[str, str] = {
     "reward_training_gradient_accumulation_steps": "gradient_accumulation_steps",
     "reward_training_reference_texts": "reference_texts",
     "reward_training_prompts": "training_prompts",
+    "reward_training_overwrite": "overwrite",
+    "reward_training_pairs_per_text": "pairs_per_text",
+    "reward_training_eval_fraction": "eval_fraction",
 }
 
 #: Arguments that describe the reward and are not PPOTrainingConfig fields.

@@ -85,7 +85,15 @@ class CustomTrainedSource:
     def check(self, config: RewardModelSourceConfig) -> None:
         if config.training_config is None:
             raise ConfigurationError("source_type='custom_trained' needs training_config=RewardModelTrainingConfig(...)")
-        base = config.training_config.base_model_name
+        tc = config.training_config
+        out = Path(tc.output_dir).expanduser()
+        if out.is_dir() and any(out.iterdir()) and not tc.overwrite:
+            raise ConfigurationError(
+                f"The reward model output directory {tc.output_dir!r} already exists and is not empty; choose "
+                "another reward_training_output_dir, delete it, or pass reward_training_overwrite=True "
+                "(RewardModelTrainingConfig.overwrite)"
+            )
+        base = tc.base_model_name
         if os.path.isabs(base) or base.startswith((".", "~")) or os.path.exists(base):
             check_model_dir(base, what="reward_training_base_model")
         else:

@@ -138,7 +138,7 @@ def warm_up(
         optim.step()
         sched.step()
         optim.zero_grad()
-        loss_value = float(loss)
+        loss_value = loss.item()
         bar.set_postfix(loss=f"{loss_value:.3f}")
     model.eval()
     _save(Path(model_dir), model, tokenizer)
