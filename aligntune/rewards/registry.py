@@ -17,11 +17,16 @@ from aligntune.rewards.base import RewardFunction, reward_function
 
 INSTALL_HINT = "pip install 'aligntune[rewards]'"
 
+#: The plugin name of rewards registered from user code (shown in errors and listings).
+IN_PROCESS_PLUGIN = "in-process"
+
 
 class _InProcessRewards:
     """The in-process plugin that holds rewards registered from user code."""
 
-    __name__ = "in-process"
+    # Note: a class-body ``__name__`` is shadowed by ``type.__name__`` on the class itself,
+    # so the manager is always given IN_PROCESS_PLUGIN explicitly.
+    __name__ = IN_PROCESS_PLUGIN
 
     def __init__(self) -> None:
         self.functions: list[RewardFunction] = []
@@ -151,8 +156,8 @@ class RewardRegistry:
 
     def _in_process(self) -> _InProcessRewards:
         pm = self._pm.pluggy_manager
-        holder = pm.get_plugin(_InProcessRewards.__name__)
+        holder = pm.get_plugin(IN_PROCESS_PLUGIN)
         if holder is None:
             holder = _InProcessRewards()
-            self._pm.register(holder, name=_InProcessRewards.__name__)
+            self._pm.register(holder, name=IN_PROCESS_PLUGIN)
         return holder

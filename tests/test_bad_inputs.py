@@ -1,0 +1,433 @@
+"""The bad-input catalogue: one table of invalid calls, each refused cleanly and cheaply.
+
+Every row is a call a user could make, the aligntune exception it must raise (or, for the
+command line, the exit status), and a fragment of the message. For every row the test
+also checks that:
+
+* nothing was written: the working directory (a fresh temporary one, which holds every
+  output path the rows use) and the input model directories are unchanged;
+* no model, tokenizer or config was loaded: transformers' ``from_pretrained`` entry
+  points are wrapped with counters (the library's, never aligntune's own code);
+* on the command line, the error is a one-line message, not a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Callable
+
+import pytest
+
+from aligntune.errors import (
+    BackendError,
+    BackendUnavailableError,
+    ConfigurationError,
+    DataError,
+    DuplicateRegistrationError,
+    ModelLoadError,
+    PluginError,
+    RewardFunctionError,
+    UnknownRewardFunctionError,
+)
+
+# -- the inputs the rows use ------------------------------------------------------------------
+
+TEXTS = [
+    "Thanks for asking, here is a clear answer.",
+    "No.",
+    "I am glad to help: first open the settings, then choose the account tab.",
+    "That is a stupid question.",
+    "Sure, the capital of France is Paris.",
+    "Please restart the router and wait a minute before trying again.",
+    "words words words words",
+    "It depends on the version you run; check the release notes first.",
+    "I hope this helps, good luck with the exam!",
+    "Go away.",
+    "Water boils at 100 degrees Celsius at sea level.",
+    "You can use a list comprehension to filter the values.",
+]
+
+
+def _config(c: Any, **overrides: Any) -> Any:
+    from aligntune.core.rl.config import RewardModelTrainingConfig
+
+    fields = dict(base_model_name=str(c.rm), training_texts=TEXTS, reward_functions=["length"], output_dir="out")
+    fields.update(overrides)
+    return RewardModelTrainingConfig(**fields)
+
+
+def _source(**fields: Any) -> Any:
+    from aligntune.core.rl.config import RewardModelSourceConfig
+
+    return RewardModelSourceConfig(**fields)
+
+
+def _trainer(c: Any, base: Any = None, functions: Any = ("length",), *args: Any, **kwargs: Any) -> Any:
+    from aligntune.rewards.training import RewardModelTrainer
+
+    return RewardModelTrainer(str(c.rm) if base is None else base, list(functions), *args, **kwargs)
+
+
+def _train(c: Any, data: Any = None, output_dir: Any = "out", trainer: Any = None, **kwargs: Any) -> Any:
+    trainer = trainer or _trainer(c)
+    return trainer.train_reward_model(c.data if data is None else data, output_dir, **kwargs)
+
+
+def _rl(c: Any, **overrides: Any) -> Any:
+    from aligntune.core.backend_factory import create_rl_trainer
+
+    kwargs = dict(model_name=str(c.policy), dataset_name=str(c.prompts), output_dir="ppo_out",
+                  reward_functions=["length"], backend="trl", algorithm="ppo")
+    kwargs.update(overrides)
+    return create_rl_trainer(**{k: v for k, v in kwargs.items() if v is not _DROP})
+
+
+_DROP = object()
+
+
+def _registry() -> Any:
+    from aligntune.rewards.registry import RewardRegistry
+
+    return RewardRegistry()
+
+
+def _register(fn: Any, **kwargs: Any) -> Any:
+    return _registry().register_reward_function(fn, **kwargs)
+
+
+def _named(name: str, **kwargs: Any) -> Any:
+    from aligntune.rewards.base import reward_function
+
+    return reward_function(lambda text: 0.5, name=name, **kwargs)
+
+
+def _dataset(**columns: list[Any]) -> Any:
+    from datasets import Dataset
+
+    return Dataset.from_dict(columns)
+
+
+def _cli(*args: str) -> Callable[[Any], list[str]]:
+    """A CLI row: arguments, with ``{rm}``, ``{policy}`` and ``{prompts}`` filled in."""
+    return lambda c: [a.format(rm=c.rm, policy=c.policy, prompts=c.prompts) for a in args]
+
+
+Row = tuple[str, Callable[[Any], Any], Any, str]
+
+ROWS: list[Row] = [
+    # -- RewardRegistry ------------------------------------------------------------------------
+    ("registry-typo", lambda c: _registry().get_reward_function("lenght"),
+     UnknownRewardFunctionError, r"Unknown reward function 'lenght'\. Did you mean 'length'\? Available: .*safety"),
+    ("registry-non-string", lambda c: _registry().get_reward_function(3),
+     UnknownRewardFunctionError, r"names must be strings, got int: 3"),
+    ("registry-lambda-without-name", lambda c: _register(lambda text: 1.0),
+     RewardFunctionError, r"has no usable name; pass name='my_reward'"),
+    ("registry-not-callable", lambda c: _register("length"),
+     RewardFunctionError, r"must be callable, got 'length'"),
+    ("registry-duplicate-name", lambda c: _register(_named("length")),
+     DuplicateRegistrationError, r"'length' is registered by two plugins: ('in-process' and 'rewards_basic'|'rewards_basic' and 'in-process')"),
+    ("registry-reversed-range", lambda c: _register(_named("upside_down", value_range=(1.0, 0.0))),
+     PluginError, r"'upside_down' \(registered by plugin 'in-process'\) has value_range \(1.0, 0.0\)"),
+    ("registry-resolve-number", lambda c: _registry().resolve(["length", 42]),
+     RewardFunctionError, r"Expected a reward function .*got int: 42"),
+    # -- RewardModelTrainingConfig -----------------------------------------------------------------
+    ("config-3-texts", lambda c: _config(c, training_texts=TEXTS[:3]),
+     ConfigurationError, r"training_texts needs at least 10 training texts, got 3"),
+    ("config-no-texts", lambda c: _config(c, training_texts=[]),
+     ConfigurationError, r"training_texts is required and must not be empty"),
+    ("config-texts-one-string", lambda c: _config(c, training_texts="one long text " * 20),
+     ConfigurationError, r"training_texts must be a list of strings, got str"),
+    ("config-text-not-string", lambda c: _config(c, training_texts=TEXTS[:10] + [None]),
+     ConfigurationError, r"training_texts\[10\] must be a string, got NoneType"),
+    ("config-no-functions", lambda c: _config(c, reward_functions=[]),
+     ConfigurationError, r"reward_functions is required and must not be empty"),
+    ("config-unknown-function", lambda c: _config(c, reward_functions=["length", "politeness"]),
+     ConfigurationError, r"reward_functions: Unknown reward function 'politeness'.*Available: .*length"),
+    ("config-weights-count", lambda c: _config(c, reward_weights=[1.0, 2.0]),
+     ConfigurationError, r"one weight per reward function: got 2 weights \[1.0, 2.0\] for 1 functions"),
+    ("config-zero-weight", lambda c: _config(c, reward_weights=[0]),
+     ConfigurationError, r"reward_weights\[0\] must be a positive finite number, got 0"),
+    ("config-nan-weight", lambda c: _config(c, reward_weights=[math.nan]),
+     ConfigurationError, r"reward_weights\[0\] must be a positive finite number, got nan"),
+    ("config-zero-epochs", lambda c: _config(c, num_epochs=0),
+     ConfigurationError, r"RewardModelTrainingConfig.num_epochs must be > 0, got 0"),
+    ("config-negative-lr", lambda c: _config(c, learning_rate=-1),
+     ConfigurationError, r"RewardModelTrainingConfig.learning_rate must be > 0, got -1"),
+    ("config-zero-batch", lambda c: _config(c, batch_size=0),
+     ConfigurationError, r"RewardModelTrainingConfig.batch_size must be >= 1, got 0"),
+    ("config-empty-base", lambda c: _config(c, base_model_name=" "),
+     ConfigurationError, r"base_model_name is required and must be a non-empty string"),
+    ("config-no-output-dir", lambda c: _config(c, output_dir=""),
+     ConfigurationError, r"output_dir is required and must be a non-empty string"),
+    ("config-references-length", lambda c: _config(c, reference_texts=["a", "b"]),
+     ConfigurationError, r"reference_texts must be a list with one entry per training text: got 2 for 12 texts"),
+    ("config-eval-fraction", lambda c: _config(c, eval_fraction=1.5),
+     ConfigurationError, r"eval_fraction must be between 0 and 1 \(exclusive\), got 1.5"),
+    # -- RewardModelTrainer ------------------------------------------------------------------------
+    ("trainer-missing-local-path", lambda c: _trainer(c, base="./models/no-such-model"),
+     ModelLoadError, r"Model directory './models/no-such-model' does not exist"),
+    ("trainer-dir-without-config", lambda c: _trainer(c, base=str(c.empty_dir)),
+     ModelLoadError, r"has no config.json, so it is not a Hugging Face model directory"),
+    ("trainer-model-without-tokenizer", lambda c: _trainer(c, base=str(c.no_tokenizer)),
+     ModelLoadError, r"has no tokenizer files .*tokenizer.save_pretrained"),
+    ("trainer-no-functions", lambda c: _trainer(c, functions=[]),
+     ConfigurationError, r"RewardModelTrainer.reward_functions is required"),
+    ("trainer-weights-count", lambda c: _trainer(c, None, ["length"], [1.0, 2.0]),
+     ConfigurationError, r"RewardModelTrainer.composite_weights must have one weight per reward function"),
+    ("trainer-repeated-function", lambda c: _trainer(c, functions=["length", "length"]),
+     ConfigurationError, r"Each reward function may appear once; repeated: \['length'\]"),
+    ("trainer-zero-pairs", lambda c: _trainer(c, pairs_per_text=0),
+     ConfigurationError, r"RewardModelTrainer.pairs_per_text must be >= 1, got 0"),
+    ("trainer-seed-string", lambda c: _trainer(c, seed="42"),
+     ConfigurationError, r"RewardModelTrainer.seed must be an integer, got '42'"),
+    ("trainer-from-dict", lambda c: __import__("aligntune.rewards.training", fromlist=["x"]).RewardModelTrainer
+     .from_config({"base_model_name": "x"}), ConfigurationError, r"from_config needs a RewardModelTrainingConfig, got dict"),
+    ("data-5-texts", lambda c: _trainer(c).generate_training_data(TEXTS[:5]),
+     ConfigurationError, r"needs at least 10 training texts, got 5"),
+    ("data-references-length", lambda c: _trainer(c).generate_training_data(TEXTS, reference_texts=["a", "b"]),
+     DataError, r"reference_texts must have one entry per text: got 2 reference_texts for 12 texts"),
+    ("data-zero-batch", lambda c: _trainer(c).generate_training_data(TEXTS, batch_size=0),
+     ConfigurationError, r"generate_training_data.batch_size must be >= 1, got 0"),
+    ("data-dataset-without-text", lambda c: _trainer(c).generate_training_data(_dataset(body=TEXTS)),
+     DataError, r"needs a 'text' column; it has \['body'\]"),
+    ("train-data-without-score", lambda c: _train(c, data=_dataset(text=TEXTS)),
+     DataError, r"training_data lacks the required column\(s\) \['score'\]"),
+    ("train-data-is-a-list", lambda c: _train(c, data=TEXTS),
+     DataError, r"training_data must be a datasets.Dataset \(from generate_training_data\), got list"),
+    ("train-non-empty-output", lambda c: _train(c, output_dir="existing_out"),
+     ConfigurationError, r"output_dir 'existing_out' already exists and is not empty.*overwrite=True"),
+    ("train-output-is-a-file", lambda c: _train(c, output_dir="notes.txt"),
+     ConfigurationError, r"output_dir 'notes.txt' exists and is a file"),
+    ("train-zero-lr", lambda c: _train(c, learning_rate=0),
+     ConfigurationError, r"train_reward_model.learning_rate must be > 0, got 0"),
+    ("train-resume-without-checkpoints", lambda c: _train(c, resume_from_checkpoint=True),
+     ConfigurationError, r"resume_from_checkpoint=True needs checkpoint_dir="),
+    ("train-checkpoints-in-output", lambda c: _train(c, checkpoint_dir="out"),
+     ConfigurationError, r"checkpoint_dir must differ from output_dir"),
+    ("train-unknown-training-arg", lambda c: _train(c, training_args={"warmup_ratioo": 0.1}),
+     ConfigurationError, r"training_args has keys that trl.RewardConfig does not know: \['warmup_ratioo'\]"),
+    ("train-hub-name-offline", lambda c: _train(c, trainer=_trainer(c, base="acme/not-in-cache")),
+     ModelLoadError, r"'acme/not-in-cache' is not a local directory, and it is not in the Hugging Face cache "
+                     r"while offline.*pass a local directory instead"),
+    # -- RewardModelSourceConfig -----------------------------------------------------------------
+    ("source-none", lambda c: _source(source_type="pretrained_local"),
+     ConfigurationError, r"needs exactly one source, got none"),
+    ("source-two", lambda c: _source(source_type="pretrained_local", model_name="a/b", model_path=str(c.rm)),
+     ConfigurationError, r"needs exactly one source, got model_name and model_path"),
+    ("source-field-mismatch", lambda c: _source(source_type="pretrained_hf", model_path=str(c.rm)),
+     ConfigurationError, r"source_type='pretrained_hf'\) takes model_name=, got model_path="),
+    ("source-unknown-type", lambda c: _source(source_type="pretrianed_local", model_path=str(c.rm)),
+     ConfigurationError, r"'pretrianed_local' is not a known source. Did you mean 'pretrained_local'\?"),
+    ("source-training-config-dict", lambda c: _source(source_type="custom_trained", training_config={"a": 1}),
+     ConfigurationError, r"training_config must be a RewardModelTrainingConfig, got dict"),
+    ("source-empty-type", lambda c: _source(source_type="", model_path=str(c.rm)),
+     ConfigurationError, r"source_type is required and must be a non-empty string"),
+    ("source-missing-path", lambda c: __import__("aligntune.core.sources", fromlist=["x"]).check_source(
+        _source(source_type="pretrained_local", model_path="./models/gone")),
+     ConfigurationError, r"reward_model_path='./models/gone' does not exist"),
+    # -- create_rl_trainer ------------------------------------------------------------------------
+    ("rl-unknown-keyword", lambda c: _rl(c, learning_rat=1e-5),
+     ConfigurationError, r"unknown argument 'learning_rat'. Did you mean 'learning_rate'\?"),
+    ("rl-no-model-name", lambda c: _rl(c, model_name=_DROP),
+     ConfigurationError, r"create_rl_trainer\(\) needs model_name="),
+    ("rl-unknown-backend", lambda c: _rl(c, backend="trll"),
+     BackendError, r"Unknown RL backend 'trll'. Did you mean 'trl'\?"),
+    ("rl-unknown-algorithm", lambda c: _rl(c, algorithm="dpo"),
+     ConfigurationError, r"algorithm must be one of \['ppo'\], got 'dpo'"),
+    ("rl-unsloth-without-gpu", lambda c: _rl(c, backend="unsloth"),
+     BackendUnavailableError, r"RL backend 'unsloth' cannot run on this machine: .*backend=\"?'?trl"),
+    ("rl-two-sources", lambda c: _rl(c, reward_functions=None, reward_model_path=str(c.rm), reward_model_name="a/b"),
+     ConfigurationError, r"Exactly one reward source is allowed, got reward_model_name and reward_model_path"),
+    ("rl-no-source", lambda c: _rl(c, reward_functions=_DROP),
+     ConfigurationError, r"needs exactly one reward source, got none"),
+    ("rl-empty-training-texts", lambda c: _rl(c, train_custom_reward_model=True, reward_training_texts=[]),
+     ConfigurationError, r"training_texts is required and must not be empty"),
+    ("rl-3-training-texts", lambda c: _rl(c, train_custom_reward_model=True, reward_training_texts=TEXTS[:3]),
+     ConfigurationError, r"needs at least 10 training texts, got 3"),
+    ("rl-weights-count", lambda c: _rl(c, reward_function_weights=[0.5, 0.5]),
+     ConfigurationError, r"reward_function_weights must have one weight per reward function: got 2"),
+    ("rl-negative-weight", lambda c: _rl(c, reward_function_weights=[-1.0]),
+     ConfigurationError, r"reward_function_weights\[0\] must be a positive finite number, got -1.0"),
+    ("rl-zero-batch", lambda c: _rl(c, batch_size=0),
+     ConfigurationError, r"PPOTrainingConfig.batch_size must be >= 1, got 0"),
+    ("rl-missing-dataset-file", lambda c: _rl(c, dataset_name="./data/prompts.jsonl"),
+     DataError, r"prompts.jsonl"),
+    ("rl-no-prompt-column", lambda c: _rl(c, dataset_name=str(c.no_prompt_column)),
+     DataError, r"prompt column"),
+    ("rl-reward-path-not-a-model", lambda c: _rl(c, reward_functions=None, reward_model_path=str(c.empty_dir)),
+     ConfigurationError, r"reward_model_path=.* is not a usable model directory: .*has no config.json"),
+    ("rl-missing-policy", lambda c: _rl(c, model_name="./models/policy"),
+     ConfigurationError, r"model_name='./models/policy' does not exist or is not a directory"),
+    ("rl-reward-hub-name-offline", lambda c: _rl(c, reward_functions=None, reward_model_name="acme/rm-not-cached"),
+     ConfigurationError, r"reward_model_name='acme/rm-not-cached': .*not in the Hugging Face cache while offline"),
+    ("rl-mini-batches", lambda c: _rl(c, num_mini_batches=3),
+     ConfigurationError, r"num_mini_batches must divide batch_size \* gradient_accumulation_steps"),
+    ("rl-training-args-without-training", lambda c: _rl(c, reward_training_epochs=2),
+     ConfigurationError, r"reward_training_epochs only apply with train_custom_reward_model=True"),
+    # -- the command line (exit status, fragment) ------------------------------------------------
+    ("cli-score-typo", _cli("rewards", "score", "--function", "lenght", "--text", "hi"),
+     1, r"Did you mean 'length'\?"),
+    ("cli-score-text-and-input", _cli("rewards", "score", "--function", "length", "--text", "a", "--input", "t.jsonl"),
+     1, r"--text, or a file with --input \(not both\)"),
+    ("cli-score-no-scorer", _cli("rewards", "score", "--text", "a"),
+     1, r"--function NAME\[,NAME...\] or --model DIR \(exactly one\)"),
+    ("cli-score-bad-weights", _cli("rewards", "score", "--function", "length", "--weights", "1,x", "--text", "a"),
+     1, r"--weights must be comma-separated numbers, got '1,x'"),
+    ("cli-score-missing-input", _cli("rewards", "score", "--function", "length", "--input", "missing.jsonl"),
+     1, r"'missing.jsonl' does not exist"),
+    ("cli-score-bad-jsonl", _cli("rewards", "score", "--function", "length", "--input", "broken.jsonl"),
+     1, r"broken.jsonl:2 is not valid JSON"),
+    ("cli-score-missing-model", _cli("rewards", "score", "--model", "./models/none", "--text", "a"),
+     1, r"'./models/none' does not exist"),
+    ("cli-score-error-creates-no-output", _cli("rewards", "score", "--function", "nope", "--text", "a",
+                                               "--output", "scores.jsonl"),
+     1, r"Unknown reward function 'nope'"),
+    ("cli-score-zero-batch", _cli("rewards", "score", "--function", "length", "--text", "a", "--batch-size", "0"),
+     2, r"0 is not in the range x>=1"),
+    ("cli-train-missing-config", _cli("train-reward-model", "--config", "missing.yaml"),
+     1, r"Cannot read config file 'missing.yaml'"),
+    ("cli-train-unknown-field", _cli("train-reward-model", "--config", "unknown_field.yaml"),
+     1, r"Unknown field\(s\) \['learning_rat'\]"),
+    ("cli-train-3-texts", _cli("train-reward-model", "--base-model", "{rm}", "--functions", "length", "--texts",
+                               "three.jsonl", "--output-dir", "out"),
+     1, r"needs at least 10 training texts, got 3"),
+    ("cli-train-bad-weights", _cli("train-reward-model", "--base-model", "{rm}", "--functions", "length",
+                                   "--weights", "heavy", "--bundled-corpus", "--output-dir", "out"),
+     1, r"--weights must be comma-separated numbers, got 'heavy'"),
+    ("cli-train-non-empty-output", _cli("train-reward-model", "--base-model", "{rm}", "--functions", "length",
+                                        "--bundled-corpus", "--corpus-size", "20", "--output-dir", "existing_out"),
+     1, r"'existing_out' already exists and is not empty"),
+    ("cli-ppo-missing-config", _cli("ppo", "--config", "missing.yaml"),
+     2, r"'missing.yaml' does not exist"),
+    ("cli-ppo-typo", _cli("ppo", "--config", "ppo.yaml", "--set", "learning_rat=1e-5"),
+     1, r"unknown argument 'learning_rat'. Did you mean 'learning_rate'\?"),
+    ("cli-ppo-bad-set", _cli("ppo", "--config", "ppo.yaml", "--set", "learning_rate"),
+     1, r"--set expects KEY=VALUE, got 'learning_rate'"),
+    ("cli-ppo-list-config", _cli("ppo", "--config", "list.yaml"),
+     1, r"must hold a mapping of create_rl_trainer arguments"),
+    ("cli-ppo-dry-run-bad-backend", _cli("ppo", "--config", "ppo.yaml", "--set", "backend=unsloth", "--dry-run"),
+     1, r"RL backend 'unsloth' cannot run on this machine"),
+]
+
+
+# -- the harness --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory, tiny_bert_dir):
+    """Model directories and data the rows point at (built once; they must stay unchanged)."""
+    import shutil
+
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from aligntune.rewards.training import RewardModelTrainer
+
+    root = tmp_path_factory.mktemp("bad-inputs")
+    rm = root / "rm"
+    tokenizer = AutoTokenizer.from_pretrained(tiny_bert_dir)
+    model = AutoModelForSequenceClassification.from_pretrained(tiny_bert_dir, num_labels=1)
+    model.config.pad_token_id = tokenizer.pad_token_id
+    model.save_pretrained(rm)
+    tokenizer.save_pretrained(rm)
+    policy = root / "policy"
+    shutil.copytree(tiny_bert_dir, policy)  # only checked by the rows, never loaded
+    no_tokenizer = root / "no-tokenizer"
+    no_tokenizer.mkdir()
+    for name in ("config.json", "model.safetensors"):
+        shutil.copy(rm / name, no_tokenizer / name)
+    empty_dir = root / "empty"
+    empty_dir.mkdir()
+    prompts = root / "prompts.jsonl"
+    prompts.write_text("".join(json.dumps({"prompt": t}) + "\n" for t in TEXTS), encoding="utf-8")
+    no_prompt_column = root / "no_prompt.jsonl"
+    no_prompt_column.write_text("".join(json.dumps({"id": i, "score": 1}) + "\n" for i in range(4)), encoding="utf-8")
+    data = RewardModelTrainer(str(rm), ["length"]).generate_training_data(TEXTS)
+    return SimpleNamespace(rm=rm, policy=policy, no_tokenizer=no_tokenizer, empty_dir=empty_dir, prompts=prompts,
+                           no_prompt_column=no_prompt_column, data=data, root=root)
+
+
+def _write_cwd_files(c: Any) -> None:
+    """Files some rows refer to by relative path (written before the snapshot)."""
+    Path("existing_out").mkdir()
+    Path("existing_out/keep.txt").write_text("keep me")
+    Path("notes.txt").write_text("a file, not a directory")
+    Path("t.jsonl").write_text(json.dumps({"text": "hello"}) + "\n")
+    Path("broken.jsonl").write_text(json.dumps({"text": "ok"}) + "\n{not json\n")
+    Path("three.jsonl").write_text("".join(json.dumps({"text": t}) + "\n" for t in TEXTS[:3]))
+    Path("unknown_field.yaml").write_text("learning_rat: 0.1\n")
+    Path("list.yaml").write_text("- model_name: x\n")
+    Path("ppo.yaml").write_text(
+        f"model_name: {c.policy}\ndataset_name: {c.prompts}\nreward_functions: [length]\noutput_dir: ppo_out\n"
+    )
+
+
+def _snapshot(*roots: Path) -> dict[str, tuple[int, int]]:
+    out = {}
+    for root in roots:
+        for path in [root, *root.rglob("*")]:
+            st = path.stat()
+            out[str(path)] = (st.st_size if path.is_file() else -1, st.st_mtime_ns)
+    return out
+
+
+@pytest.fixture
+def load_counter(monkeypatch):
+    """Count every transformers from_pretrained call (models, tokenizers, configs)."""
+    import transformers.models.auto.modeling_auto as auto
+    from transformers import AutoConfig, AutoTokenizer, PretrainedConfig, PreTrainedModel
+    from transformers.tokenization_utils_base import PreTrainedTokenizerBase
+
+    calls: list[str] = []
+    owners = [PreTrainedModel, PreTrainedTokenizerBase, PretrainedConfig, AutoTokenizer, AutoConfig,
+              auto.AutoModelForSequenceClassification, auto.AutoModelForCausalLM, auto.AutoModel]
+    for owner in owners:
+        original = owner.__dict__.get("from_pretrained") or getattr(owner, "from_pretrained")
+        func = getattr(original, "__func__", original)
+
+        def counting(cls, *args, _func=func, **kwargs):
+            calls.append(f"{cls.__name__}.from_pretrained{args[:1]!r}")
+            return _func(cls, *args, **kwargs)
+
+        monkeypatch.setattr(owner, "from_pretrained", classmethod(counting))
+    return calls
+
+
+@pytest.mark.parametrize(("call", "expected", "fragment"), [row[1:] for row in ROWS], ids=[row[0] for row in ROWS])
+def test_bad_input(call, expected, fragment, inputs, load_counter, tmp_path, monkeypatch):
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    _write_cwd_files(inputs)
+    before = _snapshot(cwd, inputs.root)
+    registered = set(_registry().list_reward_functions())
+
+    if isinstance(expected, int):
+        from click.testing import CliRunner
+
+        from aligntune.cli import main
+
+        result = CliRunner().invoke(main, call(inputs))
+        assert result.exit_code == expected, result.output
+        assert isinstance(result.exception, SystemExit), f"a traceback instead of a message: {result.exception!r}"
+        assert "Traceback" not in result.output
+        assert __import__("re").search(fragment, result.output), result.output
+    else:
+        with pytest.raises(expected, match=fragment) as info:
+            call(inputs)
+        assert isinstance(info.value, expected)
+
+    assert load_counter == [], f"loaded before refusing: {load_counter}"
+    assert _snapshot(cwd, inputs.root) == before, "something was written to disk"
+    assert set(_registry().list_reward_functions()) == registered, "a refused registration stayed registered"
+
+
+def test_the_table_is_large_and_covers_every_entry_point():
+    assert len(ROWS) >= 40
+    assert len({row[0] for row in ROWS}) == len(ROWS)
+    prefixes = {row[0].split("-")[0] for row in ROWS}
+    assert {"registry", "config", "trainer", "data", "train", "source", "rl", "cli"} <= prefixes
+    assert os.environ.get("HF_HUB_OFFLINE") == "1"
