@@ -116,7 +116,10 @@ def _cli(*args: str) -> Callable[[Any], list[str]]:
     return lambda c: [a.format(rm=c.rm, policy=c.policy, prompts=c.prompts) for a in args]
 
 
-Row = tuple[str, Callable[[Any], Any], Any, str]
+Row = tuple  # (id, call, exception type or CLI exit status, message fragment[, pytest marks])
+
+#: Rows that show a bug found by this table and not fixed yet (strict: they fail once fixed).
+KNOWN_BUG = pytest.mark.xfail(strict=True, reason="found by this table; see the row's comment")
 
 ROWS: list[Row] = [
     # -- RewardRegistry ------------------------------------------------------------------------
@@ -208,8 +211,9 @@ ROWS: list[Row] = [
      ConfigurationError, r"resume_from_checkpoint=True needs checkpoint_dir="),
     ("train-checkpoints-in-output", lambda c: _train(c, checkpoint_dir="out"),
      ConfigurationError, r"checkpoint_dir must differ from output_dir"),
+    # Bug: unknown training_args keys are only checked after the tokenizer and model have loaded.
     ("train-unknown-training-arg", lambda c: _train(c, training_args={"warmup_ratioo": 0.1}),
-     ConfigurationError, r"training_args has keys that trl.RewardConfig does not know: \['warmup_ratioo'\]"),
+     ConfigurationError, r"training_args has keys that trl.RewardConfig does not know: \['warmup_ratioo'\]", KNOWN_BUG),
     ("train-hub-name-offline", lambda c: _train(c, trainer=_trainer(c, base="acme/not-in-cache")),
      ModelLoadError, r"'acme/not-in-cache' is not a local directory, and it is not in the Hugging Face cache "
                      r"while offline.*pass a local directory instead"),
@@ -264,6 +268,10 @@ ROWS: list[Row] = [
      ConfigurationError, r"model_name='./models/policy' does not exist or is not a directory"),
     ("rl-reward-hub-name-offline", lambda c: _rl(c, reward_functions=None, reward_model_name="acme/rm-not-cached"),
      ConfigurationError, r"reward_model_name='acme/rm-not-cached': .*not in the Hugging Face cache while offline"),
+    # Bug: a policy directory's config.json is only checked for existence, so a corrupted one passes
+    # validation and fails later, in train(), after the reward model and tokenizer have loaded.
+    ("rl-corrupted-policy-config", lambda c: _rl(c, model_name=str(c.corrupted_policy)),
+     ConfigurationError, r"config.json' is corrupted: it is not valid JSON", KNOWN_BUG),
     ("rl-mini-batches", lambda c: _rl(c, num_mini_batches=3),
      ConfigurationError, r"num_mini_batches must divide batch_size \* gradient_accumulation_steps"),
     ("rl-training-args-without-training", lambda c: _rl(c, reward_training_epochs=2),
@@ -339,6 +347,9 @@ def inputs(tmp_path_factory, tiny_bert_dir):
     no_tokenizer.mkdir()
     for name in ("config.json", "model.safetensors"):
         shutil.copy(rm / name, no_tokenizer / name)
+    corrupted_policy = root / "corrupted-policy"
+    shutil.copytree(policy, corrupted_policy)
+    (corrupted_policy / "config.json").write_text('{"model_type": "gpt2", "n_embd": ')
     empty_dir = root / "empty"
     empty_dir.mkdir()
     prompts = root / "prompts.jsonl"
@@ -347,6 +358,7 @@ def inputs(tmp_path_factory, tiny_bert_dir):
     no_prompt_column.write_text("".join(json.dumps({"id": i, "score": 1}) + "\n" for i in range(4)), encoding="utf-8")
     data = RewardModelTrainer(str(rm), ["length"]).generate_training_data(TEXTS)
     return SimpleNamespace(rm=rm, policy=policy, no_tokenizer=no_tokenizer, empty_dir=empty_dir, prompts=prompts,
+                           corrupted_policy=corrupted_policy,
                            no_prompt_column=no_prompt_column, data=data, root=root)
 
 
@@ -396,7 +408,10 @@ def load_counter(monkeypatch):
     return calls
 
 
-@pytest.mark.parametrize(("call", "expected", "fragment"), [row[1:] for row in ROWS], ids=[row[0] for row in ROWS])
+@pytest.mark.parametrize(
+    ("call", "expected", "fragment"),
+    [pytest.param(*row[1:4], marks=row[4:], id=row[0]) for row in ROWS],
+)
 def test_bad_input(call, expected, fragment, inputs, load_counter, tmp_path, monkeypatch):
     cwd = tmp_path / "cwd"
     cwd.mkdir()
