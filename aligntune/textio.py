@@ -1,4 +1,4 @@
-"""Reading texts from JSONL/CSV files as a stream of records (nothing held whole)."""
+"""Reading texts from JSONL/CSV/Parquet files or saved datasets as a stream of records (nothing held whole)."""
 
 from __future__ import annotations
 
@@ -11,32 +11,47 @@ from typing import Any
 
 from aligntune.errors import DataError
 
-SUPPORTED = (".jsonl", ".json", ".csv")
+SUPPORTED = (".jsonl", ".json", ".csv", ".parquet")
+PARQUET_BATCH_ROWS = 10_000
 
 
 def iter_records(path: str | Path, *, text_column: str = "text") -> Iterator[dict[str, Any]]:
-    """Yield one dict per row of a JSONL or CSV file; each must have ``text_column``."""
+    """Yield one dict per row of a JSONL, CSV or Parquet file, or of a directory written by
+    ``Dataset.save_to_disk`` (memory-mapped); each row must have ``text_column``."""
     path = Path(path)
+    if path.is_dir():
+        yield from _checked(_saved_dataset_rows(path), path, text_column)
+        return
     if not path.is_file():
         raise DataError(f"Input file {str(path)!r} does not exist or is not a file")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise DataError(f"Input file {str(path)!r} has unsupported type {suffix!r}; use one of {', '.join(SUPPORTED)}")
+        raise DataError(
+            f"Input file {str(path)!r} has unsupported type {suffix!r}; use one of {', '.join(SUPPORTED)} "
+            "or a directory written by Dataset.save_to_disk"
+        )
+    if suffix == ".parquet":
+        yield from _checked(_parquet_rows(path), path, text_column)
+        return
     try:
         handle = path.open(encoding="utf-8", newline="")
     except OSError as exc:
         raise DataError(f"Cannot read input file {str(path)!r}: {exc.strerror}") from exc
     with handle:
         rows = _csv_rows(handle, path) if suffix == ".csv" else _jsonl_rows(handle, path)
-        for line_no, row in rows:
-            if text_column not in row:
-                raise DataError(
-                    f"{path}:{line_no} has no {text_column!r} field (fields: {sorted(row)}); "
-                    f"name the column with --text-column"
-                )
-            if not isinstance(row[text_column], str):
-                raise DataError(f"{path}:{line_no}: {text_column!r} must be a string, got {row[text_column]!r}")
-            yield row
+        yield from _checked(rows, path, text_column)
+
+
+def _checked(rows: Iterator[tuple[int, dict[str, Any]]], path: Path, text_column: str) -> Iterator[dict[str, Any]]:
+    for line_no, row in rows:
+        if text_column not in row:
+            raise DataError(
+                f"{path}:{line_no} has no {text_column!r} field (fields: {sorted(row)}); "
+                f"name the column with --text-column"
+            )
+        if not isinstance(row[text_column], str):
+            raise DataError(f"{path}:{line_no}: {text_column!r} must be a string, got {row[text_column]!r}")
+        yield row
 
 
 def _jsonl_rows(handle: Any, path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -61,6 +76,37 @@ def _csv_rows(handle: Any, path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             yield line_no, dict(row)
     except (csv.Error, UnicodeDecodeError) as exc:
         raise DataError(f"{path} is not a readable CSV file: {exc}") from exc
+
+
+def _parquet_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    import pyarrow.parquet as pq
+
+    try:
+        file = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for unreadable files
+        raise DataError(f"{path} is not a readable Parquet file: {type(exc).__name__}: {exc}") from exc
+    row_no = 0
+    for batch in file.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+        for row in batch.to_pylist():
+            row_no += 1
+            yield row_no, row
+
+
+def _saved_dataset_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    from datasets import DatasetDict, load_from_disk
+
+    try:
+        data = load_from_disk(str(path))
+    except FileNotFoundError as exc:
+        raise DataError(
+            f"{str(path)!r} is a directory but not one written by Dataset.save_to_disk; pass a file or a saved dataset"
+        ) from exc
+    if isinstance(data, DatasetDict):
+        if "train" not in data:
+            raise DataError(f"The saved DatasetDict {str(path)!r} has no 'train' split; splits: {sorted(data)}")
+        data = data["train"]
+    for i, row in enumerate(data, start=1):
+        yield i, row
 
 
 def batched(iterable: Iterator[Any], size: int) -> Iterator[list[Any]]:

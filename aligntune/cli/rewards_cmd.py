@@ -48,7 +48,8 @@ def _parse_weights(value: str | None) -> list[float] | None:
 @click.option("--model", "model_dir", type=click.Path(), help="Score with a trained reward-model directory.")
 @click.option("--text", "texts", multiple=True, help="A text to score (repeatable).")
 @click.option("--prompt", help="Prompt the --text responses answer (rule functions only).")
-@click.option("--input", "input_path", type=click.Path(), help="JSONL or CSV file with a text column.")
+@click.option("--input", "input_path", type=click.Path(),
+              help="JSONL, CSV or Parquet file, or a Dataset.save_to_disk directory, with a text column (streamed).")
 @click.option("--text-column", default="text", show_default=True, help="Column holding the texts.")
 @click.option("--output", "output", type=click.File("w"), default="-", help="JSONL output (default: stdout).")
 @click.option("--batch-size", default=256, show_default=True, type=click.IntRange(min=1))
