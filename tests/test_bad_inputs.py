@@ -211,9 +211,8 @@ ROWS: list[Row] = [
      ConfigurationError, r"resume_from_checkpoint=True needs checkpoint_dir="),
     ("train-checkpoints-in-output", lambda c: _train(c, checkpoint_dir="out"),
      ConfigurationError, r"checkpoint_dir must differ from output_dir"),
-    # Bug: unknown training_args keys are only checked after the tokenizer and model have loaded.
     ("train-unknown-training-arg", lambda c: _train(c, training_args={"warmup_ratioo": 0.1}),
-     ConfigurationError, r"training_args has keys that trl.RewardConfig does not know: \['warmup_ratioo'\]", KNOWN_BUG),
+     ConfigurationError, r"training_args has keys that trl.RewardConfig does not know: \['warmup_ratioo'\]"),
     ("train-hub-name-offline", lambda c: _train(c, trainer=_trainer(c, base="acme/not-in-cache")),
      ModelLoadError, r"'acme/not-in-cache' is not a local directory, and it is not in the Hugging Face cache "
                      r"while offline.*pass a local directory instead"),

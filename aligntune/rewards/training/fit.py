@@ -106,6 +106,20 @@ def tokenize_pairs(
     return TokenizedPairs(Dataset.from_dict(columns), encoded.n_truncated, len(texts))
 
 
+def check_training_args(training_args: dict[str, Any]) -> None:
+    """Refuse ``training_args`` keys that ``trl.RewardConfig`` does not have (run before any load)."""
+    from trl import RewardConfig
+
+    if not isinstance(training_args, dict):
+        raise ConfigurationError(f"training_args must be a dict of trl.RewardConfig fields, got {training_args!r}")
+    unknown = sorted(set(training_args) - set(RewardConfig.__dataclass_fields__))
+    if unknown:
+        raise ConfigurationError(
+            f"training_args has keys that trl.RewardConfig does not know: {unknown}; see "
+            "https://huggingface.co/docs/trl/reward_trainer for the valid ones"
+        )
+
+
 def reward_config(settings: FitSettings, output_dir: str | Path) -> Any:
     """Build the ``trl.RewardConfig`` for ``settings``."""
     from trl import RewardConfig
@@ -131,12 +145,7 @@ def reward_config(settings: FitSettings, output_dir: str | Path) -> Any:
         # keep the length column for the sampler; the preference collator reads only its own keys
         "remove_unused_columns": False,
     }
-    unknown = sorted(set(settings.training_args) - set(RewardConfig.__dataclass_fields__))
-    if unknown:
-        raise ConfigurationError(
-            f"training_args has keys that trl.RewardConfig does not know: {unknown}; see "
-            "https://huggingface.co/docs/trl/reward_trainer for the valid ones"
-        )
+    check_training_args(settings.training_args)
     kwargs.update(settings.training_args)
     return RewardConfig(**kwargs)
 

@@ -255,7 +255,7 @@ class RewardModelTrainer:
         trainer. ``checkpoint_dir`` keeps TRL checkpoints (``save_steps`` via
         ``training_args``) so that ``resume_from_checkpoint`` can continue a run.
         """
-        from aligntune.rewards.training.fit import FitSettings
+        from aligntune.rewards.training.fit import FitSettings, check_training_args
         from aligntune.rewards.training.runner import train
 
         values = {
@@ -267,8 +267,7 @@ class RewardModelTrainer:
             "logging_steps": logging_steps,
         }
         validate("train_reward_model", values, _TRAIN_RULES)
-        if training_args is not None and not isinstance(training_args, dict):
-            raise ConfigurationError(f"training_args must be a dict of trl.RewardConfig fields, got {training_args!r}")
+        check_training_args(training_args or {})
         settings = FitSettings(
             **values,
             gradient_checkpointing=gradient_checkpointing,
