@@ -120,6 +120,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--response-length", type=int, default=24)
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads (tiny models: 1 is fastest)")
     args = parser.parse_args()
 
     import logging
@@ -127,6 +128,7 @@ def main() -> None:
     logging.disable(logging.WARNING)
     import torch
 
+    torch.set_num_threads(args.threads)
     print(f"torch threads: {torch.get_num_threads()}, steps {args.steps} x batch {args.batch_size}, "
           f"response_length {args.response_length}", flush=True)
     root = Path(tempfile.mkdtemp(prefix="aligntune-bench-"))

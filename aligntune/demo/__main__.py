@@ -14,7 +14,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m aligntune.demo", description=__doc__)
     parser.add_argument("output_dir", nargs="?", default="./aligntune_demo")
     parser.add_argument("--overwrite", action="store_true", help="replace a non-empty output directory")
-    parser.add_argument("--episodes", type=int, default=192, help="PPO episodes (responses)")
+    parser.add_argument("--episodes", type=int, default=384, help="PPO episodes (responses)")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,

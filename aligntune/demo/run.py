@@ -21,6 +21,8 @@ import json
 import logging
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,19 @@ logger = logging.getLogger(__name__)
 
 FUNCTIONS = ["length", "sentiment", "safety", "coherence", "helpfulness"]
 WEIGHTS = [0.15, 0.15, 0.35, 0.20, 0.15]
+
+
+@contextmanager
+def _torch_threads(n: int) -> Iterator[None]:
+    """Run tiny-model work on ``n`` intra-op threads (more threads only add sync overhead there)."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _say(message: str) -> None:
@@ -38,11 +53,11 @@ def _say(message: str) -> None:
 def run_demo(
     output_dir: str | os.PathLike[str] = "./aligntune_demo",
     *,
-    corpus_size: int = 800,
-    warmup_steps: int = 250,
+    corpus_size: int = 700,
+    warmup_steps: int = 300,
     reward_epochs: float = 1,
     reward_max_length: int = 128,
-    ppo_episodes: int = 192,
+    ppo_episodes: int = 384,
     ppo_batch_size: int = 8,
     response_length: int = 40,
     learning_rate: float = 3e-5,
@@ -83,7 +98,8 @@ def run_demo(
     build_tiny_policy(policy_dir, corpus.texts + corpus.prompts, vocab_size=2048, n_layer=2, hidden=128, n_head=4,
                       seed=seed)
     examples = [f"{p} {r}" for p, r in zip(corpus.prompts, corpus.texts)]
-    loss = warm_up(policy_dir, examples, steps=warmup_steps, seed=seed)
+    with _torch_threads(1):
+        loss = warm_up(policy_dir, examples, steps=warmup_steps, seed=seed)
     timings["policy"] = time.perf_counter() - t
     _say(f"      warm-up loss {loss:.3f} ({timings['policy']:.0f}s)")
 
@@ -107,16 +123,17 @@ def run_demo(
 
     rules = CompositeReward(FUNCTIONS, WEIGHTS)
     eval_prompts = prompts[:eval_prompts]
-    before = evaluate_policy(str(policy_dir), eval_prompts, reward_model=trainer.reward_model, rules=rules,
-                             max_new_tokens=response_length, temperature=0.7, seed=seed)
+    with _torch_threads(1):
+        before = evaluate_policy(str(policy_dir), eval_prompts, reward_model=trainer.reward_model, rules=rules,
+                                 max_new_tokens=response_length, temperature=0.7, seed=seed)
 
-    _say(f"[3/3] PPO with backend='trl' ({ppo_episodes} episodes, cross-tokenizer reward)")
-    t = time.perf_counter()
-    result = trainer.train()
-    policy_path = trainer.save_model()
-    timings["ppo"] = time.perf_counter() - t
-    after = evaluate_policy(policy_path, eval_prompts, reward_model=trainer.reward_model, rules=rules,
-                            max_new_tokens=response_length, temperature=0.7, seed=seed)
+        _say(f"[3/3] PPO with backend='trl' ({ppo_episodes} episodes, cross-tokenizer reward)")
+        t = time.perf_counter()
+        result = trainer.train()
+        policy_path = trainer.save_model()
+        timings["ppo"] = time.perf_counter() - t
+        after = evaluate_policy(policy_path, eval_prompts, reward_model=trainer.reward_model, rules=rules,
+                                max_new_tokens=response_length, temperature=0.7, seed=seed)
 
     summary = {
         "reward_model": str(trainer.reward_model_path),
@@ -158,7 +175,8 @@ def _ppo_arguments(out: Path, policy_dir: Path, reward_epochs: float, reward_max
         "reward_function_weights": WEIGHTS,
         "reward_training_output_dir": str(out / "reward_model"),
         "reward_training_epochs": reward_epochs,
-        "reward_training_lr": 1e-4,
+        "reward_training_pairs_per_text": 3,
+        "reward_training_lr": 2e-4,
         "reward_training_batch_size": 32,
         "reward_training_max_length": reward_max_length,
         "output_dir": str(out / "ppo"),

@@ -53,11 +53,17 @@ def plot_reward_curve(output_dir: str, steps: list[dict[str, Any]], *, title: st
     ys = [s["reward_mean"] for s in steps]
     path = Path(output_dir) / PLOT_FILE
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    ax.plot(xs, ys, marker="o", markersize=3, label="mean reward")
+    lines = ax.plot(xs, ys, marker="o", markersize=3, alpha=0.5, label="mean reward")
+    window = max(1, len(ys) // 8)
+    if window > 1:
+        smooth = [sum(ys[max(0, i - window + 1) : i + 1]) / len(ys[max(0, i - window + 1) : i + 1]) for i in range(len(ys))]
+        lines += ax.plot(xs, smooth, color="tab:blue", linewidth=2, label=f"mean reward ({window}-step average)")
     if any("objective/kl" in s for s in steps):
         ax2 = ax.twinx()
-        ax2.plot(xs, [s.get("objective/kl", float("nan")) for s in steps], color="tab:orange", alpha=0.6, label="KL")
+        lines += ax2.plot(xs, [s.get("objective/kl", float("nan")) for s in steps], color="tab:orange", alpha=0.6,
+                          label="KL to reference")
         ax2.set_ylabel("KL to reference")
+    ax.legend(lines, [line.get_label() for line in lines], loc="best", fontsize=8)
     ax.set_xlabel("PPO step")
     ax.set_ylabel("mean reward")
     ax.set_title(title)
