@@ -166,3 +166,22 @@ def test_cli_reports_config_errors_in_one_line(text_rewards, tmp_path):
     result = CliRunner().invoke(main, ["train-reward-model", "--config", str(config)])
     assert result.exit_code == 1 and "Unknown field(s) ['reward_function']" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_cli_scores_with_prompts_when_the_model_was_trained_with_them(text_rewards, tiny_bert_dir, corpus_40, tmp_path):
+    from aligntune.cli import main
+    from aligntune.reward_model.scoring import load_text_reward_model
+    from aligntune.rewards.training import train_from_config
+
+    config = RewardModelTrainingConfig(
+        base_model_name=str(tiny_bert_dir), training_texts=corpus_40.texts, training_prompts=corpus_40.prompts,
+        reward_functions=text_rewards[:1], output_dir=str(tmp_path / "rm"), num_epochs=1, max_length=64,
+    )
+    path = train_from_config(config, training_args={"max_steps": 1})
+    rm = load_text_reward_model(path)
+    assert rm.uses_prompts
+    text, prompt = corpus_40.texts[0], corpus_40.prompts[0]
+    result = CliRunner().invoke(main, ["rewards", "score", "--model", str(path), "--text", text, "--prompt", prompt])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["score"] == pytest.approx(rm.score([text], prompts=[prompt])[0], abs=1e-5)
+    assert json.loads(result.stdout)["score"] != pytest.approx(rm.score([text])[0], abs=1e-7)

@@ -109,6 +109,8 @@ def _model_scorer(model_dir: str | None) -> Any:
     model = load_text_reward_model(model_dir)
 
     def run(texts: list[str], prompts: Any, refs: Any) -> list[dict[str, float]]:
-        return [{"score": s} for s in model.score(texts)]
+        # A model trained on (prompt, text) pairs is given the prompts too.
+        use = prompts if model.uses_prompts else None
+        return [{"score": s} for s in model.score(texts, prompts=use)]
 
     return run
