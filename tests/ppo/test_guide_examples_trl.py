@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import fast_ppo_kwargs
+from ppo_helpers import fast_ppo_kwargs
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from aligntune.core.backend_factory import create_rl_trainer

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import fast_ppo_kwargs
+from ppo_helpers import fast_ppo_kwargs
 
 from aligntune import hookimpl
 from aligntune.core.backend_factory import create_rl_trainer
