@@ -38,16 +38,32 @@ def _installed_from_here() -> bool:
 
 
 def _pip_install() -> None:
+    """``pip install --no-deps -e``: offline with this environment's setuptools when it can build an
+    editable wheel, otherwise (or if that fails) with pip's usual isolated build."""
     cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "-e", str(EXAMPLE)]
-    try:  # build offline with the environment's setuptools when it can build editables (>= 64)
-        import setuptools
+    attempts = [cmd]
+    if _can_build_editable_here():
+        attempts.insert(0, cmd[:4] + ["--no-build-isolation"] + cmd[4:])
+    for attempt in attempts:
+        done = subprocess.run(attempt, capture_output=True, text=True, timeout=300)
+        if done.returncode == 0:
+            return
+    pytest.fail(f"pip install of the example plugin failed:\n{done.stdout}\n{done.stderr}")
 
-        if int(setuptools.__version__.split(".")[0]) >= 64:
-            cmd.insert(4, "--no-build-isolation")
-    except ImportError:
-        pass
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, f"pip install of the example plugin failed:\n{done.stdout}\n{done.stderr}"
+
+def _can_build_editable_here() -> bool:
+    """setuptools >= 64 builds editables; before 70.1 it also needs the wheel package for bdist_wheel."""
+    try:
+        version = tuple(int(p) for p in metadata.version("setuptools").split(".")[:2])
+    except (metadata.PackageNotFoundError, ValueError):
+        return False
+    if version >= (70, 1):
+        return True
+    try:
+        metadata.version("wheel")
+    except metadata.PackageNotFoundError:
+        return False
+    return version >= (64, 0)
 
 
 def _activate_new_install() -> None:
