@@ -307,6 +307,36 @@ def test_statically_malformed_registration_names_the_plugin(installed):
         RewardRegistry().list_reward_functions()
 
 
+def test_a_source_without_load_names_the_plugin(installed):
+    from aligntune.core.sources import get_source
+
+    installed("acme-sources", "acme_sources", "acme_sources_mod", """
+        from aligntune import hookimpl
+
+        class Vault:
+            description = "models from the vault"
+
+        @hookimpl
+        def register_reward_model_sources(register):
+            register("acme_vault", Vault())
+    """)
+    with pytest.raises(PluginError, match=r"Plugin 'acme_sources' registered reward-model source 'acme_vault' "
+                                          r"without a load\(config\) method"):
+        get_source("acme_vault")
+
+
+def test_cli_reports_a_misbehaving_plugin_function_without_a_traceback(installed):
+    from click.testing import CliRunner
+
+    from aligntune.cli import main
+
+    installed("acme-rewards", "acme_rewards", "acme_rewards_mod", MALFORMED)
+    result = CliRunner().invoke(main, ["rewards", "score", "--function", "length,acme_nan", "--text", "hello"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert "Reward function 'acme_nan' from plugin 'acme_rewards' returned nan" in result.output
+
+
 @pytest.fixture
 def policy_tokenizer(tiny_gpt2_dir):
     from transformers import AutoTokenizer
