@@ -533,6 +533,28 @@ def test_trust_remote_code_is_never_implicit(rm_dir, tmp_path, load_calls):
     assert any("trust_remote_code" in kwargs for _, kwargs in load_calls)
 
 
+@pytest.mark.xfail(strict=True, reason="loading.py treats any truthy trust_remote_code (even 'false') as consent")
+@pytest.mark.parametrize("flag", ["false", "no", 1])
+def test_a_truthy_non_bool_trust_remote_code_is_refused(rm_dir, tmp_path, flag):
+    import shutil
+
+    from aligntune.reward_model.scoring import TextRewardModel
+
+    custom = tmp_path / "custom"
+    shutil.copytree(rm_dir, custom)
+    config = json.loads((custom / "config.json").read_text())
+    config["auto_map"] = {"AutoConfig": "configuration_acme.AcmeConfig",
+                          "AutoModelForSequenceClassification": "modeling_acme.AcmeForReward"}
+    (custom / "config.json").write_text(json.dumps(config))
+    for name in ("configuration_acme.py", "modeling_acme.py"):
+        (custom / name).write_text(f"open({str(tmp_path / 'ran')!r}, 'w').write('yes')\nraise SystemExit(9)\n")
+    try:
+        with pytest.raises(ConfigurationError, match=rf"trust_remote_code must be True or False, got .*{flag!r}"):
+            TextRewardModel.from_pretrained(custom, trust_remote_code=flag)
+    finally:
+        assert not (tmp_path / "ran").exists(), "the model's custom code ran"
+
+
 @pytest.mark.parametrize("content", ['{"model_type": "bert", "hidden_size": 3', "\x00\x01garbage", "[1, 2, 3]", "{}"])
 def test_corrupted_config_json_is_a_clear_error(rm_dir, tmp_path, load_calls, content):
     import shutil
