@@ -386,6 +386,19 @@ def test_cli_reports_a_misbehaving_plugin_function_without_a_traceback(installed
     assert "Reward function 'acme_nan' from plugin 'acme_rewards' returned nan" in result.output
 
 
+@pytest.mark.xfail(strict=True, reason="unknown-source errors do not mention plugins that failed to import")
+def test_an_unknown_source_names_plugins_that_failed_to_import(installed):
+    from aligntune.core.rl.config import RewardModelSourceConfig
+    from aligntune.core.sources import get_source
+
+    installed("acme-store", "acme_store", "acme_store_mod", "import acme_missing_dependency\n")
+    failure = r"Plugin 'acme_store' \(acme-store\) failed to load: ModuleNotFoundError: No module named 'acme_missing_dependency'"
+    with pytest.raises(ConfigurationError, match=rf"'acme_vault' is not a known source\..*{failure}"):
+        RewardModelSourceConfig(source_type="acme_vault", model_name="vault-model")
+    with pytest.raises(ConfigurationError, match=rf"Unknown reward-model source 'acme_vault'.*{failure}"):
+        get_source("acme_vault")
+
+
 @pytest.fixture
 def policy_tokenizer(tiny_gpt2_dir):
     from transformers import AutoTokenizer
