@@ -12,6 +12,12 @@ another:
   what a reader wants);
 * coherence: coherent, words shuffled, or word salad.
 
+Real answers are rarely good on one axis and bad on all others, so each example
+first draws an overall quality (good, mixed or bad): a good example draws every
+axis from its good levels most of the time, a bad one from its bad levels, and a
+mixed one draws every axis independently. Every combination of levels still occurs,
+so each axis is also seen varying on its own.
+
 Generation is deterministic for a seed and needs no files or network.
 """
 
@@ -29,6 +35,14 @@ AXES: dict[str, tuple[tuple[str, float], ...]] = {
     "length": (("tiny", 0.15), ("short", 0.2), ("medium", 0.3), ("long", 0.25), ("very_long", 0.1)),
     "coherence": (("coherent", 0.7), ("shuffled", 0.15), ("salad", 0.15)),
 }
+
+#: The levels each axis leans to in a good / bad example (drawn with probability LEAN).
+GOOD_LEVELS = {"tone": ("polite", "neutral"), "safety": ("safe",), "helpfulness": ("helpful",),
+               "length": ("medium", "long"), "coherence": ("coherent",)}
+BAD_LEVELS = {"tone": ("rude",), "safety": ("harmful",), "helpfulness": ("refusing", "off_topic"),
+              "length": ("tiny", "very_long"), "coherence": ("salad", "shuffled")}
+QUALITY = (("good", 0.35), ("mixed", 0.3), ("bad", 0.35))
+LEAN = 0.75
 
 #: Size of the corpus :func:`load_bundled_corpus` returns by default.
 DEFAULT_SIZE = 1200
@@ -72,7 +86,7 @@ def load_bundled_corpus(n: int = DEFAULT_SIZE, *, seed: int = 0) -> Corpus:
         attempts += 1
         if attempts > n * 50:
             raise RuntimeError(f"Could not generate {n} distinct texts from the templates")
-        levels = {axis: _draw(rng, choices) for axis, choices in AXES.items()}
+        levels = _draw_levels(rng)
         topic = rng.choice(topics)
         prompt = rng.choice(t.TOPICS[topic][0])
         text = _compose(rng, topic, levels, topics)
@@ -83,6 +97,18 @@ def load_bundled_corpus(n: int = DEFAULT_SIZE, *, seed: int = 0) -> Corpus:
         prompts.append(prompt)
         labels.append(levels)
     return Corpus(texts=texts, prompts=prompts, labels=labels)
+
+
+def _draw_levels(rng: random.Random) -> dict[str, str]:
+    quality = _draw(rng, QUALITY)
+    levels = {}
+    for axis, choices in AXES.items():
+        lean = GOOD_LEVELS if quality == "good" else BAD_LEVELS if quality == "bad" else None
+        if lean is not None and rng.random() < LEAN:
+            levels[axis] = rng.choice(lean[axis])
+        else:
+            levels[axis] = _draw(rng, choices)
+    return levels
 
 
 def _draw(rng: random.Random, choices: tuple[tuple[str, float], ...]) -> str:
