@@ -44,6 +44,13 @@ class TRLBackend:
 
     def create_trainer(self, config: Any) -> Any:
         """A trainer for a validated :class:`~aligntune.core.rl.ppo_config.PPOTrainingConfig` (loads nothing yet)."""
+        from aligntune.errors import ConfigurationError
+
         from aligntune_backend_trl.engine import build_ppo_trainer
 
+        if config.backend_options:
+            raise ConfigurationError(
+                f"The trl backend takes no backend_options, got {sorted(config.backend_options)}; every PPO setting "
+                "is a create_rl_trainer argument (see aligntune.core.backend_factory.valid_arguments())"
+            )
         return build_ppo_trainer(config)

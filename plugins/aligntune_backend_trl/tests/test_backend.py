@@ -26,3 +26,13 @@ def test_version_parsing():
 def test_create_trainer_loads_nothing(config):
     trainer = TRLBackend().create_trainer(config)
     assert trainer.bundle is None and trainer.trl_trainer is None
+
+
+def test_backend_options_are_refused(config):
+    import attrs
+    import pytest
+
+    from aligntune.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match=r"takes no backend_options, got \['lora'\]"):
+        TRLBackend().create_trainer(attrs.evolve(config, backend_options={"lora": {}}))
