@@ -386,7 +386,6 @@ def test_cli_reports_a_misbehaving_plugin_function_without_a_traceback(installed
     assert "Reward function 'acme_nan' from plugin 'acme_rewards' returned nan" in result.output
 
 
-@pytest.mark.xfail(strict=True, reason="unknown-source errors do not mention plugins that failed to import")
 def test_an_unknown_source_names_plugins_that_failed_to_import(installed):
     from aligntune.core.rl.config import RewardModelSourceConfig
     from aligntune.core.sources import get_source

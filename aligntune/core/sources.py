@@ -178,12 +178,19 @@ def get_source(name: str) -> Any:
     from aligntune._validation import did_you_mean
     from aligntune.plugins import get_plugin_manager
 
-    table = get_plugin_manager().registrations("reward_model_sources")
+    pm = get_plugin_manager()
+    table = pm.registrations("reward_model_sources")
     if name not in table:
         raise ConfigurationError(
-            f"Unknown reward-model source {name!r}.{did_you_mean(name, table)} Available: {', '.join(sorted(table))}"
+            f"Unknown reward-model source {name!r}.{did_you_mean(name, table)} Available: {', '.join(sorted(table))}."
+            f"{failed_plugins_note(pm)}"
         )
     return table[name].obj
+
+
+def failed_plugins_note(pm: Any) -> str:
+    """`` Plugin 'x' (dist) failed to load: Error: ...`` for every plugin that failed to import."""
+    return "".join(f" Plugin {f.name!r} ({f.distribution}) failed to load: {f.error}." for f in pm.failures())
 
 
 def check_source(config: RewardModelSourceConfig) -> None:

@@ -167,11 +167,15 @@ class RewardModelSourceConfig:
         if expected is None:
             from aligntune.plugins import get_plugin_manager
 
-            known = get_plugin_manager().registrations("reward_model_sources")
+            from aligntune.core.sources import failed_plugins_note
+
+            pm = get_plugin_manager()
+            known = pm.registrations("reward_model_sources")
             if self.source_type not in known:
                 raise ConfigurationError(
                     f"RewardModelSourceConfig.source_type {self.source_type!r} is not a known source."
-                    f"{v.did_you_mean(self.source_type, known)} Available: {', '.join(sorted(known))}"
+                    f"{v.did_you_mean(self.source_type, known)} Available: {', '.join(sorted(known))}."
+                    f"{failed_plugins_note(pm)}"
                 )
 
 from aligntune.core.rl.ppo_config import PPOTrainingConfig  # noqa: E402  (re-export; defined in its own module)
