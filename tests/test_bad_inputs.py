@@ -285,10 +285,9 @@ ROWS: list[Row] = [
      ConfigurationError, r"model_name='./models/policy' does not exist or is not a directory"),
     ("rl-reward-hub-name-offline", lambda c: _rl(c, reward_functions=None, reward_model_name="acme/rm-not-cached"),
      ConfigurationError, r"reward_model_name='acme/rm-not-cached': .*not in the Hugging Face cache while offline"),
-    # Bug: a policy directory's config.json is only checked for existence, so a corrupted one passes
-    # validation and fails later, in train(), after the reward model and tokenizer have loaded.
+    # A corrupted policy config.json fails validation, before anything loads.
     ("rl-corrupted-policy-config", lambda c: _rl(c, model_name=str(c.corrupted_policy)),
-     ConfigurationError, r"config.json' is corrupted: it is not valid JSON", KNOWN_BUG),
+     ConfigurationError, r"config.json' is corrupted: it is not valid JSON"),
     ("rl-mini-batches", lambda c: _rl(c, num_mini_batches=3),
      ConfigurationError, r"num_mini_batches must divide batch_size \* gradient_accumulation_steps"),
     ("rl-training-args-without-training", lambda c: _rl(c, reward_training_epochs=2),

@@ -162,7 +162,8 @@ def _default_reward_base() -> str:
 
 
 def check_policy_reference(name: str, *, field: str = "model_name") -> None:
-    """A local policy directory must exist with a config; a hub name must be reachable."""
+    """A local policy directory must hold a valid config, safetensors weights and a tokenizer;
+    a hub name must be reachable (offline: cached)."""
     from aligntune.core.sources import _check_hub_reachable
 
     expanded = os.path.expanduser(name)
@@ -170,8 +171,13 @@ def check_policy_reference(name: str, *, field: str = "model_name") -> None:
     if looks_local:
         if not os.path.isdir(expanded):
             raise ConfigurationError(f"{field}={name!r} does not exist or is not a directory; pass a model directory")
-        if not os.path.isfile(os.path.join(expanded, "config.json")):
-            raise ConfigurationError(f"{field}={name!r} has no config.json; pass a directory written by save_pretrained")
+        from aligntune.errors import ModelLoadError
+        from aligntune.reward_model.loading import check_model_dir
+
+        try:  # config.json parses, safetensors weights and a tokenizer are there (nothing loads)
+            check_model_dir(expanded)
+        except ModelLoadError as exc:
+            raise ConfigurationError(f"{field}={name!r}: {exc}") from exc
         return
     _check_hub_reachable(name, field=field)
 

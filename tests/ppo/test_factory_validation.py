@@ -169,3 +169,18 @@ def test_config_messages_name_the_field():
         PPOTrainingConfig(model_name="m", reward_functions=["length"], learning_rate=-1)
     with pytest.raises(ConfigurationError, match="num_mini_batches must divide"):
         PPOTrainingConfig(model_name="m", reward_functions=["length"], batch_size=3, num_mini_batches=2)
+
+
+def test_flags_must_be_booleans():
+    with pytest.raises(ConfigurationError, match="PPOTrainingConfig.whiten_rewards must be True or False, got str: 'no'"):
+        PPOTrainingConfig(model_name="m", reward_functions=["length"], whiten_rewards="no")
+
+
+def test_corrupted_policy_config_fails_validation(no_model_loads, base, policy_dir, tmp_path):
+    import shutil
+
+    bad = tmp_path / "policy"
+    shutil.copytree(policy_dir, bad)
+    (bad / "config.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="model_name=.*config.json' is corrupted"):
+        create_rl_trainer(**{**base, "model_name": str(bad)}, reward_functions=["length"])

@@ -86,6 +86,13 @@ def _check_report_to(inst: Any, attribute: Any, value: Any) -> None:
     )
 
 
+def _check_bool(inst: Any, attribute: Any, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise ConfigurationError(
+            f"PPOTrainingConfig.{attribute.name} must be True or False, got {type(value).__name__}: {value!r}"
+        )
+
+
 def _check_int(inst: Any, attribute: Any, value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigurationError(
@@ -171,13 +178,13 @@ class PPOTrainingConfig:
     cliprange_value: float = field(default=0.2, validator=v.positive)
     gamma: float = field(default=1.0, validator=v.positive)
     lam: float = field(default=0.95, validator=v.positive)
-    whiten_rewards: bool = field(default=False)
+    whiten_rewards: bool = field(default=False, validator=_check_bool)
     missing_eos_penalty: float | None = field(default=None, validator=v.optional(v.non_negative))
-    stop_at_eos: bool = field(default=True)
+    stop_at_eos: bool = field(default=True, validator=_check_bool)
     seed: int = field(default=42, validator=_check_int)
     logging_steps: int = field(default=1, validator=v.positive_int)
     report_to: str | list[str] = field(default="none", converter=_to_list, validator=_check_report_to)
-    bf16: bool = field(default=False)
+    bf16: bool = field(default=False, validator=_check_bool)
     backend_options: dict[str, Any] = field(factory=dict, validator=_check_options)
     # Output
     output_dir: str = field(default="./aligntune_ppo", converter=_path_or_str, validator=v.non_empty_str)
