@@ -170,16 +170,16 @@ ROWS: list[Row] = [
      ConfigurationError, r"reference_texts must be a list with one entry per training text: got 2 for 12 texts"),
     ("config-eval-fraction", lambda c: _config(c, eval_fraction=1.5),
      ConfigurationError, r"eval_fraction must be between 0 and 1 \(exclusive\), got 1.5"),
-    # Bug: these fields have no validator, so a wrong type passes construction (and a string such as
-    # "no" is truthy: overwrite="no" would replace an existing model).
+    # These fields once had no validator, so a wrong type passed construction (and a string such as
+    # "no" is truthy: overwrite="no" would have replaced an existing model).
     ("config-seed-string", lambda c: _config(c, seed="42"),
-     ConfigurationError, r"RewardModelTrainingConfig.seed must be an integer, got str: '42'", KNOWN_BUG),
+     ConfigurationError, r"RewardModelTrainingConfig.seed must be an integer, got str: '42'"),
     ("config-overwrite-string", lambda c: _config(c, overwrite="no"),
-     ConfigurationError, r"RewardModelTrainingConfig.overwrite must be True or False, got str: 'no'", KNOWN_BUG),
+     ConfigurationError, r"RewardModelTrainingConfig.overwrite must be True or False, got str: 'no'"),
     ("config-gradient-checkpointing-string", lambda c: _config(c, gradient_checkpointing="maybe"),
-     ConfigurationError, r"RewardModelTrainingConfig.gradient_checkpointing must be True, False or None", KNOWN_BUG),
+     ConfigurationError, r"RewardModelTrainingConfig.gradient_checkpointing must be True, False or None"),
     ("config-report-to-number", lambda c: _config(c, report_to=5),
-     ConfigurationError, r"RewardModelTrainingConfig.report_to must be a string .* or a list of them, got 5", KNOWN_BUG),
+     ConfigurationError, r"RewardModelTrainingConfig.report_to must be a string .* or a list of them, got 5"),
     # -- RewardModelTrainer ------------------------------------------------------------------------
     ("trainer-missing-local-path", lambda c: _trainer(c, base="./models/no-such-model"),
      ModelLoadError, r"Model directory './models/no-such-model' does not exist"),
@@ -197,11 +197,11 @@ ROWS: list[Row] = [
      ConfigurationError, r"RewardModelTrainer.pairs_per_text must be >= 1, got 0"),
     ("trainer-seed-string", lambda c: _trainer(c, seed="42"),
      ConfigurationError, r"RewardModelTrainer.seed must be an integer, got '42'"),
-    # Bug: the safety flags accept any truthy value; trust_remote_code="false" runs a model's custom code.
+    # The safety flags once accepted any truthy value (trust_remote_code="false" ran custom code).
     ("trainer-allow-pickle-string", lambda c: _trainer(c, allow_pickle="no"),
-     ConfigurationError, r"allow_pickle must be True or False, got str: 'no'", KNOWN_BUG),
+     ConfigurationError, r"allow_pickle must be True or False, got str: 'no'"),
     ("trainer-trust-remote-code-string", lambda c: _trainer(c, trust_remote_code="false"),
-     ConfigurationError, r"trust_remote_code must be True or False, got str: 'false'", KNOWN_BUG),
+     ConfigurationError, r"trust_remote_code must be True or False, got str: 'false'"),
     ("trainer-from-dict", lambda c: __import__("aligntune.rewards.training", fromlist=["x"]).RewardModelTrainer
      .from_config({"base_model_name": "x"}), ConfigurationError, r"from_config needs a RewardModelTrainingConfig, got dict"),
     ("data-5-texts", lambda c: _trainer(c).generate_training_data(TEXTS[:5]),
@@ -220,9 +220,9 @@ ROWS: list[Row] = [
      ConfigurationError, r"output_dir 'existing_out' already exists and is not empty.*overwrite=True"),
     ("train-output-is-a-file", lambda c: _train(c, output_dir="notes.txt"),
      ConfigurationError, r"output_dir 'notes.txt' exists and is a file"),
-    # Bug: overwrite="no" is truthy, so the existing model is replaced.
+    # overwrite="no" is truthy; it once replaced the existing model.
     ("train-overwrite-string", lambda c: _train(c, output_dir="existing_out", overwrite="no"),
-     ConfigurationError, r"overwrite must be True or False, got str: 'no'", KNOWN_BUG),
+     ConfigurationError, r"overwrite must be True or False, got str: 'no'"),
     ("train-zero-lr", lambda c: _train(c, learning_rate=0),
      ConfigurationError, r"train_reward_model.learning_rate must be > 0, got 0"),
     ("train-resume-without-checkpoints", lambda c: _train(c, resume_from_checkpoint=True),

@@ -38,6 +38,41 @@ def _check_reward_functions(inst: Any, attribute: Any, value: Any) -> None:
         raise ConfigurationError(f"{where}: {exc}") from exc
 
 
+def _where(inst: Any, attribute: Any) -> str:
+    return f"{type(inst).__name__}.{attribute.name}"
+
+
+def _boolean(inst: Any, attribute: Any, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise ConfigurationError(
+            f"{_where(inst, attribute)} must be True or False, got {type(value).__name__}: {value!r}"
+        )
+
+
+def _optional_boolean(inst: Any, attribute: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, bool):
+        raise ConfigurationError(
+            f"{_where(inst, attribute)} must be True, False or None (None: on with CUDA, off on CPU), "
+            f"got {type(value).__name__}: {value!r}"
+        )
+
+
+def _integer(inst: Any, attribute: Any, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigurationError(f"{_where(inst, attribute)} must be an integer, got {type(value).__name__}: {value!r}")
+
+
+def _report_to(inst: Any, attribute: Any, value: Any) -> None:
+    ok = isinstance(value, str) or (
+        isinstance(value, (list, tuple)) and all(isinstance(x, str) for x in value)
+    )
+    if not ok:
+        raise ConfigurationError(
+            f"{_where(inst, attribute)} must be a string (such as 'none', 'tensorboard', 'wandb') "
+            f"or a list of them, got {value!r}"
+        )
+
+
 def _check_weights(inst: Any, attribute: Any, value: Any) -> None:
     if value is None:
         return
@@ -89,18 +124,18 @@ class RewardModelTrainingConfig:
     pairs_per_text: int = field(default=4, validator=v.positive_int)
     min_score_gap: float = field(default=0.02, validator=v.non_negative)
     eval_fraction: float = field(default=0.1, validator=v.fraction)
-    seed: int = field(default=42)
+    seed: int = field(default=42, validator=_integer)
     # Training
     num_epochs: int = field(default=3, validator=v.positive)
     learning_rate: float = field(default=1e-5, validator=v.positive)
     batch_size: int = field(default=8, validator=v.positive_int)
     gradient_accumulation_steps: int = field(default=1, validator=v.positive_int)
     max_length: int = field(default=512, validator=v.positive_int)
-    gradient_checkpointing: bool | None = field(default=None)
-    report_to: str | list[str] = field(default="none")
+    gradient_checkpointing: bool | None = field(default=None, validator=_optional_boolean)
+    report_to: str | list[str] = field(default="none", validator=_report_to)
     logging_steps: int = field(default=10, validator=v.positive_int)
     # Output
-    overwrite: bool = field(default=False)
+    overwrite: bool = field(default=False, validator=_boolean)
 
     def __attrs_post_init__(self) -> None:
         for name in ("reference_texts", "training_prompts"):

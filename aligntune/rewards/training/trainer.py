@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Callable
 
 from aligntune import _validation as v
-from aligntune.core.rl.config import RewardModelTrainingConfig
+from aligntune.core.rl.config import RewardModelTrainingConfig, _boolean, _optional_boolean, _report_to
 from aligntune.errors import ConfigurationError
 from aligntune.reward_model import loading
 from aligntune.rewards.base import RewardFunction
@@ -140,6 +140,10 @@ class RewardModelTrainer:
             raise ConfigurationError(f"RewardModelTrainer.seed must be an integer, got {seed!r}")
         if num_proc is not None:
             validate("RewardModelTrainer", {"num_proc": num_proc}, {"num_proc": v.positive_int})
+        flags = {"allow_pickle": allow_pickle, "trust_remote_code": trust_remote_code}
+        validate("RewardModelTrainer", flags, {name: _boolean for name in flags})
+        if use_prompts is not None:
+            validate("RewardModelTrainer", {"use_prompts": use_prompts}, {"use_prompts": _boolean})
         self.pairs_per_text = pairs_per_text
         self.min_score_gap = float(min_score_gap)
         self.eval_fraction = float(eval_fraction)
@@ -267,6 +271,13 @@ class RewardModelTrainer:
             "logging_steps": logging_steps,
         }
         validate("train_reward_model", values, _TRAIN_RULES)
+        flags = {"overwrite": overwrite, "use_margin": use_margin}
+        validate("train_reward_model", flags, {name: _boolean for name in flags})
+        validate(
+            "train_reward_model",
+            {"gradient_checkpointing": gradient_checkpointing, "report_to": report_to},
+            {"gradient_checkpointing": _optional_boolean, "report_to": _report_to},
+        )
         check_training_args(training_args or {})
         settings = FitSettings(
             **values,
