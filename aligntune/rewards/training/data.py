@@ -5,6 +5,11 @@ asked), with a progress bar, and the scores are written to an Arrow file in a
 temporary cache directory, so memory stays flat however large the corpus is. The
 result has ``text``, ``score`` (the weighted composite), one column per reward
 function, and ``prompt``/``reference`` when they were given.
+
+Launched as several processes (``accelerate launch``/``torchrun``), scoring is
+sharded: each process scores a contiguous slice of the texts, the score columns are
+gathered in order, and every process returns the same dataset as a single process
+would (see :mod:`aligntune.distributed`). Every process must call it.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from aligntune import distributed
 from aligntune.core.rl.config import MIN_TRAINING_TEXTS
 from aligntune.errors import ConfigurationError, DataError
 
@@ -120,11 +126,41 @@ def score_dataset(
     num_proc: int | None = None,
 ) -> Dataset:
     """Add ``score`` and one column per component to ``dataset`` with a batched ``map``."""
+    check_component_names(composite.names)
+    if distributed.world_size() > 1:
+        return _score_sharded(dataset, composite, batch_size=batch_size, num_proc=num_proc)
+    logger.info("Scoring %d texts with %s", dataset.num_rows, ", ".join(composite.names))
+    return _score_here(dataset, composite, batch_size=batch_size, num_proc=num_proc)
+
+
+def _score_sharded(
+    dataset: Dataset, composite: CompositeReward, *, batch_size: int, num_proc: int | None
+) -> Dataset:
+    """Score this process's slice, gather every slice's scores, add them to the whole dataset."""
+    start, stop = distributed.shard_bounds(dataset.num_rows)
+    logger.info(
+        "Scoring texts %d-%d of %d (process %d of %d) with %s",
+        start, stop, dataset.num_rows, distributed.rank(), distributed.world_size(), ", ".join(composite.names),
+    )
+    shard = dataset.select(range(start, stop))
+    columns = ["score", *composite.names]
+    if shard.num_rows:
+        scored = _score_here(shard, composite, batch_size=batch_size, num_proc=num_proc)
+        mine = scored.select_columns(columns).to_dict()
+    else:
+        mine = {name: [] for name in columns}
+    for name, values in distributed.gather_lists(mine).items():
+        dataset = dataset.add_column(name, values)
+    return dataset
+
+
+def _score_here(
+    dataset: Dataset, composite: CompositeReward, *, batch_size: int, num_proc: int | None
+) -> Dataset:
+    """Score ``dataset`` in this process (a batched ``map`` into a temporary Arrow file)."""
     from datasets.fingerprint import get_temporary_cache_files_directory
 
-    check_component_names(composite.names)
     cache_file = os.path.join(get_temporary_cache_files_directory(), f"aligntune-scores-{uuid.uuid4().hex}.arrow")
-    logger.info("Scoring %d texts with %s", dataset.num_rows, ", ".join(composite.names))
     return dataset.map(
         _score_batch,
         batched=True,

@@ -20,6 +20,10 @@ What aligntune sets up around TRL, and why:
   stay random: the sampler shuffles within and across groups of 50 batches.
 * ``report_to`` (default ``"none"``) and ``logging_steps`` pass through, as does
   any other ``trl.RewardConfig`` field through ``training_args``.
+* Launched as several processes on a machine without CUDA, ``use_cpu`` defaults to on:
+  without it transformers runs every process alone on all the pairs, with no error,
+  instead of data-parallel on ``gloo``. A trainer that still ends up with fewer
+  processes than were launched is logged as a warning.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aligntune import distributed
 from aligntune.errors import ConfigurationError
 from aligntune.reward_model.encoding import encode
 from aligntune.rewards.training.pairs import PairIndex
@@ -145,6 +150,8 @@ def reward_config(settings: FitSettings, output_dir: str | Path) -> Any:
         # keep the length column for the sampler; the preference collator reads only its own keys
         "remove_unused_columns": False,
     }
+    if not cuda and distributed.launched_world_size() > 1:
+        kwargs["use_cpu"] = True  # else each launched process trains alone (see the module docstring)
     check_training_args(settings.training_args)
     kwargs.update(settings.training_args)
     return RewardConfig(**kwargs)
@@ -175,6 +182,14 @@ def run_reward_trainer(
 
     output_dir = settings.checkpoint_dir or scratch_dir
     args = reward_config(settings, output_dir)
+    launched = distributed.world_size()
+    if args.world_size != launched:
+        logger.warning(
+            "%d processes were launched but trl.RewardTrainer runs with world_size=%d, so each process trains "
+            "on all the pairs; on CPU pass training_args={'use_cpu': True} or set ACCELERATE_USE_CPU=1",
+            launched,
+            args.world_size,
+        )
     trainer = RewardTrainer(
         model=model,
         args=args,

@@ -5,10 +5,17 @@
 3. load the tokenizer and the model, tokenise the pairs;
 4. in a staging directory: train with ``trl.RewardTrainer``, save, measure fidelity,
    write the plot, the card and the manifest; rename to ``output_dir``.
+
+Under ``accelerate launch``/``torchrun`` every process runs these steps: the split and
+the pairs are the same everywhere (seeded), TRL shards the pairs between processes,
+every process scores its slice of the held-out texts for fidelity, and only the main
+process creates the staging directory and writes into it; the others wait for the
+rename and return the same path (see :mod:`aligntune.distributed`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
@@ -17,6 +24,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aligntune import distributed
 from aligntune.errors import ConfigurationError, DataError
 from aligntune.reward_model import loading
 from aligntune.rewards.training import card
@@ -74,6 +82,7 @@ def train(
     if use_prompts and not has_prompts:
         raise DataError("use_prompts=True but training_data has no 'prompt' column")
     use_prompts = has_prompts if use_prompts is None else use_prompts
+    distributed.wait_for_everyone()  # every process has checked output_dir before the main one writes it
 
     # 2. split and pairs
     train_rows, eval_rows = split_indices(training_data.num_rows, trainer.eval_fraction, trainer.seed)
@@ -107,10 +116,10 @@ def train(
         use_margin=settings.use_margin,
     )
 
-    # 4. train and save atomically
-    with staged_output(output_dir, overwrite=overwrite) as staging, tempfile.TemporaryDirectory(
-        prefix="aligntune-trl-"
-    ) as scratch:
+    # 4. train and save atomically (only the main process writes)
+    main = distributed.is_main_process()
+    staged = staged_output(output_dir, overwrite=overwrite) if main else contextlib.nullcontext(None)
+    with staged as staging, tempfile.TemporaryDirectory(prefix="aligntune-trl-") as scratch:
         started = time.perf_counter()
         hf_trainer = run_reward_trainer(
             model,
@@ -121,17 +130,24 @@ def train(
             resume_from_checkpoint=resume_from_checkpoint,
         )
         train_seconds = time.perf_counter() - started
-        model = hf_trainer.model
-        model.save_pretrained(staging)
-        tokenizer.save_pretrained(staging)
+        model = hf_trainer.model  # unwrapped: the trainer keeps the DDP wrapper in model_wrapped
+        if main:
+            model.save_pretrained(staging)
+            tokenizer.save_pretrained(staging)
 
         from aligntune.reward_model.scoring import TextRewardModel
 
         scorer = TextRewardModel(model, tokenizer, max_length=settings.max_length)
-        model_scores = scorer.score(
-            eval_part["text"],
-            prompts=eval_part["prompt"] if use_prompts else None,
-            batch_size=max(settings.batch_size, 32),
+        start, stop = distributed.shard_bounds(eval_part.num_rows)
+        shard = eval_part.select(range(start, stop))
+        model_scores = distributed.gather_lists(
+            scorer.score(
+                shard["text"],
+                prompts=shard["prompt"] if use_prompts else None,
+                batch_size=max(settings.batch_size, 32),
+            )
+            if stop > start
+            else []
         )
         components = {
             name: eval_part[name] for name in trainer.composite.names if name in eval_part.column_names
@@ -139,7 +155,7 @@ def train(
         report = measure_fidelity(
             model_scores, eval_part["score"], components, min_score_gap=trainer.min_score_gap
         )
-        has_plot = save_scatter_plot(staging / "fidelity.png", model_scores, eval_part["score"], report)
+        has_plot = main and save_scatter_plot(staging / "fidelity.png", model_scores, eval_part["score"], report)
         manifest = card.build_manifest(
             base_model=trainer.base_model_name,
             reward_functions=trainer.composite.manifest(),
@@ -172,7 +188,9 @@ def train(
             },
             fidelity=report,
         )
-        card.write_card(staging, manifest, has_plot=has_plot)
+        if main:
+            card.write_card(staging, manifest, has_plot=has_plot)
+    distributed.wait_for_everyone()  # the other processes return once the model is in place
     final = str(Path(output_dir).expanduser().resolve())
     logger.info("Reward model saved to %s (%s)", final, report.summary())
     return TrainedRewardModel(final, fidelity=report, manifest=manifest)

@@ -49,7 +49,17 @@ def ppo_args(config: Any, n_prompts: int) -> Any:
         save_strategy="no",
         disable_tqdm=True,
         dataloader_num_workers=0,
+        # launched as several processes without CUDA: data-parallel on gloo, not each process alone
+        **({"use_cpu": True} if _multi_process_without_cuda() else {}),
     )
+
+
+def _multi_process_without_cuda() -> bool:
+    import torch
+
+    from aligntune.distributed import launched_world_size
+
+    return launched_world_size() > 1 and not torch.cuda.is_available()
 
 
 def build_trl_trainer(args: Any, bundle: Any, reward_module: Any, dataset: Any, callbacks: list[Any]) -> Any:
