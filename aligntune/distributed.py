@@ -16,7 +16,8 @@ The launcher's environment (``WORLD_SIZE``, ``RANK``, ``MASTER_ADDR``...) is the
 source of truth. In a single process (no launcher) every helper is a no-op and torch
 is not imported. When the launcher started several processes but no process group
 exists yet, one is created through ``accelerate.PartialState`` (``gloo`` without a
-GPU, ``nccl`` with one), the group the trainers then reuse. Ranks are read from
+GPU or with ``ACCELERATE_USE_CPU=1``, ``nccl`` with one), the group the trainers then
+reuse. Ranks are read from
 ``torch.distributed`` rather than from ``PartialState``: ``transformers`` resets and
 rebuilds that state for each trainer, and on CPU without ``use_cpu=True`` (or
 ``ACCELERATE_USE_CPU=1``) it reports a single process even though several run.
@@ -59,8 +60,9 @@ def _process_group() -> Any:
 
     if not dist.is_initialized():
         from accelerate import PartialState
+        from accelerate.utils import parse_flag_from_env
 
-        PartialState(cpu=not torch.cuda.is_available())
+        PartialState(cpu=parse_flag_from_env("ACCELERATE_USE_CPU") or not torch.cuda.is_available())
     return dist if dist.is_initialized() else None
 
 
@@ -123,3 +125,28 @@ def gather_lists(values: Any) -> Any:
     if isinstance(values, dict):
         return {key: [x for part in parts for x in part[key]] for key in values}
     return [x for part in parts for x in part]
+
+
+def check_parameters_replicated(accelerator: Any, what: str) -> None:
+    """Refuse FSDP and DeepSpeed ZeRO-3 for ``what``, before it trains.
+
+    Both shard the parameters between processes, while aligntune saves the full model
+    from the main process (and scores the held-out texts with it). Reward models and
+    the policies PPO on TRL handles fit on one device: DDP or ZeRO-1/2 is the way to
+    scale them.
+    """
+    from aligntune.errors import ConfigurationError
+
+    state = accelerator.state
+    deepspeed = getattr(state, "deepspeed_plugin", None)
+    if getattr(state, "fsdp_plugin", None) is not None:
+        mode = "FSDP"
+    elif deepspeed is not None and getattr(deepspeed, "zero_stage", None) == 3:
+        mode = "DeepSpeed ZeRO stage 3"
+    else:
+        return
+    raise ConfigurationError(
+        f"{what} does not support {mode}: it shards the parameters across processes, and aligntune saves the "
+        "whole model from the main process. Launch with a DDP config or DeepSpeed ZeRO stage 1 or 2 "
+        "(see docs/scaling.md)"
+    )

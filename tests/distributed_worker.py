@@ -164,7 +164,11 @@ def main() -> None:
 
     torch.set_num_threads(1)
     record = run_reward(opts) if opts.mode == "reward" else run_ppo(opts)
-    record.update(world_size=dist.get_world_size(), rank=dist.get_rank(), pid=os.getpid())
+    if dist.is_initialized():
+        record.update(world_size=dist.get_world_size(), rank=dist.get_rank())
+    else:
+        record.update(world_size=1, rank=0)
+    record["pid"] = os.getpid()
     out = Path(opts.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / f"rank{record['rank']}.json").write_text(json.dumps(record), encoding="utf-8")

@@ -47,7 +47,7 @@ def _launch(launcher: list[str], args: list[str], tmp_path: Path, **env_extra: s
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     env.update(HF_HUB_OFFLINE="1", TRL_EXPERIMENTAL_SILENCE="1", TOKENIZERS_PARALLELISM="false",
-               OMP_NUM_THREADS="1", TMPDIR=str(scratch), **env_extra)
+               OMP_NUM_THREADS="1", TMPDIR=str(scratch), CUDA_VISIBLE_DEVICES="", **env_extra)
     out = tmp_path / "records"
     proc = subprocess.run([*launcher, str(WORKER), *args, "--out", str(out)], env=env, capture_output=True,
                           text=True, timeout=300)
@@ -153,3 +153,22 @@ def test_ppo_with_a_custom_trained_reward_model_under_torchrun(tiny_bert_dir, tm
     start = AutoModelForCausalLM.from_pretrained(policy)
     changed = [n for n, p in trained.state_dict().items() if not torch.equal(p, start.state_dict()[n])]
     assert changed, "the saved policy equals the starting one: PPO's updates were not saved"
+
+
+@pytest.mark.parametrize(
+    ("fsdp", "zero_stage", "refused"),
+    [(object(), None, "FSDP"), (None, 3, "DeepSpeed ZeRO stage 3"), (None, 2, None), (None, None, None)],
+)
+def test_sharded_parameters_are_refused_before_training(fsdp, zero_stage, refused):
+    from types import SimpleNamespace
+
+    from aligntune.distributed import check_parameters_replicated
+    from aligntune.errors import ConfigurationError
+
+    deepspeed = SimpleNamespace(zero_stage=zero_stage) if zero_stage else None
+    accelerator = SimpleNamespace(state=SimpleNamespace(fsdp_plugin=fsdp, deepspeed_plugin=deepspeed))
+    if refused is None:
+        check_parameters_replicated(accelerator, "train_reward_model")
+        return
+    with pytest.raises(ConfigurationError, match=f"train_reward_model does not support {refused}.*ZeRO stage 1 or 2"):
+        check_parameters_replicated(accelerator, "train_reward_model")

@@ -197,5 +197,6 @@ def run_reward_trainer(
         processing_class=tokenizer,
         callbacks=settings.callbacks or None,
     )
+    distributed.check_parameters_replicated(trainer.accelerator, "train_reward_model")
     trainer.train(resume_from_checkpoint=resume_from_checkpoint)
     return trainer

@@ -77,6 +77,9 @@ def build_trl_trainer(args: Any, bundle: Any, reward_module: Any, dataset: Any, 
         value_model=bundle.value_model,
         callbacks=callbacks,
     )
+    from aligntune.distributed import check_parameters_replicated
+
+    check_parameters_replicated(trainer.accelerator, "PPO with the trl backend")
     trainer.remove_callback(PrinterCallback)
     trainer.remove_callback(ProgressCallback)
     return trainer
