@@ -198,9 +198,6 @@ def test_sigkill_during_final_save_keeps_the_previous_model(tiny_bert_dir, tmp_p
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("rm")] == ["rm"]
 
 
-@pytest.mark.xfail(strict=True, reason="save.py moves the old model aside before renaming the new one in: "
-                   "a kill between the two renames leaves no model at output_dir; killed runs' staging "
-                   "directories are never removed")
 def test_sigkill_while_replacing_keeps_a_complete_model_and_the_next_run_cleans_up(tiny_bert_dir, tmp_path):
     """Kill at the worst moment of an overwrite: right after the first rename, or before the old copy is deleted."""
     from aligntune.data import load_bundled_corpus

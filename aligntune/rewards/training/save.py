@@ -4,16 +4,23 @@
 an error unless ``overwrite=True``. :func:`staged_output` yields a hidden staging
 directory beside ``output_dir`` (same filesystem, so the final rename is atomic).
 If anything fails, including Ctrl-C, the staging directory is removed and
-``output_dir`` is left as it was. With ``overwrite=True`` the old directory is moved
-aside, replaced, and only then deleted.
+``output_dir`` is left as it was. With ``overwrite=True`` the new directory and the
+old one are swapped in one atomic step (Linux ``renameat2`` with
+``RENAME_EXCHANGE``; elsewhere the old one is moved aside first), and the old one is
+deleted last, so ``output_dir`` always holds a complete model. A run killed outright
+(SIGKILL) cannot clean up after itself: its hidden ``.NAME.tmp-PID-*`` sibling is
+removed by the next run into the same ``output_dir``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,7 +50,8 @@ def staged_output(output_dir: str | os.PathLike[str], *, overwrite: bool = False
     """Yield a staging directory that becomes ``output_dir`` when the block succeeds."""
     final = check_output_dir(output_dir, overwrite=overwrite)
     final.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
+    remove_stale_staging(final)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-{os.getpid()}-", dir=final.parent))
     try:
         yield staging
         _replace(staging, final, overwrite=overwrite)
@@ -52,22 +60,69 @@ def staged_output(output_dir: str | os.PathLike[str], *, overwrite: bool = False
         raise
 
 
+def remove_stale_staging(final: Path) -> None:
+    """Delete ``.NAME.tmp-PID-*`` siblings left by killed runs (their process is gone)."""
+    for path in final.parent.glob(f".{final.name}.tmp-*"):
+        pid = path.name[len(f".{final.name}.tmp-") :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            logger.info("Removing %s, left by a run that was killed", path)
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux ``renameat2(RENAME_EXCHANGE)``); ``False`` where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False  # the filesystem cannot exchange
+    raise OSError(err, os.strerror(err), str(b))
+
+
 def _replace(staging: Path, final: Path, *, overwrite: bool) -> None:
     check_output_dir(final, overwrite=overwrite)  # it may have been filled meanwhile
-    old = None
-    if final.exists():
+    os.chmod(staging, 0o755 & ~_umask())
+    if final.exists() and any(final.iterdir()):
+        # Swap new and old in one step, so output_dir always holds a complete model;
+        # the old one is then in the staging path, deleted last.
+        if _exchange(staging, final):
+            shutil.rmtree(staging, ignore_errors=True)
+            logger.info("Wrote %s", final)
+            return
+        # Elsewhere: move the old model aside, then the new one in (a kill between the two
+        # renames leaves the old model in a hidden .NAME.old-* sibling).
         old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
         os.rename(final, old / final.name)
-    try:
-        os.rename(staging, final)
-    except BaseException:
-        if old is not None:
+        try:
+            os.rename(staging, final)
+        except BaseException:
             os.rename(old / final.name, final)
             shutil.rmtree(old, ignore_errors=True)
-        raise
-    os.chmod(final, 0o755 & ~_umask())
-    if old is not None:
+            raise
         shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(staging, final)
     logger.info("Wrote %s", final)
 
 
