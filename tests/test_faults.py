@@ -542,7 +542,6 @@ def test_trust_remote_code_is_never_implicit(rm_dir, tmp_path, load_calls):
     assert any("trust_remote_code" in kwargs for _, kwargs in load_calls)
 
 
-@pytest.mark.xfail(strict=True, reason="loading.py treats any truthy trust_remote_code (even 'false') as consent")
 @pytest.mark.parametrize("flag", ["false", "no", 1])
 def test_a_truthy_non_bool_trust_remote_code_is_refused(rm_dir, tmp_path, flag):
     import shutil

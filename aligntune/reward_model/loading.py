@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aligntune.errors import ModelLoadError
+from aligntune.errors import ConfigurationError, ModelLoadError
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,13 @@ class ModelDirInfo:
     @property
     def needs_remote_code(self) -> bool:
         return bool(self.config.get("auto_map"))
+
+
+def check_flags(**flags: Any) -> None:
+    """Safety flags must be real booleans: ``trust_remote_code="false"`` is truthy and would run code."""
+    for name, value in flags.items():
+        if not isinstance(value, bool):
+            raise ConfigurationError(f"{name} must be True or False, got {type(value).__name__}: {value!r}")
 
 
 def is_offline() -> bool:
@@ -158,6 +165,7 @@ def check_model_dir(
     unless ``trust_remote_code``. Returns what it found; raises
     :class:`ModelLoadError` naming the problem and the fix.
     """
+    check_flags(allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
     root = Path(path)
     if not root.is_dir():
         raise ModelLoadError(f"Model directory {str(path)!r} does not exist or is not a directory")
@@ -215,6 +223,7 @@ def check_model_dir(
 
 def load_tokenizer(path: str, *, trust_remote_code: bool = False) -> Any:
     """Load the tokenizer of a checked local directory; errors become :class:`ModelLoadError`."""
+    check_flags(trust_remote_code=trust_remote_code)
     from transformers import AutoTokenizer
 
     try:
@@ -236,6 +245,7 @@ def load_sequence_classifier(
     A base model without a classification head gets a freshly initialised one (the
     usual start of reward-model training). Extra ``kwargs`` go to ``from_pretrained``.
     """
+    check_flags(allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
     from transformers import AutoModelForSequenceClassification
 
     try:

@@ -93,6 +93,7 @@ class TextRewardModel:
         unless ``device_map`` is given). ``model_kwargs`` go to ``from_pretrained``
         (e.g. ``dtype``).
         """
+        loading.check_flags(allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
         path = loading.resolve_model_path(name_or_path, local_files_only=local_files_only)
         info = loading.check_model_dir(path, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
         if info.num_labels not in (None, 1):
