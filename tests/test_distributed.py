@@ -172,3 +172,19 @@ def test_sharded_parameters_are_refused_before_training(fsdp, zero_stage, refuse
         return
     with pytest.raises(ConfigurationError, match=f"train_reward_model does not support {refused}.*ZeRO stage 1 or 2"):
         check_parameters_replicated(accelerator, "train_reward_model")
+
+
+def test_helpers_in_one_process_do_nothing_and_import_no_torch():
+    probe = (
+        "import sys\n"
+        "from aligntune import distributed as d\n"
+        "assert (d.world_size(), d.rank(), d.is_main_process()) == (1, 0, True)\n"
+        "d.wait_for_everyone()\n"
+        "with d.main_process_first():\n"
+        "    pass\n"
+        "assert d.shard_bounds(5) == (0, 5) and d.gather_lists({'a': [1]}) == {'a': [1]}\n"
+        "print('torch' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in LAUNCH_ENV_VARS}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env)
+    assert out.stdout.strip() == "False"
