@@ -88,6 +88,7 @@ def run_reward(opts: argparse.Namespace) -> dict[str, Any]:
         batch_size=8,
         max_length=96,
         callbacks=[recorder.callback()],
+        training_args={"use_cpu": False} if opts.no_use_cpu else None,
     )
     return {
         "scored_texts": seen,
@@ -154,6 +155,7 @@ def main() -> None:
     parser.add_argument("--base", required=True, help="reward-model base directory")
     parser.add_argument("--model-dir", required=True, help="where the reward model is written")
     parser.add_argument("--n-texts", type=int, default=64)
+    parser.add_argument("--no-use-cpu", action="store_true", help="override aligntune's use_cpu default")
     parser.add_argument("--policy")
     parser.add_argument("--prompts")
     parser.add_argument("--ppo-dir")

@@ -5,7 +5,8 @@ tests/distributed_worker.py is an ordinary user script; it runs under
 ``torchrun --nproc_per_node 2`` (PPO with a ``custom_trained`` reward model). Each
 process writes what it saw; the tests check that two processes really ran, that each
 got its own share of the texts, pairs and prompts, and that the outputs were written
-once, by the main process, and load.
+once, by the main process, and load. A third run forces TRL's trainer to run each
+process alone (``use_cpu=False`` on CPU): that is reported, and still writes once.
 
 (``accelerate launch --cpu --num_processes 2`` starts a single process without an
 error, so it is not used; each run gets its own free port.)
@@ -41,7 +42,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _launch(launcher: list[str], args: list[str], tmp_path: Path, **env_extra: str) -> list[dict]:
+def _launch(launcher: list[str], args: list[str], tmp_path: Path, *, data_parallel: bool = True,
+            **env_extra: str) -> list[dict]:
     """Run the worker in two processes; return each process's record (rank 0 first)."""
     env = {k: v for k, v in os.environ.items() if k not in LAUNCH_ENV_VARS}
     scratch = tmp_path / "tmp"
@@ -58,7 +60,10 @@ def _launch(launcher: list[str], args: list[str], tmp_path: Path, **env_extra: s
     assert [r["world_size"] for r in records] == [2, 2]
     assert records[0]["pid"] != records[1]["pid"]
     # the trainers themselves ran data-parallel (not each process alone on everything)
-    assert [(r["trainer_world_size"], r["trainer_process_index"]) for r in records] == [(2, 0), (2, 1)]
+    if data_parallel:
+        assert [(r["trainer_world_size"], r["trainer_process_index"]) for r in records] == [(2, 0), (2, 1)]
+    else:
+        assert "2 processes were launched but trl.RewardTrainer runs with world_size=1" in proc.stderr
     assert not [p.name for p in scratch.iterdir() if p.name.startswith("aligntune")], "temporary files left behind"
     return records
 
@@ -109,6 +114,18 @@ def test_reward_model_training_under_accelerate_launch(tiny_bert_dir, tmp_path):
     assert r0["path"] == r1["path"] == str(model_dir.resolve())
     assert r0["spearman"] == r1["spearman"] == read_manifest(model_dir)["fidelity"]["spearman"]
     assert (r0["is_main_process"], r1["is_main_process"]) == (True, False)
+    _check_written_once(model_dir)
+
+
+def test_a_trainer_running_each_process_alone_is_reported_and_still_writes_once(tiny_bert_dir, tmp_path):
+    model_dir = tmp_path / "models" / "rm"
+    launcher = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2",
+                "--master_port", str(_free_port())]
+    r0, r1 = _launch(launcher, ["reward", "--base", str(tiny_bert_dir), "--model-dir", str(model_dir),
+                                "--n-texts", "40", "--no-use-cpu"], tmp_path, data_parallel=False)
+    assert (r0["trainer_world_size"], r1["trainer_world_size"]) == (1, 1)
+    assert len(r0["pairs"]) == len(r1["pairs"]) == r0["n_pairs"]  # each trained on everything
+    assert r0["path"] == r1["path"] and (r0["is_main_process"], r1["is_main_process"]) == (True, False)
     _check_written_once(model_dir)
 
 
