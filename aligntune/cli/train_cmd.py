@@ -102,7 +102,8 @@ def build_config(config_path: str | None, overrides: dict[str, Any]) -> Any:
 @click.option("--base-model", "base_model_name", help="Hub name or local directory (default: the bundled MiniLM).")
 @click.option("--functions", help="Reward functions, comma-separated, e.g. length,safety.")
 @click.option("--weights", help="One weight per function, comma-separated.")
-@click.option("--texts", "texts_file", type=click.Path(dir_okay=False), help="JSONL/CSV with text (and optional prompt, reference) columns.")
+@click.option("--texts", "texts_file", type=click.Path(),
+              help="JSONL/CSV/Parquet file or save_to_disk directory with text (and optional prompt, reference) columns.")
 @click.option("--bundled-corpus", is_flag=True, default=None, help="Train on the corpus bundled with aligntune.")
 @click.option("--corpus-size", type=click.IntRange(min=10), help="How many bundled-corpus texts (default 1200).")
 @click.option("--output-dir", help="Where to write the model directory.")

@@ -66,13 +66,16 @@ def as_text_dataset(
     references: Sequence[str | None] | None = None,
     min_texts: int = MIN_TRAINING_TEXTS,
 ) -> Dataset:
-    """Validate texts (a list, or a ``datasets.Dataset`` with a ``text`` column) into a Dataset.
+    """Validate texts (a list, or a ``Dataset``/``IterableDataset``/file path with a ``text`` column) into a Dataset.
 
     Raises :class:`DataError`/:class:`ConfigurationError` before anything is scored:
     too few texts, non-strings, or prompts/references that are not one per text.
     """
     from datasets import Dataset
 
+    from aligntune.rewards.training.inputs import open_texts
+
+    texts = open_texts(texts)  # a file path or an IterableDataset becomes an Arrow-backed Dataset
     if isinstance(texts, Dataset):
         if "text" not in texts.column_names:
             raise DataError(
@@ -92,7 +95,10 @@ def as_text_dataset(
                 ds = ds.add_column(label, _check_aligned(values, ds.num_rows, f"{label}s"))
         return ds
     if isinstance(texts, (str, bytes)) or not isinstance(texts, Sequence):
-        raise DataError(f"texts must be a list of strings or a datasets.Dataset, got {type(texts).__name__}")
+        raise DataError(
+            "texts must be a list of strings, a datasets.Dataset or IterableDataset, or the path of a "
+            f".jsonl/.csv/.parquet file or a save_to_disk directory, got {type(texts).__name__}"
+        )
     if len(texts) < min_texts:
         raise ConfigurationError(
             f"texts needs at least {min_texts} training texts, got {len(texts)}; add more texts "

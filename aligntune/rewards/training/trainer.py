@@ -31,7 +31,7 @@ from aligntune.rewards.training import data as _data
 from aligntune.rewards.training.fidelity import FidelityReport
 
 if TYPE_CHECKING:
-    from datasets import Dataset
+    from datasets import Dataset, IterableDataset
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +186,7 @@ class RewardModelTrainer:
 
     def generate_training_data(
         self,
-        texts: Sequence[str] | Dataset,
+        texts: Sequence[str] | Dataset | IterableDataset | str | os.PathLike[str],
         reference_texts: Sequence[str] | None = None,
         batch_size: int = 32,
         *,
@@ -195,8 +195,11 @@ class RewardModelTrainer:
     ) -> Dataset:
         """Score ``texts`` with every reward function and the weighted composite.
 
-        ``texts`` is a list of strings or a ``datasets.Dataset`` with a ``text``
-        column (and optionally ``prompt``/``reference``). ``reference_texts`` and
+        ``texts`` is a list of strings, or a ``datasets.Dataset``, an ``IterableDataset``
+        or the path of a JSONL/CSV/Parquet file or ``save_to_disk`` directory with a ``text``
+        column (and optionally ``prompt``/``reference``); files and streams are read row by
+        row into an Arrow file, never whole into memory (see
+        :mod:`aligntune.rewards.training.inputs`). ``reference_texts`` and
         ``prompts`` must have one entry per text. Returns a ``datasets.Dataset`` with
         ``text``, ``score``, one column per reward function, and ``prompt`` /
         ``reference`` when given. Scoring runs through a batched ``map`` (with
