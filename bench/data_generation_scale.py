@@ -8,6 +8,7 @@ through ``RewardModelTrainer.generate_training_data`` (batched ``map``).
     python bench/data_generation_scale.py                      # the five basic rewards
     python bench/data_generation_scale.py --functions length   # a fast function only
     python bench/data_generation_scale.py --sizes 10000,100000 --num-proc 2
+    python bench/data_generation_scale.py --speedup 100000     # num_proc=2 against 1, same run
 
 Peak RSS (``ru_maxrss``) counts the pages of the memory-mapped Arrow files that
 were read, which the OS can drop at any time; the anonymous part of RSS (heap,
@@ -95,13 +96,27 @@ def run_size(n: int, args: argparse.Namespace) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def report_speedup(n: int, args: argparse.Namespace) -> None:
+    """Score ``n`` texts with one worker, then two; print both times and the speed-up."""
+    times = {}
+    for workers in (1, 2):
+        args.num_proc = workers
+        times[workers] = run_size(n, args)["seconds"]
+        print(f"num_proc={workers}: {n} texts in {times[workers]:.1f} s ({n / times[workers]:.0f} texts/s)", flush=True)
+    print(f"speed-up num_proc=2 vs 1: x{times[1] / times[2]:.2f} (on {os.cpu_count()} cores)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--functions", default="length,sentiment,safety,coherence,helpfulness")
     parser.add_argument("--num-proc", type=int, default=None)
     parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--speedup", type=int, metavar="N", help="only time N texts with num_proc=1 and num_proc=2")
     args = parser.parse_args()
+    if args.speedup:
+        report_speedup(args.speedup, args)
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"generate_training_data scale ({args.functions}; num_proc={args.num_proc}; batch_size={args.batch_size})")
     print(f"{'texts':>9} {'seconds':>9} {'texts/s':>9} {'peak RSS MB':>12} {'RSS before MB':>14} {'peak anon MB':>13} {'file-backed MB':>15}")
