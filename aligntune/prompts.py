@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from aligntune.errors import DataError
+from aligntune.textio import load_saved_dataset
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ def _load(source: Any, split: str) -> tuple[Any, str]:
     path = Path(name).expanduser()
     suffix = path.suffix.lower()
     if path.is_dir():
-        return _load_from_disk(path, split), f"directory {str(path)!r}"
+        return load_saved_dataset(path, split), f"directory {str(path)!r}"
     if suffix in FILE_TYPES or path.exists() or name.startswith((".", "/", "~")):
         if not path.is_file():
             raise DataError(
@@ -136,22 +137,6 @@ def _load_file(path: Path, suffix: str) -> Any:
         return load_dataset(FILE_TYPES[suffix], data_files=str(path), split="train")
     except Exception as exc:
         raise DataError(f"Could not read dataset file {str(path)!r}: {type(exc).__name__}: {exc}") from exc
-
-
-def _load_from_disk(path: Path, split: str) -> Any:
-    from datasets import DatasetDict, load_from_disk
-
-    try:
-        loaded = load_from_disk(str(path))
-    except Exception as exc:
-        raise DataError(
-            f"Directory {str(path)!r} is not a dataset saved with Dataset.save_to_disk: {type(exc).__name__}: {exc}"
-        ) from exc
-    if isinstance(loaded, DatasetDict):
-        if split not in loaded:
-            raise DataError(f"Dataset {str(path)!r} has no split {split!r}; splits: {sorted(loaded)}")
-        return loaded[split]
-    return loaded
 
 
 def _load_hub(name: str, split: str) -> Any:

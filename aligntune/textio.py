@@ -92,20 +92,26 @@ def _parquet_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             yield row_no, row
 
 
-def _saved_dataset_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def load_saved_dataset(path: str | Path, split: str = "train") -> Any:
+    """The ``split`` of a dataset written by ``save_to_disk`` (a ``Dataset`` is returned as is)."""
     from datasets import DatasetDict, load_from_disk
 
     try:
         data = load_from_disk(str(path))
-    except FileNotFoundError as exc:
+    except Exception as exc:  # datasets raises several types for a directory it cannot read
         raise DataError(
-            f"{str(path)!r} is a directory but not one written by Dataset.save_to_disk; pass a file or a saved dataset"
+            f"{str(path)!r} is a directory but not one written by Dataset.save_to_disk "
+            f"({type(exc).__name__}: {exc}); pass a file or a saved dataset directory"
         ) from exc
     if isinstance(data, DatasetDict):
-        if "train" not in data:
-            raise DataError(f"The saved DatasetDict {str(path)!r} has no 'train' split; splits: {sorted(data)}")
-        data = data["train"]
-    for i, row in enumerate(data, start=1):
+        if split not in data:
+            raise DataError(f"The saved DatasetDict {str(path)!r} has no {split!r} split; splits: {sorted(data)}")
+        data = data[split]
+    return data
+
+
+def _saved_dataset_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    for i, row in enumerate(load_saved_dataset(path), start=1):
         yield i, row
 
 

@@ -66,21 +66,9 @@ def _from_path(path: Path) -> Any:
 
 
 def _from_saved_dataset(path: Path) -> Any:
-    from datasets import Dataset, DatasetDict, load_from_disk
+    from aligntune.textio import load_saved_dataset
 
-    try:
-        loaded = load_from_disk(str(path))
-    except FileNotFoundError as exc:
-        raise DataError(
-            f"{str(path)!r} is a directory but not one written by Dataset.save_to_disk ({exc}); "
-            "pass a file or a saved dataset directory"
-        ) from exc
-    if isinstance(loaded, DatasetDict):
-        if "train" not in loaded:
-            raise DataError(f"The saved DatasetDict {str(path)!r} has no 'train' split; splits: {sorted(loaded)}")
-        loaded = loaded["train"]
-    assert isinstance(loaded, Dataset)
-    return loaded
+    return load_saved_dataset(path)
 
 
 def _record_rows(path: Path) -> Iterator[dict[str, Any]]:
