@@ -127,3 +127,15 @@ def string_list(min_items: int = 1, *, what: str = "texts") -> Any:
                 raise ConfigurationError(f"{where}[{i}] must be a string, got {type(t).__name__}: {t!r}")
 
     return check
+
+
+def report_to(inst: Any, attribute: Any, value: Any) -> None:
+    """A non-empty integration name for ``transformers`` (``'none'``, ``'tensorboard'``, ...) or a list of them."""
+    ok = (isinstance(value, str) and bool(value)) or (
+        isinstance(value, (list, tuple)) and all(isinstance(x, str) and x for x in value)
+    )
+    if not ok:
+        raise ConfigurationError(
+            f"{_where(inst, attribute)} must be a string (such as 'none', 'tensorboard', 'wandb') "
+            f"or a list of them, got {value!r}"
+        )

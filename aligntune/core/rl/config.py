@@ -62,17 +62,6 @@ def _integer(inst: Any, attribute: Any, value: Any) -> None:
         raise ConfigurationError(f"{_where(inst, attribute)} must be an integer, got {type(value).__name__}: {value!r}")
 
 
-def _report_to(inst: Any, attribute: Any, value: Any) -> None:
-    ok = isinstance(value, str) or (
-        isinstance(value, (list, tuple)) and all(isinstance(x, str) for x in value)
-    )
-    if not ok:
-        raise ConfigurationError(
-            f"{_where(inst, attribute)} must be a string (such as 'none', 'tensorboard', 'wandb') "
-            f"or a list of them, got {value!r}"
-        )
-
-
 def _check_weights(inst: Any, attribute: Any, value: Any) -> None:
     if value is None:
         return
@@ -132,7 +121,7 @@ class RewardModelTrainingConfig:
     gradient_accumulation_steps: int = field(default=1, validator=v.positive_int)
     max_length: int = field(default=512, validator=v.positive_int)
     gradient_checkpointing: bool | None = field(default=None, validator=_optional_boolean)
-    report_to: str | list[str] = field(default="none", validator=_report_to)
+    report_to: str | list[str] = field(default="none", validator=v.report_to)
     logging_steps: int = field(default=10, validator=v.positive_int)
     # Output
     overwrite: bool = field(default=False, validator=_boolean)

@@ -75,17 +75,6 @@ def _check_rule_weights(inst: Any, attribute: Any, value: Any) -> None:
     v.check_weights(value, len(inst.reward_functions), field=where)
 
 
-def _check_report_to(inst: Any, attribute: Any, value: Any) -> None:
-    if isinstance(value, str) and value:
-        return
-    if isinstance(value, Sequence) and all(isinstance(x, str) and x for x in value):
-        return
-    raise ConfigurationError(
-        f"PPOTrainingConfig.report_to must be a string ('none', 'tensorboard', 'wandb', ...) or a list of them, "
-        f"got {value!r}"
-    )
-
-
 def _check_bool(inst: Any, attribute: Any, value: Any) -> None:
     if not isinstance(value, bool):
         raise ConfigurationError(
@@ -183,7 +172,7 @@ class PPOTrainingConfig:
     stop_at_eos: bool = field(default=True, validator=_check_bool)
     seed: int = field(default=42, validator=_check_int)
     logging_steps: int = field(default=1, validator=v.positive_int)
-    report_to: str | list[str] = field(default="none", converter=_to_list, validator=_check_report_to)
+    report_to: str | list[str] = field(default="none", converter=_to_list, validator=v.report_to)
     bf16: bool = field(default=False, validator=_check_bool)
     backend_options: dict[str, Any] = field(factory=dict, validator=_check_options)
     # Output

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Callable
 
 from aligntune import _validation as v
-from aligntune.core.rl.config import RewardModelTrainingConfig, _boolean, _optional_boolean, _report_to
+from aligntune.core.rl.config import RewardModelTrainingConfig, _boolean, _optional_boolean
 from aligntune.errors import ConfigurationError
 from aligntune.reward_model import loading
 from aligntune.rewards.base import RewardFunction
@@ -279,7 +279,7 @@ class RewardModelTrainer:
         validate(
             "train_reward_model",
             {"gradient_checkpointing": gradient_checkpointing, "report_to": report_to},
-            {"gradient_checkpointing": _optional_boolean, "report_to": _report_to},
+            {"gradient_checkpointing": _optional_boolean, "report_to": v.report_to},
         )
         check_training_args(training_args or {})
         settings = FitSettings(
