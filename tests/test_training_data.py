@@ -164,3 +164,21 @@ def test_fidelity_metrics():
     assert report.spearman == pytest.approx(1.0)
     assert report.components["same"].model_spearman == pytest.approx(1.0)
     assert report.components["flat"].model_spearman is None  # undefined, not invented
+
+
+def test_a_memory_mapped_dataset_is_scored_in_chunks_with_the_same_result(trainer, corpus_40, tmp_path, monkeypatch):
+    """Large disk-backed corpora are scored chunk by chunk (each with its own memory map)."""
+    from datasets import Dataset, load_from_disk
+
+    from aligntune.rewards.training import data as training_data
+
+    Dataset.from_dict({"text": corpus_40.texts, "prompt": corpus_40.prompts}).save_to_disk(tmp_path / "corpus")
+    on_disk = load_from_disk(str(tmp_path / "corpus"))
+    assert training_data._memory_mapped(on_disk)
+    whole = trainer.generate_training_data(corpus_40.texts, prompts=corpus_40.prompts)
+    monkeypatch.setattr(training_data, "CHUNK_ROWS", 9)  # 40 rows: 5 chunks, the last one short
+    chunked = trainer.generate_training_data(on_disk)
+    assert chunked.num_rows == 40
+    assert chunked["text"] == corpus_40.texts and chunked["prompt"] == corpus_40.prompts
+    assert chunked["score"] == whole["score"] and chunked["polite"] == whole["polite"]
+    assert len(chunked.cache_files) == 5
