@@ -176,6 +176,23 @@ def test_long_texts_are_counted_and_truncated(tiny_bert_dir, corpus_120, tmp_pat
     assert f"Texts truncated to max_length=16:** {n}" in (tmp_path / "m" / "README.md").read_text()
 
 
+def test_max_length_past_the_position_limit_is_capped_not_a_crash(tiny_bert_dir, corpus_120, tmp_path, caplog):
+    """The tiny BERT has 256 positions; texts of 300+ tokens at max_length=512 used to crash in the forward pass."""
+    from aligntune.reward_model import TextRewardModel
+
+    trainer = RewardModelTrainer(str(tiny_bert_dir), [wordiness])
+    long_texts = [" ".join(["word"] * (300 + 7 * i)) + " end" for i in range(5)]
+    data = trainer.generate_training_data(long_texts + corpus_120.texts[:35])
+    with caplog.at_level(logging.WARNING, logger="aligntune"):
+        path = trainer.train_reward_model(data, tmp_path / "m", training_args={"max_steps": 2}, **{**FAST, "max_length": 512})
+    assert "max_length=512 is longer than the model's 256 positions" in caplog.text
+    assert path.manifest["training"]["max_length"] == 256
+    assert path.manifest["data"]["n_truncated"] >= 5
+    scorer = TextRewardModel.from_pretrained(path, max_length=1024)
+    assert scorer.max_length == 256
+    assert all(math.isfinite(x) for x in scorer.score(long_texts))
+
+
 def test_prompts_are_encoded_when_the_data_has_them(tiny_bert_dir, corpus_120, tmp_path):
     trainer = RewardModelTrainer(str(tiny_bert_dir), [wordiness])
     data = trainer.generate_training_data(corpus_120.texts[:40], prompts=corpus_120.prompts[:40])

@@ -221,6 +221,39 @@ def check_model_dir(
     return info
 
 
+#: Model types whose position ids start after the padding index (so two positions are reserved).
+_OFFSET_POSITIONS = {"roberta", "xlm-roberta", "camembert", "longformer", "bart", "mbart"}
+
+
+def position_limit(config: Any) -> int | None:
+    """The longest input, in tokens, a model's position embeddings allow (``None`` when unbounded).
+
+    ``config`` is a ``config.json`` dict or a transformers config. Reads
+    ``max_position_embeddings`` (BERT family) or ``n_positions`` (GPT-2 family).
+    """
+    get = config.get if isinstance(config, dict) else lambda key: getattr(config, key, None)
+    for key in ("max_position_embeddings", "n_positions"):
+        value = get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value - 2 if get("model_type") in _OFFSET_POSITIONS and value > 2 else value
+    return None
+
+
+def cap_max_length(max_length: int, config: Any, *, what: str = "max_length") -> int:
+    """``max_length`` capped at the model's :func:`position_limit`; a cap is logged as a warning.
+
+    Longer inputs would index past the position embeddings and crash mid-training.
+    """
+    limit = position_limit(config)
+    if limit is not None and max_length > limit:
+        logger.warning(
+            "%s=%d is longer than the model's %d positions; inputs are truncated to %d tokens instead",
+            what, max_length, limit, limit,
+        )
+        return limit
+    return max_length
+
+
 def load_tokenizer(path: str, *, trust_remote_code: bool = False) -> Any:
     """Load the tokenizer of a checked local directory; errors become :class:`ModelLoadError`."""
     check_flags(trust_remote_code=trust_remote_code)

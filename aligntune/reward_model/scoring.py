@@ -70,7 +70,7 @@ class TextRewardModel:
             model = model.to(device)
         self.model = model.eval()
         self.tokenizer = tokenizer
-        self.max_length = int(max_length)
+        self.max_length = loading.cap_max_length(int(max_length), model.config)
         self.device = next(model.parameters()).device
         self.manifest = manifest
 

@@ -27,6 +27,7 @@ from typing import Any
 import torch
 
 from aligntune.errors import ConfigurationError, RewardFunctionError
+from aligntune.reward_model import loading
 from aligntune.reward_scoring.tokens import framing_of, same_vocabulary
 
 logger = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ class RewardScorer:
         if reward_model is not None:
             rm_tok = reward_model.tokenizer
             limit = getattr(rm_tok, "model_max_length", None) or 512
-            self.max_length = max_length or min(int(limit), 512)
+            self.max_length = loading.cap_max_length(max_length or min(int(limit), 512), reward_model.model.config)
             self.uses_prompts = bool(getattr(reward_model, "uses_prompts", False))
             same = same_vocabulary(policy_tokenizer, rm_tok) and not self.uses_prompts
             self.fast_path = same if fast_path is None else (fast_path and same)

@@ -16,6 +16,7 @@ rename and return the same path (see :mod:`aligntune.distributed`).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import math
 import os
@@ -76,7 +77,10 @@ def train(
             "or pass the checkpoint directory itself"
         )
     base_path = loading.resolve_model_path(trainer.base_model_name)
-    loading.check_model_dir(base_path, allow_pickle=trainer.allow_pickle, trust_remote_code=trainer.trust_remote_code)
+    base_info = loading.check_model_dir(
+        base_path, allow_pickle=trainer.allow_pickle, trust_remote_code=trainer.trust_remote_code
+    )
+    settings = dataclasses.replace(settings, max_length=loading.cap_max_length(settings.max_length, base_info.config))
     use_prompts = trainer.use_prompts
     has_prompts = "prompt" in training_data.column_names
     if use_prompts and not has_prompts:
