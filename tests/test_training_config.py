@@ -185,3 +185,48 @@ def test_cli_scores_with_prompts_when_the_model_was_trained_with_them(text_rewar
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["score"] == pytest.approx(rm.score([text], prompts=[prompt])[0], abs=1e-5)
     assert json.loads(result.stdout)["score"] != pytest.approx(rm.score([text])[0], abs=1e-7)
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ({"resume_from_checkpoint": True}, "resume_from_checkpoint=True needs checkpoint_dir"),
+        ({"resume_from_checkpoint": "  "}, "must be True, False or a checkpoint directory"),
+        ({"resume_from_checkpoint": 3}, "must be True, False or a checkpoint directory, got int: 3"),
+        ({"save_steps": 0}, "save_steps"),
+        ({"checkpoint_dir": "SAME"}, "checkpoint_dir must differ from output_dir"),
+    ],
+)
+def test_checkpoint_fields_are_validated(valid, extra, message):
+    if extra.get("checkpoint_dir") == "SAME":
+        extra = {"checkpoint_dir": valid["output_dir"]}
+    with pytest.raises(ConfigurationError, match=message.replace("(", r"\(")):
+        RewardModelTrainingConfig(**valid, **extra)
+
+
+def test_cli_checkpoints_and_resumes(text_rewards, tiny_bert_dir, corpus_40, tmp_path):
+    """--checkpoint-dir keeps TRL checkpoints every --save-steps; --resume continues from the latest one."""
+    from aligntune.cli import main
+
+    texts_file = tmp_path / "texts.jsonl"
+    texts_file.write_text("\n".join(json.dumps({"text": t}) for t in corpus_40.texts) + "\n")
+    ckpt = tmp_path / "ckpt"
+    common = ["train-reward-model", "--base-model", str(tiny_bert_dir), "--functions", ",".join(text_rewards[:2]),
+              "--texts", str(texts_file), "--learning-rate", "1e-3", "--max-length", "64", "--batch-size", "4",
+              "--checkpoint-dir", str(ckpt), "--save-steps", "3", "--min-score-gap", "0.0"]
+    first = CliRunner().invoke(main, [*common, "--output-dir", str(tmp_path / "a"), "--num-epochs", "1"])
+    assert first.exit_code == 0, first.output
+    saved = sorted(p.name for p in ckpt.iterdir() if p.name.startswith("checkpoint-"))
+    steps = json.loads((tmp_path / "a" / "aligntune.json").read_text())["training"]["global_steps"]
+    assert saved and f"checkpoint-{steps}" in saved
+    state_file = ckpt / f"checkpoint-{steps}" / "trainer_state.json"
+    state = json.loads(state_file.read_text())
+    state["log_history"].append({"step": 0, "marker": "from the first run"})
+    state_file.write_text(json.dumps(state))
+    second = CliRunner().invoke(main, [*common, "--output-dir", str(tmp_path / "b"), "--num-epochs", "2", "--resume"])
+    assert second.exit_code == 0, second.output
+    manifest = json.loads((tmp_path / "b" / "aligntune.json").read_text())
+    assert manifest["training"]["global_steps"] == 2 * steps
+    assert manifest["data"]["min_score_gap"] == 0.0
+    resumed_state = json.loads((ckpt / f"checkpoint-{2 * steps}" / "trainer_state.json").read_text())
+    assert {"step": 0, "marker": "from the first run"} in resumed_state["log_history"]  # the state was loaded

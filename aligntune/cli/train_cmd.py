@@ -113,6 +113,11 @@ def build_config(config_path: str | None, overrides: dict[str, Any]) -> Any:
 @click.option("--gradient-accumulation-steps", type=int)
 @click.option("--max-length", type=int)
 @click.option("--pairs-per-text", type=int)
+@click.option("--min-score-gap", type=float, help="Leave out pairs whose composite scores differ by less.")
+@click.option("--checkpoint-dir", help="Keep TRL checkpoints here (every --save-steps steps) so a run can resume.")
+@click.option("--save-steps", type=int, help="Checkpoint every N optimizer steps (default 100; needs --checkpoint-dir).")
+@click.option("--resume", "resume_from_checkpoint", is_flag=True, default=None,
+              help="Continue from the latest checkpoint in --checkpoint-dir.")
 @click.option("--seed", type=int)
 @click.option("--report-to", help="Tracking integration(s) for trl (default: none).")
 @click.option("--overwrite", is_flag=True, default=None, help="Replace a non-empty output directory.")

@@ -42,6 +42,10 @@ REWARD_TRAINING_ARGS: dict[str, str] = {
     "reward_training_overwrite": "overwrite",
     "reward_training_pairs_per_text": "pairs_per_text",
     "reward_training_eval_fraction": "eval_fraction",
+    "reward_training_min_score_gap": "min_score_gap",
+    "reward_training_checkpoint_dir": "checkpoint_dir",
+    "reward_training_save_steps": "save_steps",
+    "reward_training_resume_from_checkpoint": "resume_from_checkpoint",
 }
 
 #: Arguments that describe the reward and are not PPOTrainingConfig fields.

@@ -59,6 +59,19 @@ def test_training_texts_empty_or_too_few(no_model_loads, base):
         create_rl_trainer(**base, train_custom_reward_model=True, reward_functions=["length"])
 
 
+def test_reward_training_checkpoint_and_gap_options_reach_the_config(no_model_loads, base):
+    from aligntune.core.backend_factory import REWARD_TRAINING_ARGS
+
+    assert REWARD_TRAINING_ARGS["reward_training_min_score_gap"] == "min_score_gap"
+    common = dict(train_custom_reward_model=True, reward_training_texts=TEXTS, reward_functions=["length"])
+    with pytest.raises(ConfigurationError, match="resume_from_checkpoint=True needs checkpoint_dir"):
+        create_rl_trainer(**base, **common, reward_training_resume_from_checkpoint=True)
+    with pytest.raises(ConfigurationError, match="min_score_gap"):
+        create_rl_trainer(**base, **common, reward_training_min_score_gap=-0.1)
+    with pytest.raises(ConfigurationError, match="save_steps"):
+        create_rl_trainer(**base, **common, reward_training_checkpoint_dir="ck", reward_training_save_steps=0)
+
+
 @pytest.mark.parametrize(
     "weights, message",
     [

@@ -69,6 +69,31 @@ def _check_weights(inst: Any, attribute: Any, value: Any) -> None:
     v.check_weights(value, len(functions), field=f"{type(inst).__name__}.{attribute.name}")
 
 
+def _resume_value(inst: Any, attribute: Any, value: Any) -> None:
+    if isinstance(value, bool) or (isinstance(value, str) and value.strip()):
+        return
+    raise ConfigurationError(
+        f"{_where(inst, attribute)} must be True, False or a checkpoint directory, got {type(value).__name__}: {value!r}"
+    )
+
+
+def _check_checkpoints(config: Any) -> None:
+    import os
+
+    if config.resume_from_checkpoint is True and config.checkpoint_dir is None:
+        raise ConfigurationError(
+            "RewardModelTrainingConfig.resume_from_checkpoint=True needs checkpoint_dir (where the earlier run "
+            "kept its checkpoints), or pass the checkpoint directory itself as resume_from_checkpoint"
+        )
+    if config.checkpoint_dir is not None and os.path.abspath(os.path.expanduser(config.checkpoint_dir)) == (
+        os.path.abspath(os.path.expanduser(config.output_dir))
+    ):
+        raise ConfigurationError(
+            f"RewardModelTrainingConfig.checkpoint_dir must differ from output_dir ({config.output_dir!r}): "
+            "the model directory is written atomically when training ends"
+        )
+
+
 @define(frozen=True, kw_only=True)
 class RewardModelTrainingConfig:
     """Everything needed to train a reward model from rule-based reward functions.
@@ -93,6 +118,12 @@ class RewardModelTrainingConfig:
         ``num_epochs``, ``learning_rate``, ``batch_size``, ``gradient_accumulation_steps``,
         ``max_length``, ``gradient_checkpointing`` (``None``: on with CUDA, off on CPU),
         ``report_to``, ``logging_steps``.
+
+    Checkpoints
+        ``checkpoint_dir``: keep TRL checkpoints there, every ``save_steps`` optimizer
+        steps, so an interrupted run can continue. ``resume_from_checkpoint``: ``True``
+        continues from the latest checkpoint in ``checkpoint_dir``; a path continues
+        from that checkpoint.
 
     Output
         ``overwrite``: replace a non-empty ``output_dir``.
@@ -123,10 +154,17 @@ class RewardModelTrainingConfig:
     gradient_checkpointing: bool | None = field(default=None, validator=_optional_boolean)
     report_to: str | list[str] = field(default="none", validator=v.report_to)
     logging_steps: int = field(default=10, validator=v.positive_int)
+    # Checkpoints
+    checkpoint_dir: str | None = field(
+        default=None, converter=lambda p: str(p) if p is not None else p, validator=v.optional_str
+    )
+    save_steps: int = field(default=100, validator=v.positive_int)
+    resume_from_checkpoint: bool | str = field(default=False, validator=_resume_value)
     # Output
     overwrite: bool = field(default=False, validator=_boolean)
 
     def __attrs_post_init__(self) -> None:
+        _check_checkpoints(self)
         for name in ("reference_texts", "training_prompts"):
             values = getattr(self, name)
             if values is None:

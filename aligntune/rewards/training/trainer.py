@@ -334,5 +334,17 @@ def train_from_config(config: RewardModelTrainingConfig, **kwargs: Any) -> Train
         gradient_checkpointing=config.gradient_checkpointing,
         report_to=config.report_to,
         logging_steps=config.logging_steps,
-        **kwargs,
+        **_checkpoint_arguments(config, kwargs),
     )
+
+
+def _checkpoint_arguments(config: RewardModelTrainingConfig, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` plus the config's checkpoint settings (``save_steps`` joins ``training_args``)."""
+    if config.checkpoint_dir is None and not config.resume_from_checkpoint:
+        return kwargs
+    out = dict(kwargs)
+    out.setdefault("checkpoint_dir", config.checkpoint_dir)
+    out.setdefault("resume_from_checkpoint", config.resume_from_checkpoint or None)
+    if config.checkpoint_dir is not None:
+        out["training_args"] = {"save_steps": config.save_steps, **(kwargs.get("training_args") or {})}
+    return out
