@@ -117,11 +117,21 @@ def as_text_dataset(
     return Dataset.from_dict(columns)
 
 
-def _score_batch(batch: dict[str, list[Any]], composite: CompositeReward) -> dict[str, list[float]]:
-    scores = composite.score_components(
-        batch["text"], prompts=batch.get("prompt"), references=batch.get("reference")
-    )
-    return {"score": scores.total, **scores.components}
+def _score_batch(batch: dict[str, list[Any]], composite: CompositeReward, batch_size: int) -> dict[str, list[float]]:
+    """Score one ``map`` batch, calling the reward functions ``batch_size`` texts at a time."""
+    texts, prompts, references = batch["text"], batch.get("prompt"), batch.get("reference")
+    out: dict[str, list[float]] = {"score": [], **{name: [] for name in composite.names}}
+    for start in range(0, len(texts), batch_size):
+        stop = start + batch_size
+        scores = composite.score_components(
+            texts[start:stop],
+            prompts=None if prompts is None else prompts[start:stop],
+            references=None if references is None else references[start:stop],
+        )
+        out["score"].extend(scores.total)
+        for name, values in scores.components.items():
+            out[name].extend(values)
+    return out
 
 
 def score_dataset(
@@ -162,6 +172,11 @@ def _score_sharded(
 
 #: Rows scored per chunk of a memory-mapped dataset (see :func:`_score_here`).
 CHUNK_ROWS = 100_000
+#: Rows per ``map`` batch when scoring in chunks, and so per Arrow record batch of the
+#: output files. Opening an Arrow stream reads every record batch's header, and the
+#: kernel maps the pages around each one into RSS: with small record batches that is
+#: the whole file. The reward functions are still called ``batch_size`` texts at a time.
+WRITE_ROWS = 10_000
 
 
 def _score_here(
@@ -187,7 +202,11 @@ def _score_here(
         # Unpickling a memory-mapped dataset reopens its files: a fresh map for this chunk only.
         chunk = pickle.loads(pickle.dumps(dataset)).select(range(start, min(start + CHUNK_ROWS, dataset.num_rows)))
         part = f" (rows {start:,}-{start + chunk.num_rows - 1:,}, chunk {start // CHUNK_ROWS + 1} of {n_chunks})"
-        parts.append(_map_scores(chunk, composite, batch_size=batch_size, num_proc=num_proc, part=part))
+        parts.append(
+            _map_scores(
+                chunk, composite, batch_size=batch_size, num_proc=num_proc, map_batch_size=WRITE_ROWS, desc_suffix=part
+            )
+        )
         del chunk
     return concatenate_datasets(parts)
 
@@ -207,21 +226,30 @@ def _memory_mapped(dataset: Dataset) -> bool:
 
 
 def _map_scores(
-    dataset: Dataset, composite: CompositeReward, *, batch_size: int, num_proc: int | None, part: str = ""
+    dataset: Dataset,
+    composite: CompositeReward,
+    *,
+    batch_size: int,
+    num_proc: int | None,
+    map_batch_size: int | None = None,
+    desc_suffix: str = "",
 ) -> Dataset:
     from datasets.fingerprint import get_temporary_cache_files_directory
 
     name = f"aligntune-scores-{uuid.uuid4().hex}"
     cache_file = os.path.join(get_temporary_cache_files_directory(), f"{name}.arrow")
+    sizes = {"batch_size": batch_size}
+    if map_batch_size:  # one record batch per map batch
+        sizes = {"batch_size": max(batch_size, map_batch_size), "writer_batch_size": max(batch_size, map_batch_size)}
     return dataset.map(
         _score_batch,
         batched=True,
-        batch_size=batch_size,
+        **sizes,
         num_proc=num_proc,
-        fn_kwargs={"composite": composite},
+        fn_kwargs={"composite": composite, "batch_size": batch_size},
         cache_file_name=cache_file,
         new_fingerprint=name,  # a fresh file every call: no need to hash the reward functions
-        desc=f"Scoring texts with {len(composite.names)} reward functions{part}",
+        desc=f"Scoring texts with {len(composite.names)} reward functions{desc_suffix}",
     )
 
 
