@@ -85,6 +85,36 @@ def test_fidelity_is_returned_logged_and_in_the_card(trained):
     assert manifest["data"]["n_train_texts"] == 96 and manifest["data"]["n_eval_texts"] == 24
     assert manifest["versions"]["trl"] and manifest["versions"]["transformers"]
     assert manifest["training"]["gradient_checkpointing"] is False  # CPU default
+    from aligntune.rewards.training.fit import cpu_has_native_bf16
+
+    assert manifest["training"]["bf16"] is cpu_has_native_bf16()  # CPU default: on where bf16 is native
+
+
+@pytest.mark.parametrize(
+    "cpuinfo, native",
+    [
+        ("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16 avx512vl\n", True),
+        ("processor\t: 0\nflags\t\t: fpu sse2 avx2 amx_tile amx_bf16\n", True),
+        ("processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512vl\n", False),
+        ("processor\t: 0\nFeatures\t: fp asimd bf16 i8mm\n", True),
+        ("processor\t: 0\nFeatures\t: fp asimd\n", False),
+        ("", False),
+    ],
+)
+def test_bf16_default_follows_the_cpu_flags(tmp_path, cpuinfo, native):
+    from aligntune.rewards.training.fit import cpu_has_native_bf16
+
+    info = tmp_path / "cpuinfo"
+    info.write_text(cpuinfo)
+    assert cpu_has_native_bf16(str(info)) is native
+    assert cpu_has_native_bf16(str(tmp_path / "missing")) is False
+
+
+def test_bf16_can_be_turned_off_through_training_args(tiny_bert_dir, corpus_120, tmp_path):
+    trainer = RewardModelTrainer(str(tiny_bert_dir), [wordiness])
+    data = trainer.generate_training_data(corpus_120.texts[:40])
+    path = trainer.train_reward_model(data, tmp_path / "m", training_args={"max_steps": 1, "bf16": False}, **FAST)
+    assert path.manifest["training"]["bf16"] is False
 
 
 def test_text_reward_model_and_cli_score_with_the_trained_model(trained):

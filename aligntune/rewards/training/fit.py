@@ -13,7 +13,12 @@ What aligntune sets up around TRL, and why:
 * ``gradient_checkpointing`` defaults to on with a CUDA GPU and off on CPU: TRL
   turns it on by default, which saves GPU memory for large models but roughly halves
   training speed on CPU for a small reward model.
-* ``bf16`` defaults to on only with a CUDA GPU that supports it.
+* ``bf16`` (mixed precision) defaults to on with a CUDA GPU that supports it, and on
+  a CPU with native bfloat16 instructions (``avx512_bf16``/``amx_bf16`` on x86,
+  ``bf16`` on Arm; read from ``/proc/cpuinfo``), where autocast to bfloat16 made
+  MiniLM reward-model training about twice as fast with the same fidelity. On other
+  CPUs bfloat16 is emulated and slower, so it stays off. ``training_args={"bf16": False}``
+  turns it off.
 * Pairs of similar token length are batched together (transformers'
   ``group_by_length`` sampling, on a ``length`` column aligntune adds), which cuts
   padding and made CPU training about twice as fast on the bundled corpus. Batches
@@ -142,7 +147,7 @@ def reward_config(settings: FitSettings, output_dir: str | Path) -> Any:
         "logging_steps": settings.logging_steps,
         "seed": settings.seed,
         "data_seed": settings.seed,
-        "bf16": bool(cuda and _bf16_supported()),
+        "bf16": resolve_bf16(),
         "save_strategy": "steps" if settings.checkpoint_dir else "no",
         "dataloader_pin_memory": cuda,
         "train_sampling_strategy": "group_by_length",
@@ -152,15 +157,37 @@ def reward_config(settings: FitSettings, output_dir: str | Path) -> Any:
     }
     if not cuda and distributed.launched_world_size() > 1:
         kwargs["use_cpu"] = True  # else each launched process trains alone (see the module docstring)
+    if not cuda and kwargs["bf16"]:
+        kwargs["use_cpu"] = True  # transformers allows bf16 without a GPU only with use_cpu
     check_training_args(settings.training_args)
     kwargs.update(settings.training_args)
     return RewardConfig(**kwargs)
 
 
-def _bf16_supported() -> bool:
+def resolve_bf16() -> bool:
+    """The ``bf16`` default: a CUDA GPU with bfloat16 support, or a CPU with native bfloat16 instructions."""
     import torch
 
-    return bool(torch.cuda.is_bf16_supported())
+    if torch.cuda.is_available():
+        return bool(torch.cuda.is_bf16_supported())
+    return cpu_has_native_bf16()
+
+
+#: CPU feature flags (``/proc/cpuinfo``) that mean bfloat16 matrix maths runs natively.
+BF16_CPU_FLAGS = frozenset({"avx512_bf16", "amx_bf16", "bf16"})
+
+
+def cpu_has_native_bf16(cpuinfo: str = "/proc/cpuinfo") -> bool:
+    """Whether the CPU advertises native bfloat16 instructions (``False`` where unknown)."""
+    try:
+        with open(cpuinfo, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() in ("flags", "Features"):
+                    return not BF16_CPU_FLAGS.isdisjoint(value.split())
+    except OSError:
+        return False
+    return False
 
 
 def run_reward_trainer(

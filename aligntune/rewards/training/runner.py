@@ -184,6 +184,7 @@ def train(
                 "gradient_accumulation_steps": settings.gradient_accumulation_steps,
                 "max_length": settings.max_length,
                 "gradient_checkpointing": resolve_gradient_checkpointing(settings.gradient_checkpointing),
+                "bf16": bool(hf_trainer.args.bf16),
                 "use_margin": settings.use_margin,
                 "train_seconds": train_seconds,
                 "global_steps": int(hf_trainer.state.global_step),
