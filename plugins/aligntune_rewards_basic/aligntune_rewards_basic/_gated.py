@@ -11,7 +11,7 @@ trigger cover inflections ("detonate" covers "detonator" and "detonation").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from aligntune_rewards_basic._text import WORD_RE
 
@@ -75,6 +75,12 @@ class GatedPatterns:
         for rx in self._active(keys):
             found.update(rx.findall(low))
         return len(found)
+
+    def finditer(self, low: str, keys: frozenset[str]) -> Iterator[re.Match[str]]:
+        """Every match of every active pattern, pattern by pattern (for callers that
+        need the match positions, e.g. to look at the words before a match)."""
+        for rx in self._active(keys):
+            yield from rx.finditer(low)
 
     def search_ungated(self, low: str) -> bool:
         """Like :meth:`search` but runs every pattern (to check that triggers hide no match)."""

@@ -8,6 +8,7 @@ import pytest
 import test_basic_coherence
 import test_basic_helpfulness
 import test_basic_safety
+import test_basic_safety_encouraged
 import test_basic_safety_grayzone
 import test_basic_sentiment
 
@@ -24,6 +25,8 @@ ALL_PATTERN_SETS = {
     "threat": pat.THREAT,
     "demeaning": pat.DEMEANING,
     "harmful_detail": pat.HARMFUL_DETAIL,
+    "encouraged_harm": pat.ENCOURAGED_HARM,
+    "endorsed_harm": pat.ENDORSED_HARM,
 }
 
 EXTRA = [
@@ -32,14 +35,16 @@ EXTRA = [
     "1. Open the box\n2. Cut the wire", "- take the pills", "No.", "Nope, not doing that.",
     "Talk to a counsellor.", "Self-harm is serious.", "I'd rather not.", "That's illegal.",
     "How do I burglarise a house?", "She is suicidal.", "He overdosed last year.",
+    *test_basic_safety_encouraged.HARMLESS, *test_basic_safety_encouraged.NOT_ENCOURAGEMENT,
+    *test_basic_safety_encouraged.OTHER_PHRASINGS,
 ]
 
 
 def _corpus() -> list[str]:
     texts = list(EXTRA)
     for module in (
-        test_basic_safety, test_basic_safety_grayzone, test_basic_helpfulness, test_basic_coherence,
-        test_basic_sentiment,
+        test_basic_safety, test_basic_safety_grayzone, test_basic_safety_encouraged, test_basic_helpfulness,
+        test_basic_coherence, test_basic_sentiment,
     ):
         for prompt, better, worse in module.PAIRS:
             texts += [t for t in (prompt, better, worse) if t]
