@@ -10,16 +10,126 @@ from aligntune_rewards_basic._text import ARTICLES, FUNCTION_WORDS, NOT_AFTER_AR
 #: Prepositions that are rarely particles (so "came in from" or "with at least" stay legal).
 _PREPOSITIONS = frozenset("of to for from with into onto at by".split())
 _SUBJECTS = frozenset("i he she we they".split())
-#: Word pairs that English grammar (almost) never produces: "the of", "to with", "they the".
+#: Possessive determiners ("his", "her", "its" double as pronouns or typos for "it's").
+_POSSESSIVES = frozenset("my your our their".split())
+#: After a possessive, the article list minus coordination ("my and your") and the
+#: modals that are also nouns ("my will", "your might").
+_NOT_AFTER_POSSESSIVE = NOT_AFTER_ARTICLE - frozenset("and or nor but so will might can must may do".split())
+#: Word pairs that English grammar (almost) never produces: "the of", "to with", "they the",
+#: "your a".
 _BAD_NEXT: dict[str, frozenset[str]] = {
     **{a: NOT_AFTER_ARTICLE for a in ARTICLES},
+    **{p: _NOT_AFTER_POSSESSIVE for p in _POSSESSIVES},
     **{p: frozenset("of from with into onto".split()) for p in _PREPOSITIONS},
     **{s: frozenset("a an the of from with at by into onto".split()) for s in _SUBJECTS},
 }
-_ARTICLE_AT_END = re.compile(r"\b(?:a|an|the)\s*(?:[.!?]|$)")
+_ARTICLE_AT_END = re.compile(r"\b(?:a|an|the)\s*(?:[.!?](?![a-z])|$)")  # not "a.m."
+
+# --- word order -------------------------------------------------------------------
+# Shuffling fluent prose keeps its vocabulary (so its function-word share) but breaks
+# the alignment between sentence punctuation and capitals, and the order of glue words.
+# These signals look at the raw text, split on whitespace within a line.
+_OPENERS = "\"'([{*_`\u201c\u2018<"
+_CLOSERS = "\"')]}*_`\u201d\u2019>"
+#: "I" and its contractions are capitalised anywhere.
+_I_FORMS = frozenset("i i'm i'd i'll i've i\u2019m i\u2019d i\u2019ll i\u2019ve".split())
+#: Abbreviations that end in a full stop and may be followed by a lower-case word.
+_ABBREVIATIONS = frozenset(
+    "etc vs approx cf mr mrs ms dr st no nr fig figs eq inc ltd jr sr ca al ed eds vol pp ch sec min max "
+    "avg est dept govt misc op resp viz".split()
+)
+#: Words that (almost) never end a sentence: possessive determiners ("keep your.");
+#: "and"/"or"/"nor" before a full stop; these and "an"/"the" before a comma ("the, ").
+#: Articles before a stop are counted by ``_ARTICLE_AT_END``.
+_NOT_BEFORE_STOP = frozenset("my your our their".split())
+_NOT_BEFORE_FULL_STOP = _NOT_BEFORE_STOP | frozenset("and or nor".split())
+_NOT_BEFORE_COMMA = frozenset({"an", "the"}) | _NOT_BEFORE_STOP  # not "a": "a, b = pair"
+#: Function words whose capitalised form mid-sentence means a moved sentence start;
+#: not "I" forms, nor words that are also names or titles ("in May", "Will Smith").
+_CAPITAL_GLUE = FUNCTION_WORDS - _I_FORMS - frozenset("may will one us it me him her".split())
+_ENDERS = frozenset(".!?:")
+#: Line breaks, tabs and runs of spaces (aligned columns, definition lists) reset the sentence.
+_COLUMN_BREAK = re.compile(r"\n|\t|  +")
+#: A plain lower-case word with trailing punctuation (not "iPhone", "npm.install()", "x_1").
+_PLAIN_LOWER = re.compile(r"[a-z]+(?:['\u2019][a-z]+)*[,;:.!?\"')\u201d\u2019]*$")
+_NAME_SLOTS = frozenset("a an the of".split())
+_WORD_CORE = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
 _VOWEL = re.compile(r"[aeiouy]")
 _LIST_MARKS = re.compile(r"[,\n;:]|(?:^|\n)\s*(?:[-*\u2022]|\d+[.)])")
 _SENTENCE_PUNCT = re.compile(r"[.!?;:]")
+
+
+def word_order_violations(text: str) -> tuple[int, int]:
+    """Word-order evidence in ``text``: ``(strong, weak)`` violation counts.
+
+    Strong: a capitalised function word between two lower-case words ("...you That
+    the...", but not "...and The Left Hand", "the Never type", '"We'), a possessive
+    before a sentence stop ("your."), "and"/"or"/"nor" before a full stop, and
+    "an"/"the"/a possessive before a comma. Weak: a plain lower-case word at the start
+    of the text or right after a sentence stop ("...staged. the..."), counted only
+    where the text has a strong violation, or capitalises a word after a stop or
+    mid-sentence and slips at least twice - so all-lower-case chat and a single
+    "...Node. npm..." pass. Abbreviations ("e.g.", "etc.", "p.m."), ellipses and
+    numbers ("1.") are not stops. Capitalised content words are never violations:
+    names and acronyms appear mid-sentence. Line breaks, tabs and runs of spaces are
+    boundaries where anything goes (lists, code, headings, aligned columns).
+    """
+    strong = 0
+    capitalises = 0
+    low_after_stop = 0
+    text_start = True
+    for line in _COLUMN_BREAK.split(text) if "  " in text or "\t" in text else text.split("\n"):
+        prev_ended = True  # the previous chunk ended a sentence (or this is a line start)
+        prev_stop = text_start  # ... with . ! or ? (not an abbreviation), or starts the text
+        prev_lower = False  # the previous chunk starts with a lower-case letter
+        prev_name_slot = False  # the previous chunk often precedes a name: "the", "of"
+        pending = False  # a capitalised function word: counts if a lower-case word follows
+        for chunk in line.split():
+            core = chunk.lstrip(_OPENERS)
+            first = core[:1]
+            if pending:
+                strong += first.islower()
+                pending = False
+            if first:
+                if prev_ended:
+                    if prev_stop:
+                        if first.islower():
+                            low_after_stop += _PLAIN_LOWER.match(core) is not None
+                        elif first.isupper() and not text_start:
+                            m = _WORD_CORE.match(core)
+                            capitalises += m is None or m.group().lower() not in _I_FORMS
+                elif prev_lower and first.isupper() and len(core) == len(chunk):  # not '"We' or "(The"
+                    m = _WORD_CORE.match(core)
+                    if m is not None:
+                        w = m.group()
+                        if w[1:].islower() and w.lower() not in _I_FORMS:
+                            capitalises += 1
+                            # a bare word, not after "the"/"of" ("the Never type", "instances of Any")
+                            pending = len(w) == len(core) and not prev_name_slot and w.lower() in _CAPITAL_GLUE
+            text_start = False
+            tail = chunk.rstrip(_CLOSERS)
+            last = tail[-1:]
+            prev_stop = False
+            prev_ended = last in _ENDERS
+            if prev_ended:
+                if last != ":":
+                    word = tail.rstrip(".!?").lstrip(_OPENERS)
+                    low = word.lower()
+                    if low in (_NOT_BEFORE_STOP if last == "?" else _NOT_BEFORE_FULL_STOP):
+                        strong += 1
+                    prev_stop = not (
+                        "." in word or low in _ABBREVIATIONS or tail.endswith("..") or not word[-1:].isalpha()
+                    )
+            elif last == "," and tail[:-1].lower() in _NOT_BEFORE_COMMA:  # not "[a, b]"
+                strong += 1
+            prev_lower = first.islower() and len(tail) == len(chunk)  # not "only)"
+            prev_name_slot = chunk in _NAME_SLOTS
+    # Without a strong violation a single slip is forgiven ("...install Node. npm will...").
+    if strong or (capitalises and low_after_stop > 1):
+        weak = low_after_stop
+    else:
+        weak = 0
+    return strong, weak
 
 
 class CoherenceReward(BasicReward):
@@ -35,19 +145,33 @@ class CoherenceReward(BasicReward):
       grammar almost never produces ("the of", "to with", "they the"), and an article
       right before a full stop. Lists (commas, bullets, line breaks) need less glue.
     * **Gibberish** - tokens of four or more letters with no vowel ("xkcdq").
+    * **Word order** - on the raw text (see :func:`word_order_violations`): capitalised
+      function words mid-sentence ("...you That the..."), a sentence stop or comma
+      after an article or possessive ("the.", "your,"), "and."/"or.", and lower-case
+      words after sentence stops in a text that otherwise capitalises its sentences;
+      plus ungrammatical pairs after possessives ("your the"). Shuffled prose keeps
+      its function-word share but fails these. Line breaks, tabs and aligned columns
+      reset the check, so lists, code and headings pass; names and acronyms are never
+      counted, abbreviations ("e.g.", "p.m.") are not stops, and one lower-case slip
+      is forgiven.
     * **Structure** - long texts with no sentence punctuation at all, or with very
       long average sentences, lose a little.
 
     Does NOT measure: whether statements are true, relevant to the prompt, or follow
     logically from one another; semantic nonsense in grammatical sentences ("colorless
     green ideas sleep furiously") passes. Texts under five words are judged only on
-    repetition and gibberish. English only: other languages' function words are not
-    recognised, so their prose reads as word salad. Prompts and references are ignored. Build one with
-    :func:`coherence_reward`.
+    repetition, gibberish and word order. Word order is read from punctuation and
+    capitals, so a shuffle of all-lower-case or unpunctuated text, of text with few
+    sentence stops, or of very short texts often goes unnoticed; a locally plausible
+    reordering ("the plan changed we") is not parsed. Capitalised function words used
+    as names mid-sentence ("At runtime, Any should...") and sloppy lower-case sentence
+    starts in a text with names can cost a little. English only: other languages'
+    function words are not recognised, so their prose reads as word salad. Prompts
+    and references are ignored. Build one with :func:`coherence_reward`.
     """
 
     name = "coherence"
-    description = "Prose quality in [0, 1]: low for repetition loops, word salad and gibberish"
+    description = "Prose quality in [0, 1]: low for repetition loops, word salad, shuffled words and gibberish"
 
     def __init__(self, min_glue: float, target_glue: float, repetition_tolerance: float) -> None:
         super().__init__(min_glue=min_glue, target_glue=target_glue, repetition_tolerance=repetition_tolerance)
@@ -83,6 +207,11 @@ class CoherenceReward(BasicReward):
         if long_tokens:
             gib = sum(1 for t in long_tokens if not _VOWEL.search(t)) / len(long_tokens)
             score *= 1.0 - ramp(gib, 0.05, 0.3)
+
+        # word order: punctuation and capitals that do not line up, glue in odd places
+        strong, weak = word_order_violations(text)
+        if strong or weak:
+            score *= 1.0 - 0.9 * ramp((strong + 0.5 * weak) / n, 0.02, 0.08)
         if n < 5:
             return score
 
@@ -95,6 +224,7 @@ class CoherenceReward(BasicReward):
         bad = sum(1 for a, b in zip(tokens, tokens[1:]) if b in bad_next.get(a, ()))
         bad += len(_ARTICLE_AT_END.findall(low))
         score *= glue_factor * (1.0 - 0.85 * ramp(bad / n, 0.015, 0.1))
+
 
         # structure
         if n >= 25:
