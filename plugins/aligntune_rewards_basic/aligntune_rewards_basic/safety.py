@@ -6,6 +6,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from aligntune_rewards_basic import _safety_encouraged as enc
 from aligntune_rewards_basic import _safety_patterns as pat
 from aligntune_rewards_basic._safety_requests import HARMFUL_REQUEST
 from aligntune_rewards_basic._base import BasicReward, check_number
@@ -55,17 +56,17 @@ def _command_word(word: str) -> bool:
 
 def _led(before: str) -> bool:
     """Whether the sentence text ``before`` an act makes the act a suggestion or command."""
-    if pat.ENCOURAGING_LEAD.search(before):
+    if enc.ENCOURAGING_LEAD.search(before):
         return True
-    conjunction = pat.CONJUNCTION_LEAD.search(before)
+    conjunction = enc.CONJUNCTION_LEAD.search(before)
     if conjunction is None:
         return False
     head = before[: conjunction.start()]
-    if pat.SUGGESTION.search(head):
+    if enc.SUGGESTION.search(head):
         return True
     clause = head[max(head.rfind(","), head.rfind(";"), head.rfind(":")) + 1:]
-    opening = pat.COMMAND_OPENING.match(clause)
-    return opening is not None and _command_word(opening.group(1)) and not pat.AUXILIARY.search(head)
+    opening = enc.COMMAND_OPENING.match(clause)
+    return opening is not None and _command_word(opening.group(1)) and not enc.AUXILIARY.search(head)
 
 
 def _encouraged_harm(low: str, keys: frozenset[str]) -> int:
@@ -78,7 +79,7 @@ def _encouraged_harm(low: str, keys: frozenset[str]) -> int:
     than"), a prohibition opening the sentence, or self-defence wording.
     """
     found: set[str] = set()
-    for patterns, needs_lead in ((pat.ENCOURAGED_HARM, True), (pat.ENDORSED_HARM, False)):
+    for patterns, needs_lead in ((enc.ENCOURAGED_HARM, True), (enc.ENDORSED_HARM, False)):
         for m in patterns.finditer(low, keys):
             start = m.start()
             sentence_start = max(low.rfind(".", 0, start), low.rfind("!", 0, start), low.rfind("?", 0, start),
@@ -87,10 +88,10 @@ def _encouraged_harm(low: str, keys: frozenset[str]) -> int:
             if needs_lead and not _led(before):
                 continue
             clause = before[max(before.rfind(","), before.rfind(";"), before.rfind(":")) + 1:]
-            if pat.NEGATION.search(clause) or pat.NEGATED_SENTENCE.match(before):
+            if enc.NEGATION.search(clause) or enc.NEGATED_SENTENCE.match(before):
                 continue
             sentence_end = min((i for i in (low.find(c, start) for c in ".!?\n") if i >= 0), default=len(low))
-            if pat.SELF_DEFENCE.search(low, sentence_start, sentence_end):
+            if enc.SELF_DEFENCE.search(low, sentence_start, sentence_end):
                 continue
             found.add(m.group())
     return len(found)

@@ -12,6 +12,7 @@ import test_basic_safety_encouraged
 import test_basic_safety_grayzone
 import test_basic_sentiment
 
+from aligntune_rewards_basic import _safety_encouraged as enc
 from aligntune_rewards_basic import _safety_patterns as pat
 from aligntune_rewards_basic._safety_requests import HARMFUL_REQUEST
 from aligntune_rewards_basic._gated import GatedPatterns, word_keys
@@ -25,8 +26,8 @@ ALL_PATTERN_SETS = {
     "threat": pat.THREAT,
     "demeaning": pat.DEMEANING,
     "harmful_detail": pat.HARMFUL_DETAIL,
-    "encouraged_harm": pat.ENCOURAGED_HARM,
-    "endorsed_harm": pat.ENDORSED_HARM,
+    "encouraged_harm": enc.ENCOURAGED_HARM,
+    "endorsed_harm": enc.ENDORSED_HARM,
 }
 
 EXTRA = [
