@@ -26,6 +26,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from aligntune.demo.settings import REWARD_TRAINING
+
 logger = logging.getLogger(__name__)
 
 FUNCTIONS = ["length", "sentiment", "safety", "coherence", "helpfulness"]
@@ -53,10 +55,10 @@ def _say(message: str) -> None:
 def run_demo(
     output_dir: str | os.PathLike[str] = "./aligntune_demo",
     *,
-    corpus_size: int = 700,
+    corpus_size: int = int(REWARD_TRAINING["corpus_size"]),
     warmup_steps: int = 300,
-    reward_epochs: float = 1,
-    reward_max_length: int = 128,
+    reward_epochs: float = REWARD_TRAINING["num_epochs"],
+    reward_max_length: int = int(REWARD_TRAINING["max_length"]),
     ppo_episodes: int = 384,
     ppo_batch_size: int = 8,
     response_length: int = 40,
@@ -175,9 +177,10 @@ def _ppo_arguments(out: Path, policy_dir: Path, reward_epochs: float, reward_max
         "reward_function_weights": WEIGHTS,
         "reward_training_output_dir": str(out / "reward_model"),
         "reward_training_epochs": reward_epochs,
-        "reward_training_pairs_per_text": 3,
-        "reward_training_lr": 2e-4,
-        "reward_training_batch_size": 32,
+        "reward_training_pairs_per_text": REWARD_TRAINING["pairs_per_text"],
+        "reward_training_min_score_gap": REWARD_TRAINING["min_score_gap"],
+        "reward_training_lr": REWARD_TRAINING["learning_rate"],
+        "reward_training_batch_size": REWARD_TRAINING["batch_size"],
         "reward_training_max_length": reward_max_length,
         "output_dir": str(out / "ppo"),
         "total_episodes": episodes,
