@@ -3,7 +3,8 @@
 The YAML file is one mapping whose keys are the keyword arguments of
 :func:`aligntune.core.backend_factory.create_rl_trainer`. ``reward_training_texts`` may
 be a list, or the path of a JSONL/CSV file with a ``text`` column (or a ``.txt`` file
-with one text per line). ``--set key=value`` overrides a key (the value is read as YAML).
+with one text per line); a ``prompt`` column in that file becomes ``reward_training_prompts``
+unless the YAML sets it. ``--set key=value`` overrides a key (the value is read as YAML).
 """
 
 from __future__ import annotations
@@ -42,18 +43,20 @@ def _apply_overrides(data: dict[str, Any], overrides: tuple[str, ...]) -> None:
         data[key.strip()] = yaml.safe_load(raw)
 
 
-def read_texts(value: Any) -> Any:
-    """A list of texts as given, or the texts of a .txt/.jsonl/.csv file."""
+def read_texts(value: Any) -> tuple[Any, list[str] | None]:
+    """The texts as given, or the texts of a .txt/.jsonl/.csv file; and the file's prompts, if it has them."""
     if not isinstance(value, str):
-        return value
+        return value, None
     path = Path(value).expanduser()
     if not path.is_file():
         raise DataError(f"reward_training_texts file {value!r} does not exist; give a list or an existing file")
     if path.suffix.lower() == ".txt":
-        return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()], None
     from aligntune.textio import iter_records
 
-    return [row["text"] for row in iter_records(path)]
+    rows = list(iter_records(path))
+    prompts = [row.get("prompt") for row in rows]
+    return [row["text"] for row in rows], prompts if all(isinstance(p, str) for p in prompts) else None
 
 
 @click.command("ppo")
@@ -68,7 +71,9 @@ def ppo(config_path: str, overrides: tuple[str, ...], dry_run: bool) -> None:
     data = _read_config(config_path)
     _apply_overrides(data, overrides)
     if "reward_training_texts" in data:
-        data["reward_training_texts"] = read_texts(data["reward_training_texts"])
+        data["reward_training_texts"], prompts = read_texts(data["reward_training_texts"])
+        if prompts is not None and "reward_training_prompts" not in data:
+            data["reward_training_prompts"] = prompts  # a file's prompt column, as train-reward-model reads it
     if dry_run:
         config = build_rl_config(**data)
         resolve_backend(config)

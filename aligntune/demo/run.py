@@ -111,6 +111,7 @@ def run_demo(
         config["reward_training_base_model"] = str(reward_base_model)
     _write_yaml(out / "ppo_config.yaml", config)
     config["reward_training_texts"] = corpus.texts
+    config["reward_training_prompts"] = corpus.prompts  # safety and helpfulness judge an answer against its prompt
     trainer = create_rl_trainer(**config)
 
     _say("[2/3] Training the reward model from the five rules (MiniLM base)")

@@ -50,3 +50,15 @@ def test_training_texts_from_a_file(policy_dir, prompts_file, tmp_path):
                                "reward_functions": ["length"]})
     result = CliRunner().invoke(main, ["ppo", "--config", config, "--dry-run"])
     assert result.exit_code == 1 and "at least 10 training texts, got 3" in result.output
+
+
+def test_a_prompt_column_in_the_training_texts_file_is_used(tmp_path):
+    from aligntune.cli.ppo_cmd import read_texts
+
+    rows = tmp_path / "texts.jsonl"
+    rows.write_text('{"text": "a", "prompt": "p1"}\n{"text": "b", "prompt": "p2"}\n', encoding="utf-8")
+    assert read_texts(str(rows)) == (["a", "b"], ["p1", "p2"])
+    partial = tmp_path / "partial.jsonl"
+    partial.write_text('{"text": "a", "prompt": "p1"}\n{"text": "b"}\n', encoding="utf-8")
+    assert read_texts(str(partial)) == (["a", "b"], None)
+    assert read_texts(["x", "y"]) == (["x", "y"], None)
