@@ -161,6 +161,8 @@ def reward_config(settings: FitSettings, output_dir: str | Path) -> Any:
         kwargs["use_cpu"] = True  # transformers allows bf16 without a GPU only with use_cpu
     check_training_args(settings.training_args)
     kwargs.update(settings.training_args)
+    if not cuda and not kwargs.get("use_cpu") and "bf16" not in settings.training_args:
+        kwargs["bf16"] = False  # use_cpu=False was asked for, and transformers allows CPU bf16 only with it
     return RewardConfig(**kwargs)
 
 
