@@ -139,3 +139,25 @@ def report_to(inst: Any, attribute: Any, value: Any) -> None:
             f"{_where(inst, attribute)} must be a string (such as 'none', 'tensorboard', 'wandb') "
             f"or a list of them, got {value!r}"
         )
+
+
+def checkpoint_options(checkpoint_dir: Any, output_dir: Any, resume_from_checkpoint: Any, *, owner: str = "") -> None:
+    """``resume_from_checkpoint=True`` needs ``checkpoint_dir``, which must not be ``output_dir``.
+
+    ``owner`` prefixes the messages (``"RewardModelTrainingConfig."``).
+    """
+    import os
+    from pathlib import Path
+
+    if checkpoint_dir is not None and Path(os.fspath(checkpoint_dir)).expanduser().resolve() == (
+        Path(os.fspath(output_dir)).expanduser().resolve()
+    ):
+        raise ConfigurationError(
+            f"{owner}checkpoint_dir must differ from output_dir ({os.fspath(output_dir)!r}): the model directory "
+            "is written atomically when training ends"
+        )
+    if resume_from_checkpoint is True and checkpoint_dir is None:
+        raise ConfigurationError(
+            f"{owner}resume_from_checkpoint=True needs checkpoint_dir= (where the earlier run kept its checkpoints), "
+            "or pass the checkpoint directory itself as resume_from_checkpoint"
+        )

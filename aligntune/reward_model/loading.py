@@ -239,7 +239,7 @@ def position_limit(config: Any) -> int | None:
     return None
 
 
-def cap_max_length(max_length: int, config: Any, *, what: str = "max_length") -> int:
+def cap_max_length(max_length: int, config: Any) -> int:
     """``max_length`` capped at the model's :func:`position_limit`; a cap is logged as a warning.
 
     Longer inputs would index past the position embeddings and crash mid-training.
@@ -247,8 +247,8 @@ def cap_max_length(max_length: int, config: Any, *, what: str = "max_length") ->
     limit = position_limit(config)
     if limit is not None and max_length > limit:
         logger.warning(
-            "%s=%d is longer than the model's %d positions; inputs are truncated to %d tokens instead",
-            what, max_length, limit, limit,
+            "max_length=%d is longer than the model's %d positions; inputs are truncated to %d tokens instead",
+            max_length, limit, limit,
         )
         return limit
     return max_length

@@ -77,23 +77,6 @@ def _resume_value(inst: Any, attribute: Any, value: Any) -> None:
     )
 
 
-def _check_checkpoints(config: Any) -> None:
-    import os
-
-    if config.resume_from_checkpoint is True and config.checkpoint_dir is None:
-        raise ConfigurationError(
-            "RewardModelTrainingConfig.resume_from_checkpoint=True needs checkpoint_dir (where the earlier run "
-            "kept its checkpoints), or pass the checkpoint directory itself as resume_from_checkpoint"
-        )
-    if config.checkpoint_dir is not None and os.path.abspath(os.path.expanduser(config.checkpoint_dir)) == (
-        os.path.abspath(os.path.expanduser(config.output_dir))
-    ):
-        raise ConfigurationError(
-            f"RewardModelTrainingConfig.checkpoint_dir must differ from output_dir ({config.output_dir!r}): "
-            "the model directory is written atomically when training ends"
-        )
-
-
 @define(frozen=True, kw_only=True)
 class RewardModelTrainingConfig:
     """Everything needed to train a reward model from rule-based reward functions.
@@ -164,7 +147,9 @@ class RewardModelTrainingConfig:
     overwrite: bool = field(default=False, validator=_boolean)
 
     def __attrs_post_init__(self) -> None:
-        _check_checkpoints(self)
+        v.checkpoint_options(
+            self.checkpoint_dir, self.output_dir, self.resume_from_checkpoint, owner="RewardModelTrainingConfig."
+        )
         for name in ("reference_texts", "training_prompts"):
             values = getattr(self, name)
             if values is None:

@@ -25,8 +25,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from aligntune import _validation as v
 from aligntune import distributed
-from aligntune.errors import ConfigurationError, DataError
+from aligntune.errors import DataError
 from aligntune.reward_model import loading
 from aligntune.rewards.training import card
 from aligntune.rewards.training.data import check_training_data
@@ -69,13 +70,7 @@ def train(
     # 1. cheap checks
     check_training_data(training_data)
     check_output_dir(output_dir, overwrite=overwrite)
-    if settings.checkpoint_dir is not None and Path(settings.checkpoint_dir).resolve() == Path(output_dir).resolve():
-        raise ConfigurationError("checkpoint_dir must differ from output_dir (the output is written atomically)")
-    if resume_from_checkpoint and settings.checkpoint_dir is None and not isinstance(resume_from_checkpoint, str):
-        raise ConfigurationError(
-            "resume_from_checkpoint=True needs checkpoint_dir= (where the earlier run saved its checkpoints), "
-            "or pass the checkpoint directory itself"
-        )
+    v.checkpoint_options(settings.checkpoint_dir, output_dir, resume_from_checkpoint)
     base_path = loading.resolve_model_path(trainer.base_model_name)
     base_info = loading.check_model_dir(
         base_path, allow_pickle=trainer.allow_pickle, trust_remote_code=trainer.trust_remote_code
