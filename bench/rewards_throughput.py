@@ -9,6 +9,12 @@ libraries the rewards wrap (the stock VADER analyzer, profanity_check) are timed
 same texts as a reference point.
 
 Run:  python bench/rewards_throughput.py [--n 10000] [--repeats 3] [--cpu 0]
+
+``--safety-ref REF`` also times the composite with the ``safety`` function as it was at
+git revision ``REF`` (the plugin package is extracted with ``git archive`` into a
+temporary folder and imported under another module name), alternating old and new
+``--alternations`` times in the same process, and prints the median texts/s of each
+and their ratio. The other four functions are the current ones in both composites.
 """
 
 from __future__ import annotations
@@ -20,9 +26,15 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
+import io  # noqa: E402
 import random  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tarfile  # noqa: E402
+import tempfile  # noqa: E402
 import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
 
 SUBJECTS = ["The model", "Your plant", "This recipe", "The server", "My sister", "The committee", "A good editor",
@@ -112,12 +124,74 @@ def _time(fn: Callable[[], Sequence[float]], repeats: int) -> tuple[list[float],
     return times, result
 
 
+PLUGIN_PACKAGE = "plugins/aligntune_rewards_basic/aligntune_rewards_basic"
+
+
+def safety_at_ref(ref: str, workdir: str) -> object:
+    """A ``safety`` reward built from the plugin package as it was at git revision ``ref``.
+
+    The package is extracted with ``git archive`` into ``workdir`` and renamed (its
+    absolute self-imports rewritten), so it loads next to the current one.
+    """
+    root = Path(__file__).resolve().parent.parent
+    blob = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", ref, PLUGIN_PACKAGE],
+                          check=True, capture_output=True).stdout
+    alias = "aligntune_rewards_basic_at_ref"
+    with tarfile.open(fileobj=io.BytesIO(blob)) as tar:
+        for member in tar.getmembers():
+            if not member.isfile() or not member.name.endswith(".py"):
+                continue
+            source = tar.extractfile(member).read().decode("utf-8")  # type: ignore[union-attr]
+            target = Path(workdir, alias, Path(member.name).name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(source.replace("aligntune_rewards_basic", alias), encoding="utf-8")
+    sys.path.insert(0, workdir)
+    module = __import__(f"{alias}.safety", fromlist=["safety_reward"])
+    return module.safety_reward()
+
+
+def compare_safety(ref: str, texts: list[str], prompts: list[str], alternations: int) -> None:
+    """Time the composite with ``safety`` at ``ref`` and now, alternately; print medians."""
+    from aligntune.rewards.composite import CompositeReward
+    from aligntune_rewards_basic import safety_reward
+
+    with tempfile.TemporaryDirectory() as workdir:
+        old_safety = safety_at_ref(ref, workdir)
+        others = ["length", "sentiment", "coherence", "helpfulness"]
+        composites = {
+            f"safety@{ref}": CompositeReward([*others[:2], old_safety, *others[2:]]),
+            "safety (working tree)": CompositeReward([*others[:2], safety_reward(), *others[2:]]),
+        }
+        times: dict[str, list[float]] = {label: [] for label in composites}
+        for label, comp in composites.items():  # warm both (model loads, caches)
+            comp.score(texts[:200], prompts=prompts[:200])
+        for _ in range(alternations):
+            for label, comp in composites.items():
+                start = time.perf_counter()
+                comp.score(texts, prompts=prompts)
+                times[label].append(time.perf_counter() - start)
+    print(f"\ncomposite (all 5), old vs new safety, {alternations} alternating runs")
+    print(f"{'safety':<26}{'texts/s (median)':>18}{'texts/s (best)':>16}")
+    medians = {}
+    for label, ts in times.items():
+        medians[label] = len(texts) / statistics.median(ts)
+        print(f"{label:<26}{medians[label]:>18,.0f}{len(texts) / min(ts):>16,.0f}")
+    old, new = medians.values()
+    print(f"new / old (medians): {new / old:.3f}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000, help="number of texts (default 10000)")
     parser.add_argument("--repeats", type=int, default=3, help="timed repeats per function (default 3)")
     parser.add_argument("--cpu", type=int, default=0, help="core to pin to; -1 leaves affinity alone")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--safety-ref", default=None,
+                        help="also compare the composite with safety as of this git revision")
+    parser.add_argument("--alternations", type=int, default=5,
+                        help="alternating old/new runs for --safety-ref (default 5)")
+    parser.add_argument("--only-compare", action="store_true",
+                        help="with --safety-ref, skip the per-function table")
     args = parser.parse_args(argv)
 
     if args.cpu >= 0 and hasattr(os, "sched_setaffinity"):
@@ -134,6 +208,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"corpus: {len(texts)} texts, {min(lengths)}-{max(lengths)} words (mean {statistics.mean(lengths):.1f}), "
           f"seed {args.seed}; process pinned to CPU(s) {pinned}; best/median of {args.repeats} repeats")
 
+    if args.safety_ref and args.only_compare:
+        compare_safety(args.safety_ref, texts, prompts, args.alternations)
+        return
     registry = RewardRegistry()
     names = ["length", "sentiment", "safety", "coherence", "helpfulness"]
     rows: list[tuple[str, Callable[[], Sequence[float]]]] = []
@@ -157,6 +234,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         best, median = len(texts) / min(times), len(texts) / statistics.median(times)
         mean = f"{statistics.mean(scores):.3f}" if not label.startswith("raw") else "-"
         print(f"{label:<22}{best:>16,.0f}{median:>18,.0f}{mean:>12}")
+    if args.safety_ref:
+        compare_safety(args.safety_ref, texts, prompts, args.alternations)
 
 
 if __name__ == "__main__":
