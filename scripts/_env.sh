@@ -11,13 +11,12 @@ VPY="$ROOT/.venv/bin/python"
 "$VPY" -m pip install --quiet --disable-pip-version-check --upgrade pip
 # torch first, pinned: any other request can pull a multi-GB CUDA build.
 "$VPY" -m pip install --quiet --disable-pip-version-check "torch==2.13.0"
+# The Unsloth plugin installs with its dependencies like the others: unsloth itself (CUDA only)
+# comes through the aligntune[unsloth] extra, which is not asked for here.
 "$VPY" -m pip install --quiet --disable-pip-version-check \
   -e ".[dev]" \
   -e plugins/aligntune_rewards_basic \
-  $( [ -d plugins/aligntune_backend_trl ] && echo "-e plugins/aligntune_backend_trl" )
-# The Unsloth plugin without its dependencies: unsloth itself needs CUDA and is never installed here.
-if [ -d plugins/aligntune_backend_unsloth ]; then
-  "$VPY" -m pip install --quiet --disable-pip-version-check --no-deps -e plugins/aligntune_backend_unsloth
-fi
+  $( [ -d plugins/aligntune_backend_trl ] && echo "-e plugins/aligntune_backend_trl" ) \
+  $( [ -d plugins/aligntune_backend_unsloth ] && echo "-e plugins/aligntune_backend_unsloth" )
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRL_EXPERIMENTAL_SILENCE=1
 export TOKENIZERS_PARALLELISM=false
