@@ -323,7 +323,7 @@ class SafetyReward(BasicReward):
         instructional = steps
         grading = None
         if harmful_request or severity:
-            grading = graded_harm(low, _imperative)
+            grading = graded_harm(low, _imperative, bool(steps))
             graded = grading.harm * (severity or CRIME_SEVERITY)
             # ambiguous_penalty is the share removed from a middling reply (graded 0.5).
             ambiguous = min(1.0, 2.0 * self.ambiguous_penalty * graded)
