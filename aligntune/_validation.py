@@ -1,13 +1,44 @@
-"""Small validators shared by configs, the composite reward and the CLI."""
+"""Validation rules shared by the configs, the trainers, the composite reward and the CLI.
+
+A :class:`Rule` checks one value and names it in the message (``where``). The same
+rule object serves twice: as an attrs field validator (``field(validator=positive)``,
+where it names ``Config.field``) and on a plain argument (``positive.check(
+"train_reward_model.learning_rate", lr)``). Configs are the definition of each
+setting; code that takes the same setting as a keyword argument validates it with the
+config field's own rule (see :func:`aligntune.reward_model.config.check_arguments`).
+
+Every message shows at most a few hundred characters of a bad value (:func:`show`).
+"""
 
 from __future__ import annotations
 
 import difflib
 import math
+import os
 from collections.abc import Iterable, Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
 from aligntune.errors import ConfigurationError
+
+#: The most characters of a value's ``repr`` an error message shows.
+SHOW_LIMIT = 200
+
+
+def show(value: Any, limit: int = SHOW_LIMIT) -> str:
+    """A bounded ``repr`` for error messages: long values are cut and their size named.
+
+    >>> show("x" * 1000)[:20], len(show("x" * 1000)) < 300
+    ("'xxxxxxxxxxxxxxxxxxx", True)
+    """
+    try:
+        text = repr(value)
+    except Exception as exc:  # a hostile __repr__ must not replace the real error
+        return f"<{type(value).__name__} whose repr raised {type(exc).__name__}>"
+    if len(text) <= limit:
+        return text
+    size = f", {len(value)} items" if isinstance(value, (list, tuple, dict, set, str, bytes)) else ""
+    return f"{text[:limit]}... ({type(value).__name__}{size}, {len(text)} characters in all)"
 
 
 def closest(name: str, candidates: Iterable[str]) -> str | None:
@@ -21,100 +52,146 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     return f" Did you mean {match!r}?" if match else ""
 
 
-def check_weights(weights: Any, n_functions: int, *, field: str = "weights") -> list[float]:
-    """Validate reward weights: one per function, each a positive finite number."""
-    if isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence):
-        raise ConfigurationError(f"{field} must be a list of numbers, got {type(weights).__name__}: {weights!r}")
-    if len(weights) != n_functions:
-        raise ConfigurationError(
-            f"{field} must have one weight per reward function: got {len(weights)} weights "
-            f"{list(weights)!r} for {n_functions} functions"
-        )
-    out = []
-    for i, w in enumerate(weights):
-        if isinstance(w, bool) or not isinstance(w, (int, float)):
-            raise ConfigurationError(f"{field}[{i}] must be a number, got {type(w).__name__}: {w!r}")
-        if not math.isfinite(w) or w <= 0:
-            raise ConfigurationError(
-                f"{field}[{i}] must be a positive finite number, got {w!r}; "
-                "drop the function instead of giving it a zero weight"
-            )
-        out.append(float(w))
-    return out
+class Rule:
+    """A check of one value: ``rule.check(where, value)``, or an attrs validator as it is."""
+
+    def __init__(self, fn: Callable[[str, Any], None]) -> None:
+        self.fn = fn
+        self.__doc__ = fn.__doc__
+        self.__name__ = fn.__name__
+
+    def __call__(self, inst: Any, attribute: Any, value: Any) -> None:
+        self.fn(f"{type(inst).__name__}.{attribute.name}", value)
+
+    def check(self, where: str, value: Any) -> None:
+        self.fn(where, value)
+
+    def __repr__(self) -> str:
+        return f"<rule {self.__name__}>"
 
 
-# -- attrs field validators ------------------------------------------------------
-# Each produces messages of the form "Config.field must be ..., got VALUE".
+def _number(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float))
 
 
-def _where(inst: Any, attribute: Any) -> str:
-    return f"{type(inst).__name__}.{attribute.name}"
-
-
-def positive(inst: Any, attribute: Any, value: Any) -> None:
+@Rule
+def positive(where: str, value: Any) -> None:
     """A finite number > 0 (bools are refused)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigurationError(f"{_where(inst, attribute)} must be a number > 0, got {type(value).__name__}: {value!r}")
+    if not _number(value):
+        raise ConfigurationError(f"{where} must be a number > 0, got {type(value).__name__}: {show(value)}")
     if not math.isfinite(value) or value <= 0:
-        raise ConfigurationError(f"{_where(inst, attribute)} must be > 0, got {value!r}")
+        raise ConfigurationError(f"{where} must be > 0, got {value!r}")
 
 
-def positive_int(inst: Any, attribute: Any, value: Any) -> None:
+@Rule
+def positive_int(where: str, value: Any) -> None:
     """An integer >= 1."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigurationError(f"{_where(inst, attribute)} must be an integer >= 1, got {type(value).__name__}: {value!r}")
+        raise ConfigurationError(f"{where} must be an integer >= 1, got {type(value).__name__}: {show(value)}")
     if value < 1:
-        raise ConfigurationError(f"{_where(inst, attribute)} must be >= 1, got {value!r}")
+        raise ConfigurationError(f"{where} must be >= 1, got {value!r}")
 
 
-def optional(validator: Any) -> Any:
-    def check(inst: Any, attribute: Any, value: Any) -> None:
-        if value is not None:
-            validator(inst, attribute, value)
+@Rule
+def integer(where: str, value: Any) -> None:
+    """Any integer (bools are refused)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigurationError(f"{where} must be an integer, got {type(value).__name__}: {show(value)}")
 
-    return check
 
-
-def fraction(inst: Any, attribute: Any, value: Any) -> None:
+@Rule
+def fraction(where: str, value: Any) -> None:
     """A number strictly between 0 and 1."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 < value < 1):
-        raise ConfigurationError(f"{_where(inst, attribute)} must be between 0 and 1 (exclusive), got {value!r}")
+    if not _number(value) or not (0 < value < 1):
+        raise ConfigurationError(f"{where} must be between 0 and 1 (exclusive), got {show(value)}")
 
 
-def non_negative(inst: Any, attribute: Any, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise ConfigurationError(f"{_where(inst, attribute)} must be a finite number >= 0, got {value!r}")
+@Rule
+def non_negative(where: str, value: Any) -> None:
+    """A finite number >= 0."""
+    if not _number(value) or not math.isfinite(value) or value < 0:
+        raise ConfigurationError(f"{where} must be a finite number >= 0, got {show(value)}")
 
 
-def non_empty_str(inst: Any, attribute: Any, value: Any) -> None:
+@Rule
+def non_empty_str(where: str, value: Any) -> None:
     if not isinstance(value, str) or not value.strip():
+        raise ConfigurationError(f"{where} is required and must be a non-empty string, got {show(value)}")
+
+
+@Rule
+def optional_str(where: str, value: Any) -> None:
+    if value is not None:
+        non_empty_str.check(where, value)
+
+
+@Rule
+def boolean(where: str, value: Any) -> None:
+    """``True`` or ``False`` only: a truthy ``"false"`` must never switch something on."""
+    if not isinstance(value, bool):
+        raise ConfigurationError(f"{where} must be True or False, got {type(value).__name__}: {show(value)}")
+
+
+@Rule
+def optional_boolean(where: str, value: Any) -> None:
+    """``True``, ``False`` or ``None`` (``None``: decided per device, on with CUDA, off on CPU)."""
+    if value is not None and not isinstance(value, bool):
         raise ConfigurationError(
-            f"{_where(inst, attribute)} is required and must be a non-empty string, got {value!r}"
+            f"{where} must be True, False or None (None: on with CUDA, off on CPU), "
+            f"got {type(value).__name__}: {show(value)}"
         )
 
 
-def optional_str(inst: Any, attribute: Any, value: Any) -> None:
-    if value is not None:
-        non_empty_str(inst, attribute, value)
+@Rule
+def report_to(where: str, value: Any) -> None:
+    """A non-empty integration name for ``transformers`` (``'none'``, ``'tensorboard'``, ...) or a list of them."""
+    ok = (isinstance(value, str) and bool(value)) or (
+        isinstance(value, (list, tuple)) and all(isinstance(x, str) and x for x in value)
+    )
+    if not ok:
+        raise ConfigurationError(
+            f"{where} must be a string (such as 'none', 'tensorboard', 'wandb') or a list of them, got {show(value)}"
+        )
 
 
-def one_of(choices: Sequence[str]) -> Any:
-    def check(inst: Any, attribute: Any, value: Any) -> None:
+@Rule
+def resume_value(where: str, value: Any) -> None:
+    """``True``, ``False`` or a checkpoint directory."""
+    if isinstance(value, bool) or (isinstance(value, str) and value.strip()):
+        return
+    raise ConfigurationError(
+        f"{where} must be True, False or a checkpoint directory, got {type(value).__name__}: {show(value)}"
+    )
+
+
+def optional(rule: Rule) -> Rule:
+    """``rule``, or ``None``."""
+
+    def check(where: str, value: Any) -> None:
+        if value is not None:
+            rule.check(where, value)
+
+    check.__name__ = f"optional_{rule.__name__}"
+    return Rule(check)
+
+
+def one_of(choices: Sequence[str]) -> Rule:
+    def check(where: str, value: Any) -> None:
         if value not in choices:
             raise ConfigurationError(
-                f"{_where(inst, attribute)} must be one of {list(choices)}, got {value!r}.{did_you_mean(str(value), choices)}"
+                f"{where} must be one of {list(choices)}, got {show(value)}.{did_you_mean(str(value), choices)}"
             )
 
-    return check
+    check.__name__ = "one_of"
+    return Rule(check)
 
 
-def string_list(min_items: int = 1, *, what: str = "texts") -> Any:
+def string_list(min_items: int = 1, *, what: str = "texts") -> Rule:
     """A list of strings with at least ``min_items`` entries."""
 
-    def check(inst: Any, attribute: Any, value: Any) -> None:
-        where = _where(inst, attribute)
+    def check(where: str, value: Any) -> None:
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-            raise ConfigurationError(f"{where} must be a list of strings, got {type(value).__name__}: {str(value)[:60]!r}")
+            raise ConfigurationError(f"{where} must be a list of strings, got {type(value).__name__}: {show(value, 60)}")
         if len(value) == 0:
             raise ConfigurationError(f"{where} is required and must not be empty")
         if len(value) < min_items:
@@ -124,21 +201,63 @@ def string_list(min_items: int = 1, *, what: str = "texts") -> Any:
             )
         for i, t in enumerate(value):
             if not isinstance(t, str):
-                raise ConfigurationError(f"{where}[{i}] must be a string, got {type(t).__name__}: {t!r}")
+                raise ConfigurationError(f"{where}[{i}] must be a string, got {type(t).__name__}: {show(t)}")
 
-    return check
+    check.__name__ = "string_list"
+    return Rule(check)
 
 
-def report_to(inst: Any, attribute: Any, value: Any) -> None:
-    """A non-empty integration name for ``transformers`` (``'none'``, ``'tensorboard'``, ...) or a list of them."""
-    ok = (isinstance(value, str) and bool(value)) or (
-        isinstance(value, (list, tuple)) and all(isinstance(x, str) and x for x in value)
-    )
-    if not ok:
+def aligned(
+    values: Any,
+    n: int,
+    where: str,
+    *,
+    label: str | None = None,
+    unit: str = "text",
+    error: type[Exception] = ConfigurationError,
+) -> list[Any] | None:
+    """``None``, or a list with one string (or ``None``) per text: the texts' prompts or references.
+
+    Returns the values as a list. ``label`` names the values in the count (``got 3
+    references for 40 texts``); ``unit`` names what they align with. ``error`` is the
+    exception raised (configs raise :class:`ConfigurationError`, data code
+    :class:`aligntune.errors.DataError`).
+    """
+    if values is None:
+        return None
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise error(f"{where} must be a list of strings, one per {unit}, got {type(values).__name__}: {show(values, 60)}")
+    values = list(values)
+    if len(values) != n:
+        if label is None:
+            raise error(f"{where} must be a list with one entry per {unit}: got {len(values)} for {n} texts")
+        raise error(f"{where} must have one entry per {unit}: got {len(values)} {label} for {n} {unit}s")
+    for i, value in enumerate(values):
+        if value is not None and not isinstance(value, str):
+            raise error(f"{where}[{i}] must be a string or None, got {type(value).__name__}: {show(value)}")
+    return values
+
+
+def check_weights(weights: Any, n_functions: int, *, field: str = "weights") -> list[float]:
+    """Validate reward weights: one per function, each a positive finite number."""
+    if isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence):
+        raise ConfigurationError(f"{field} must be a list of numbers, got {type(weights).__name__}: {show(weights)}")
+    if len(weights) != n_functions:
         raise ConfigurationError(
-            f"{_where(inst, attribute)} must be a string (such as 'none', 'tensorboard', 'wandb') "
-            f"or a list of them, got {value!r}"
+            f"{field} must have one weight per reward function: got {len(weights)} weights "
+            f"{show(list(weights))} for {n_functions} functions"
         )
+    out = []
+    for i, w in enumerate(weights):
+        if not _number(w):
+            raise ConfigurationError(f"{field}[{i}] must be a number, got {type(w).__name__}: {show(w)}")
+        if not math.isfinite(w) or w <= 0:
+            raise ConfigurationError(
+                f"{field}[{i}] must be a positive finite number, got {w!r}; "
+                "drop the function instead of giving it a zero weight"
+            )
+        out.append(float(w))
+    return out
 
 
 def checkpoint_options(checkpoint_dir: Any, output_dir: Any, resume_from_checkpoint: Any, *, owner: str = "") -> None:
@@ -146,9 +265,6 @@ def checkpoint_options(checkpoint_dir: Any, output_dir: Any, resume_from_checkpo
 
     ``owner`` prefixes the messages (``"RewardModelTrainingConfig."``).
     """
-    import os
-    from pathlib import Path
-
     if checkpoint_dir is not None and Path(os.fspath(checkpoint_dir)).expanduser().resolve() == (
         Path(os.fspath(output_dir)).expanduser().resolve()
     ):

@@ -31,6 +31,8 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
+from aligntune.errors import ConfigurationError
+
 logger = logging.getLogger(__name__)
 
 _WORLD_SIZE_VARS = ("WORLD_SIZE", "PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "MV2_COMM_WORLD_SIZE")
@@ -135,8 +137,6 @@ def check_parameters_replicated(accelerator: Any, what: str) -> None:
     the policies PPO on TRL handles fit on one device: DDP or ZeRO-1/2 is the way to
     scale them.
     """
-    from aligntune.errors import ConfigurationError
-
     state = accelerator.state
     deepspeed = getattr(state, "deepspeed_plugin", None)
     if getattr(state, "fsdp_plugin", None) is not None:

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Callable
 import pluggy
 
 if TYPE_CHECKING:
-    from aligntune.core.backends import RLBackend
-    from aligntune.core.sources import RewardModelSource
     from aligntune.rewards.base import RewardFunction
+    from aligntune.rl.backends import RLBackend
+    from aligntune.rl.sources import RewardModelSource
 
 hookspec = pluggy.HookspecMarker("aligntune")
 hookimpl = pluggy.HookimplMarker("aligntune")
@@ -43,7 +43,7 @@ def register_reward_model_sources(register: Callable[[str, RewardModelSource], N
     Called once, the first time sources are listed or looked up.
     ``register(name, source)`` accepts a source type name (the value users pass as
     ``RewardModelSourceConfig(source_type=name)``) and a
-    :class:`aligntune.core.sources.RewardModelSource`.
+    :class:`aligntune.rl.sources.RewardModelSource`.
     """
 
 
@@ -52,7 +52,7 @@ def register_rl_backends(register: Callable[[RLBackend], None]) -> None:
     """Register RL training backends.
 
     Called once, the first time backends are listed or looked up.
-    ``register(backend)`` accepts a :class:`aligntune.core.backends.RLBackend`: it
+    ``register(backend)`` accepts a :class:`aligntune.rl.backends.RLBackend`: it
     names itself, lists the algorithms it supports, reports whether it can run on
     this machine, and builds a trainer from a validated config.
     """

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from aligntune.errors import DataError
+
+logger = logging.getLogger(__name__)
 
 SUPPORTED = (".jsonl", ".json", ".csv", ".parquet")
 PARQUET_BATCH_ROWS = 10_000
@@ -120,3 +124,47 @@ def batched(iterable: Iterator[Any], size: int) -> Iterator[list[Any]]:
     iterator = iter(iterable)
     while chunk := list(islice(iterator, size)):
         yield chunk
+
+
+@dataclass(frozen=True)
+class TextFile:
+    """The texts of one file, with its ``prompt`` and ``reference`` columns when it has them."""
+
+    texts: list[str]
+    prompts: list[str | None] | None
+    references: list[str | None] | None
+
+
+def read_text_file(path: str | Path, *, field: str) -> TextFile:
+    """Read the texts of a ``.txt`` (one per non-blank line), JSONL, CSV or Parquet file or a saved dataset.
+
+    The one reader of text files for the CLI commands. ``field`` names the option or key
+    the path came from in errors. A ``prompt``/``reference`` column is used when every
+    row has a string there; a column only some rows fill is not used, with a warning
+    that says how many rows lack it.
+    """
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise DataError(f"{field}: file {str(path)!r} does not exist; give an existing file (or a list of texts)")
+    if path.is_file() and path.suffix.lower() == ".txt":
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataError(f"{field}: cannot read {str(path)!r} as UTF-8 text: {exc}") from exc
+        return TextFile([line for line in lines if line.strip()], None, None)
+    rows = list(iter_records(path))
+    return TextFile([row["text"] for row in rows], _column(rows, "prompt", path), _column(rows, "reference", path))
+
+
+def _column(rows: list[dict[str, Any]], name: str, path: Path) -> list[str | None] | None:
+    values = [row.get(name) for row in rows]
+    missing = sum(not isinstance(value, str) for value in values)
+    if missing == len(values):
+        return None
+    if missing:
+        logger.warning(
+            "%s: %d of %d rows have no %r string, so the %r column is not used; fill it in every row to use it",
+            path, missing, len(values), name, name,
+        )
+        return None
+    return values

@@ -72,7 +72,7 @@ def run_raw_trl(paths: dict[str, str], args: argparse.Namespace, out: Path) -> f
     from transformers import AutoModelForCausalLM, AutoModelForSequenceClassification, AutoTokenizer
     from trl.experimental.ppo import PPOConfig, PPOTrainer
 
-    from aligntune.prompts import format_prompts, load_prompt_dataset
+    from aligntune.rl.prompts import format_prompts, load_prompt_dataset
     from aligntune_backend_trl.data import tokenize_prompts
 
     s = ppo_settings(args, out)

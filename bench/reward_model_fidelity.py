@@ -53,7 +53,7 @@ def main() -> None:
     from aligntune.data import load_bundled_corpus
     from aligntune.defaults import default_reward_base
     from aligntune.rewards.training import RewardModelTrainer
-    from aligntune.rewards.training.fit import resolve_bf16
+    from aligntune.reward_model.fit import resolve_bf16
 
     corpus = load_bundled_corpus(args.texts)
     started = time.perf_counter()

@@ -98,9 +98,9 @@ def run_raw_trl(trainer, data, base: str, common: dict, out: Path) -> float:
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
     from trl import RewardTrainer
 
-    from aligntune.rewards.training.fit import FitSettings, reward_config
-    from aligntune.rewards.training.pairs import sample_pairs
-    from aligntune.rewards.training.runner import split_indices
+    from aligntune.reward_model.fit import FitSettings, reward_config
+    from aligntune.reward_model.pairs import sample_pairs
+    from aligntune.reward_model.runner import split_indices
 
     train_rows, _ = split_indices(data.num_rows, trainer.eval_fraction, trainer.seed)
     part = data.select(train_rows)

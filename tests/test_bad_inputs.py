@@ -247,7 +247,7 @@ ROWS: list[Row] = [
      ConfigurationError, r"training_config must be a RewardModelTrainingConfig, got dict"),
     ("source-empty-type", lambda c: _source(source_type="", model_path=str(c.rm)),
      ConfigurationError, r"source_type is required and must be a non-empty string"),
-    ("source-missing-path", lambda c: __import__("aligntune.core.sources", fromlist=["x"]).check_source(
+    ("source-missing-path", lambda c: __import__("aligntune.rl.sources", fromlist=["x"]).check_source(
         _source(source_type="pretrained_local", model_path="./models/gone")),
      ConfigurationError, r"reward_model_path='./models/gone' does not exist"),
     # -- create_rl_trainer ------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def test_plugins_json_lists_registrations(plugins):
     rows = {row["name"]: row for row in json.loads(result.output)}
     assert rows["cli-rewards"]["registers"]["reward_functions"] == ["polite", "wordy"]
     assert rows["cli-rewards"]["origin"] == "in-process"
-    assert rows["aligntune.core.sources"]["distribution"] == "aligntune"
+    assert rows["aligntune.rl.builtin_sources"]["distribution"] == "aligntune"
 
 
 def test_plugins_text(plugins):

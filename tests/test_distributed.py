@@ -80,6 +80,7 @@ def _check_written_once(model_dir: Path) -> None:
     assert all(math.isfinite(x) for x in rm.score(["Thanks, here is a clear answer.", "no"]))
 
 
+@pytest.mark.slow
 def test_reward_model_training_under_accelerate_launch(tiny_bert_dir, tmp_path):
     from aligntune.data import load_bundled_corpus
     from aligntune.reward_model.scoring import read_manifest
@@ -117,6 +118,7 @@ def test_reward_model_training_under_accelerate_launch(tiny_bert_dir, tmp_path):
     _check_written_once(model_dir)
 
 
+@pytest.mark.slow
 def test_a_trainer_running_each_process_alone_is_reported_and_still_writes_once(tiny_bert_dir, tmp_path):
     model_dir = tmp_path / "models" / "rm"
     launcher = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2",
@@ -129,6 +131,7 @@ def test_a_trainer_running_each_process_alone_is_reported_and_still_writes_once(
     _check_written_once(model_dir)
 
 
+@pytest.mark.slow
 def test_ppo_with_a_custom_trained_reward_model_under_torchrun(tiny_bert_dir, tmp_path):
     from transformers import AutoModelForCausalLM
 
@@ -165,7 +168,7 @@ def test_ppo_with_a_custom_trained_reward_model_under_torchrun(tiny_bert_dir, tm
 
     # trainer.save_model() under DDP saved the unwrapped, trained policy once
     assert r0["saved"] == r1["saved"] == str(ppo_dir / "policy")
-    assert sorted(p.name for p in ppo_dir.iterdir()) == ["policy", "ppo_metrics.json", "reward_curve.png"]
+    assert sorted(p.name for p in ppo_dir.iterdir()) == ["aligntune-output.json", "metrics.json", "policy", "reward_curve.png"]
     trained = AutoModelForCausalLM.from_pretrained(r0["saved"])
     start = AutoModelForCausalLM.from_pretrained(policy)
     changed = [n for n, p in trained.state_dict().items() if not torch.equal(p, start.state_dict()[n])]

@@ -1,8 +1,9 @@
 """The example third-party plugin (examples/aligntune_rewards_example), installed with pip.
 
-The distribution is pip-installed (editable, no dependencies) into the running
-environment, then found through its entry point by a fresh plugin manager, exactly as a
-user's installed plugin would be. Its ``readability`` function is then used as a PPO
+The distribution is pip-installed (no dependencies) into a throw-away directory put
+first on ``sys.path`` for this module only, then found through its entry point by a fresh
+plugin manager, exactly as a user's installed plugin would be; nothing is left installed in
+the environment. Its ``readability`` function is then used as a PPO
 reward and to train a reward model, and its ``model_store`` source serves that trained
 model to PPO. Nothing in the core knows the plugin by name.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import site
 import subprocess
 import sys
 from importlib import metadata
@@ -37,12 +37,14 @@ def _installed_from_here() -> bool:
     return bool(direct) and Path(json.loads(direct).get("url", "").removeprefix("file://")).resolve() == EXAMPLE
 
 
-def _pip_install() -> None:
-    """``pip install --no-deps -e``: offline with this environment's setuptools when it can build an
-    editable wheel, otherwise (or if that fails) with pip's usual isolated build."""
-    cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "-e", str(EXAMPLE)]
+def _pip_install(target: Path) -> None:
+    """``pip install --no-deps --target``: into a throw-away directory, never into this environment;
+    offline with this environment's setuptools when it can build the wheel, otherwise (or if that
+    fails) with pip's usual isolated build."""
+    cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
+           "--target", str(target), str(EXAMPLE)]
     attempts = [cmd]
-    if _can_build_editable_here():
+    if _can_build_wheel_here():
         attempts.insert(0, cmd[:4] + ["--no-build-isolation"] + cmd[4:])
     for attempt in attempts:
         done = subprocess.run(attempt, capture_output=True, text=True, timeout=300)
@@ -51,8 +53,8 @@ def _pip_install() -> None:
     pytest.fail(f"pip install of the example plugin failed:\n{done.stdout}\n{done.stderr}")
 
 
-def _can_build_editable_here() -> bool:
-    """setuptools >= 64 builds editables; before 70.1 it also needs the wheel package for bdist_wheel."""
+def _can_build_wheel_here() -> bool:
+    """setuptools >= 70.1 builds wheels by itself; before that it needs the wheel package for bdist_wheel."""
     try:
         version = tuple(int(p) for p in metadata.version("setuptools").split(".")[:2])
     except (metadata.PackageNotFoundError, ValueError):
@@ -66,35 +68,42 @@ def _can_build_editable_here() -> bool:
     return version >= (64, 0)
 
 
-def _activate_new_install() -> None:
-    """Make a distribution installed during this session importable (.pth files run at start-up only)."""
+def _activate_new_install(target: Path) -> None:
+    """Put the throw-away install first on sys.path, where importlib.metadata finds its entry point."""
+    sys.path.insert(0, str(target))
     importlib.invalidate_caches()
-    try:
-        importlib.import_module("aligntune_rewards_example")
-        return
-    except ImportError:
-        pass
-    for file in metadata.distribution(DIST).files or []:
-        if file.name.endswith(".pth"):
-            path = Path(file.locate())
-            site.addpackage(str(path.parent), path.name, None)  # runs its path / import lines
     importlib.import_module("aligntune_rewards_example")
 
 
+def _deactivate_install(target: Path) -> None:
+    """Take the install off sys.path and forget its modules: nothing of it outlives this test module."""
+    sys.path.remove(str(target))
+    for name in [m for m in sys.modules if m.split(".")[0] == "aligntune_rewards_example"]:
+        del sys.modules[name]
+    importlib.invalidate_caches()
+
+
 @pytest.fixture(scope="module")
-def plugin_manager():
-    """Install the example (once; idempotent) and load it through a fresh manager's entry points."""
+def plugin_manager(tmp_path_factory):
+    """Install the example into a throw-away directory and load it through a fresh manager's entry points.
+
+    Nothing is installed into this environment: afterwards ``aligntune plugins`` lists only what the
+    set-up installed."""
     from aligntune.plugins import PluginManager, set_plugin_manager
 
-    if not _installed_from_here():
-        _pip_install()
-    _activate_new_install()
-    manager = PluginManager()
-    previous = set_plugin_manager(manager)
+    target = tmp_path_factory.mktemp("example-plugin-install")
+    _pip_install(target)
+    _activate_new_install(target)
     try:
-        yield manager
+        assert _installed_from_here(), "the aligntune-rewards-example found is not the one just installed"
+        manager = PluginManager()
+        previous = set_plugin_manager(manager)
+        try:
+            yield manager
+        finally:
+            set_plugin_manager(previous)
     finally:
-        set_plugin_manager(previous)
+        _deactivate_install(target)
 
 
 @pytest.fixture(scope="module")
@@ -167,6 +176,7 @@ def test_listed_by_the_cli(plugin_manager):
     assert json.loads(scored.output)["readability"] > 0.9
 
 
+@pytest.mark.slow
 def test_readability_as_a_ppo_reward(plugin_manager, policy_dir, prompts_file, tmp_path):
     from aligntune.core.backend_factory import create_rl_trainer
     from aligntune.rewards.composite import CompositeReward
@@ -184,6 +194,7 @@ def test_readability_as_a_ppo_reward(plugin_manager, policy_dir, prompts_file, t
     assert [s["reward"] for s in samples] == pytest.approx(expected, abs=1e-5)
 
 
+@pytest.mark.slow
 def test_readability_trains_a_reward_model(store):
     from aligntune_rewards_example import ReadabilityReward
 
@@ -196,9 +207,10 @@ def test_readability_trains_a_reward_model(store):
     assert path.name == "v10" and (path / "model.safetensors").is_file()
 
 
+@pytest.mark.slow
 def test_model_store_source_serves_the_newest_version(store):
     from aligntune.core.rl.config import RewardModelSourceConfig
-    from aligntune.core.sources import check_source, get_source
+    from aligntune.rl.sources import check_source, get_source
     from aligntune.reward_model.scoring import TextRewardModel
 
     config = RewardModelSourceConfig(source_type="model_store", model_name="readable",
@@ -209,6 +221,7 @@ def test_model_store_source_serves_the_newest_version(store):
     assert loaded.score(texts) == pytest.approx(TextRewardModel.from_pretrained(store["path"]).score(texts), abs=1e-6)
 
 
+@pytest.mark.slow
 def test_model_store_source_in_ppo(store, policy_dir, prompts_file, tmp_path):
     from aligntune.core.backend_factory import create_rl_trainer
     from aligntune.core.rl.config import RewardModelSourceConfig
@@ -240,9 +253,10 @@ def test_model_store_source_in_ppo(store, policy_dir, prompts_file, tmp_path):
         ("readable", {"stor": "x"}, r"does not understand options \['stor'\]"),
     ],
 )
+@pytest.mark.slow
 def test_model_store_refuses_bad_requests_before_loading(store, model_name, options, match):
     from aligntune.core.rl.config import RewardModelSourceConfig
-    from aligntune.core.sources import check_source
+    from aligntune.rl.sources import check_source
 
     config = RewardModelSourceConfig(source_type="model_store", model_name=model_name,
                                      options={"store": str(store["root"]), **options})
@@ -252,7 +266,7 @@ def test_model_store_refuses_bad_requests_before_loading(store, model_name, opti
 
 def test_model_store_needs_a_store(plugin_manager, monkeypatch):
     from aligntune.core.rl.config import RewardModelSourceConfig
-    from aligntune.core.sources import check_source
+    from aligntune.rl.sources import check_source
 
     monkeypatch.delenv("ALIGNTUNE_MODEL_STORE", raising=False)
     with pytest.raises(ConfigurationError, match=r"needs the store directory.*ALIGNTUNE_MODEL_STORE"):

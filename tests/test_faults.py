@@ -145,6 +145,7 @@ def _tree(path: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_sigkill_mid_training_leaves_no_output_and_resume_completes(tiny_bert_dir, tmp_path):
     from transformers import TrainerCallback
 
@@ -176,6 +177,7 @@ def test_sigkill_mid_training_leaves_no_output_and_resume_completes(tiny_bert_di
     assert [p.name for p in out.parent.iterdir() if not p.name.startswith(".")] == ["rm"]
 
 
+@pytest.mark.slow
 def test_sigkill_during_final_save_keeps_the_previous_model(tiny_bert_dir, tmp_path):
     from aligntune.data import load_bundled_corpus
     from aligntune.reward_model.scoring import TextRewardModel
@@ -198,6 +200,7 @@ def test_sigkill_during_final_save_keeps_the_previous_model(tiny_bert_dir, tmp_p
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("rm")] == ["rm"]
 
 
+@pytest.mark.slow
 def test_sigkill_while_replacing_keeps_a_complete_model_and_the_next_run_cleans_up(tiny_bert_dir, tmp_path):
     """Kill at the worst moment of an overwrite: right after the first rename, or before the old copy is deleted."""
     from aligntune.data import load_bundled_corpus
@@ -354,7 +357,7 @@ def test_statically_malformed_registration_names_the_plugin(installed):
 
 
 def test_a_source_without_load_names_the_plugin(installed):
-    from aligntune.core.sources import get_source
+    from aligntune.rl.sources import get_source
 
     installed("acme-sources", "acme_sources", "acme_sources_mod", """
         from aligntune import hookimpl
@@ -385,7 +388,7 @@ def test_cli_reports_a_misbehaving_plugin_function_without_a_traceback(installed
 
 def test_an_unknown_source_names_plugins_that_failed_to_import(installed):
     from aligntune.core.rl.config import RewardModelSourceConfig
-    from aligntune.core.sources import get_source
+    from aligntune.rl.sources import get_source
 
     installed("acme-store", "acme_store", "acme_store_mod", "import acme_missing_dependency\n")
     failure = r"Plugin 'acme_store' \(acme-store\) failed to load: ModuleNotFoundError: No module named 'acme_missing_dependency'"
@@ -406,8 +409,8 @@ def policy_tokenizer(tiny_gpt2_dir):
 def test_bad_rule_rewards_never_reach_ppo(installed, policy_tokenizer, name):
     import torch
 
-    from aligntune.reward_scoring.adapter import RewardAdapter
-    from aligntune.reward_scoring.scorer import RewardScorer
+    from aligntune_backend_trl.reward_adapter import RewardAdapter
+    from aligntune.rl.bridge.scorer import RewardScorer
 
     installed("acme-rewards", "acme_rewards", "acme_rewards_mod", MALFORMED)
     adapter = RewardAdapter(RewardScorer(policy_tokenizer, reward_functions=["length", name]), prompt_width=4)
@@ -427,8 +430,8 @@ def test_a_reward_model_producing_nan_or_inf_never_reaches_ppo(tiny_bert_dir, po
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     from aligntune.reward_model.scoring import TextRewardModel
-    from aligntune.reward_scoring.adapter import RewardAdapter
-    from aligntune.reward_scoring.scorer import RewardScorer
+    from aligntune_backend_trl.reward_adapter import RewardAdapter
+    from aligntune.rl.bridge.scorer import RewardScorer
 
     model = AutoModelForSequenceClassification.from_pretrained(tiny_bert_dir, num_labels=1)
     with torch.no_grad():

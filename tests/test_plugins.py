@@ -174,4 +174,24 @@ def test_entry_points_load_only_once(site):
 def test_builtin_sources_plugin_is_always_present():
     pm = PluginManager(load_entry_points=False)
     info = {i.name: i for i in pm.plugins()}
-    assert info["aligntune.core.sources"].origin == "builtin"
+    assert info["aligntune.rl.builtin_sources"].origin == "builtin"
+
+
+def test_trace_hooks_logs_every_hook_call_with_its_plugin():
+    """ALIGNTUNE_TRACE_HOOKS=1 logs each hook call (pluggy's monitoring) when rewards are listed."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ALIGNTUNE_TRACE_HOOKS": "1"}
+    out = subprocess.run(
+        [sys.executable, "-m", "aligntune.cli", "-vv", "rewards", "list"],
+        capture_output=True, text=True, env=env, check=True,
+    )
+    assert "length" in out.stdout
+    for hook in ("register_reward_functions", "register_reward_model_sources", "register_rl_backends"):
+        assert f"{hook} [hook]" in out.stderr and f"finish {hook}" in out.stderr, out.stderr[-2000:]
+    assert "calling register_reward_functions on plugin 'rewards_basic'" in out.stderr
+    quiet = subprocess.run([sys.executable, "-m", "aligntune.cli", "-vv", "rewards", "list"],
+                           capture_output=True, text=True, env={k: v for k, v in env.items() if k != "ALIGNTUNE_TRACE_HOOKS"})
+    assert "[hook]" not in quiet.stderr

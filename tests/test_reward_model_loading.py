@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from aligntune.errors import ConfigurationError, ModelLoadError
-from aligntune.reward_model.loading import check_model_dir, resolve_model_path
+from aligntune.model_dirs import check_model_dir, resolve_model_path
 
 
 def test_local_directory_resolves_to_absolute_path(tiny_bert_dir, monkeypatch):

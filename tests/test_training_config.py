@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+import attrs
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -94,6 +95,7 @@ def test_guide_config_example_constructs(valid, text_rewards):
     assert config.gradient_accumulation_steps == 4 and config.reward_weights == [0.5, 0.5]
 
 
+@pytest.mark.slow
 def test_train_from_config_runs_the_whole_pipeline(text_rewards, tiny_bert_dir, corpus_40, tmp_path):
     from aligntune.rewards.training import RewardModelTrainer, train_from_config
 
@@ -119,6 +121,7 @@ def test_train_from_config_runs_the_whole_pipeline(text_rewards, tiny_bert_dir, 
     assert path.fidelity.n_texts == 4
 
 
+@pytest.mark.slow
 def test_cli_trains_from_yaml_with_overrides(text_rewards, tiny_bert_dir, corpus_40, tmp_path):
     from aligntune.cli import main
 
@@ -168,6 +171,7 @@ def test_cli_reports_config_errors_in_one_line(text_rewards, tmp_path):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow
 def test_cli_scores_with_prompts_when_the_model_was_trained_with_them(text_rewards, tiny_bert_dir, corpus_40, tmp_path):
     from aligntune.cli import main
     from aligntune.reward_model.scoring import load_text_reward_model
@@ -204,6 +208,7 @@ def test_checkpoint_fields_are_validated(valid, extra, message):
         RewardModelTrainingConfig(**valid, **extra)
 
 
+@pytest.mark.slow
 def test_cli_checkpoints_and_resumes(text_rewards, tiny_bert_dir, corpus_40, tmp_path):
     """--checkpoint-dir keeps TRL checkpoints every --save-steps; --resume continues from the latest one."""
     from aligntune.cli import main
@@ -230,3 +235,47 @@ def test_cli_checkpoints_and_resumes(text_rewards, tiny_bert_dir, corpus_40, tmp
     assert manifest["data"]["min_score_gap"] == 0.0
     resumed_state = json.loads((ckpt / f"checkpoint-{2 * steps}" / "trainer_state.json").read_text())
     assert {"step": 0, "marker": "from the first run"} in resumed_state["log_history"]  # the state was loaded
+
+
+def test_the_docs_table_of_settings_is_the_one_the_config_derives():
+    from pathlib import Path
+
+    from aligntune.reward_model.config import spellings_markdown
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "reward-model-training.md").read_text(encoding="utf-8")
+    assert spellings_markdown() in docs
+
+
+def test_every_spelling_reaches_the_same_field():
+    """The trainer keywords, create_rl_trainer keywords and CLI options are derived from the config fields."""
+    import inspect
+
+    from aligntune.cli.train_cmd import train_reward_model as command
+    from aligntune.reward_model.config import FIELDS, rl_keywords
+    from aligntune.rewards.training import RewardModelTrainer
+    from aligntune.rl.factory import REWARD_TRAINING_ARGS, valid_arguments
+
+    assert REWARD_TRAINING_ARGS == rl_keywords()
+    assert REWARD_TRAINING_ARGS["reward_training_lr"] == "learning_rate"
+    assert set(REWARD_TRAINING_ARGS) <= set(valid_arguments())
+    params = {
+        **inspect.signature(RewardModelTrainer.__init__).parameters,
+        **inspect.signature(RewardModelTrainer.train_reward_model).parameters,
+    }
+    for f in FIELDS.values():
+        arg = f.metadata.get("arg") or f.name
+        if f.metadata.get("stage") in ("trainer", "train"):
+            assert arg in params, arg
+            if f.default is not attrs.NOTHING:
+                assert params[arg].default == f.default, arg  # the trainer's defaults are the config's
+    options = {opt for p in command.params for opt in p.opts}
+    assert {f.metadata["cli"] for f in FIELDS.values() if f.metadata.get("cli")} <= options
+
+
+def test_a_plain_argument_is_checked_with_its_config_rule(valid):
+    from aligntune.rewards.training import RewardModelTrainer
+
+    with pytest.raises(ConfigurationError, match=r"RewardModelTrainer\.eval_fraction must be between 0 and 1"):
+        RewardModelTrainer("some/model", valid["reward_functions"], eval_fraction=1.5)
+    with pytest.raises(ConfigurationError, match=r"RewardModelTrainingConfig\.eval_fraction must be between 0 and 1"):
+        RewardModelTrainingConfig(**{**valid, "eval_fraction": 1.5})

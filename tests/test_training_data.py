@@ -10,8 +10,8 @@ from aligntune.data.corpus import AXES
 from aligntune.errors import ConfigurationError, DataError
 from aligntune.rewards.base import reward_function
 from aligntune.rewards.training import RewardModelTrainer, build_pairs
-from aligntune.rewards.training.fidelity import measure_fidelity, pairwise_accuracy
-from aligntune.rewards.training.pairs import sample_pairs
+from aligntune.reward_model.fidelity import measure_fidelity, pairwise_accuracy
+from aligntune.reward_model.pairs import sample_pairs
 
 
 @reward_function(name="words")
@@ -170,7 +170,7 @@ def test_a_memory_mapped_dataset_is_scored_in_chunks_with_the_same_result(traine
     """Large disk-backed corpora are scored chunk by chunk (each with its own memory map)."""
     from datasets import Dataset, load_from_disk
 
-    from aligntune.rewards.training import data as training_data
+    from aligntune.reward_model import data as training_data
 
     Dataset.from_dict({"text": corpus_40.texts, "prompt": corpus_40.prompts}).save_to_disk(tmp_path / "corpus")
     on_disk = load_from_disk(str(tmp_path / "corpus"))

@@ -71,7 +71,7 @@ def test_every_source_gives_the_same_scores(trainer, files, corpus, expected, so
 
 
 def test_a_streamed_file_is_not_held_in_memory(trainer, tmp_path):
-    from aligntune.rewards.training.inputs import open_texts
+    from aligntune.reward_model.inputs import open_texts
 
     path = tmp_path / "big.jsonl"
     line = json.dumps({"text": "A reasonably long answer that explains the steps one by one. " * 3}) + "\n"

@@ -48,6 +48,7 @@ def trained(tiny_bert_dir, corpus_120, tmp_path_factory):
     return trainer, data, path
 
 
+@pytest.mark.slow
 def test_saved_directory_is_a_standard_reward_model(trained):
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
@@ -69,6 +70,7 @@ def test_saved_directory_is_a_standard_reward_model(trained):
     assert high_scores.mean() > low_scores.mean()
 
 
+@pytest.mark.slow
 def test_fidelity_is_returned_logged_and_in_the_card(trained):
     trainer, _, path = trained
     fid = path.fidelity
@@ -85,7 +87,7 @@ def test_fidelity_is_returned_logged_and_in_the_card(trained):
     assert manifest["data"]["n_train_texts"] == 96 and manifest["data"]["n_eval_texts"] == 24
     assert manifest["versions"]["trl"] and manifest["versions"]["transformers"]
     assert manifest["training"]["gradient_checkpointing"] is False  # CPU default
-    from aligntune.rewards.training.fit import cpu_has_native_bf16
+    from aligntune.reward_model.fit import cpu_has_native_bf16
 
     assert manifest["training"]["bf16"] is cpu_has_native_bf16()  # CPU default: on where bf16 is native
 
@@ -102,7 +104,7 @@ def test_fidelity_is_returned_logged_and_in_the_card(trained):
     ],
 )
 def test_bf16_default_follows_the_cpu_flags(tmp_path, cpuinfo, native):
-    from aligntune.rewards.training.fit import cpu_has_native_bf16
+    from aligntune.reward_model.fit import cpu_has_native_bf16
 
     info = tmp_path / "cpuinfo"
     info.write_text(cpuinfo)
@@ -110,6 +112,7 @@ def test_bf16_default_follows_the_cpu_flags(tmp_path, cpuinfo, native):
     assert cpu_has_native_bf16(str(tmp_path / "missing")) is False
 
 
+@pytest.mark.slow
 def test_bf16_can_be_turned_off_through_training_args(tiny_bert_dir, corpus_120, tmp_path):
     trainer = RewardModelTrainer(str(tiny_bert_dir), [wordiness])
     data = trainer.generate_training_data(corpus_120.texts[:40])
@@ -117,6 +120,7 @@ def test_bf16_can_be_turned_off_through_training_args(tiny_bert_dir, corpus_120,
     assert path.manifest["training"]["bf16"] is False
 
 
+@pytest.mark.slow
 def test_text_reward_model_and_cli_score_with_the_trained_model(trained):
     from click.testing import CliRunner
 
@@ -135,6 +139,7 @@ def test_text_reward_model_and_cli_score_with_the_trained_model(trained):
     assert [r["score"] for r in rows] == pytest.approx(scores, abs=1e-5)
 
 
+@pytest.mark.slow
 def test_non_empty_output_dir_is_an_error_unless_overwrite(trained):
     trainer, data, path = trained
     before = sorted(p.name for p in __import__("pathlib").Path(path).iterdir())
@@ -143,6 +148,7 @@ def test_non_empty_output_dir_is_an_error_unless_overwrite(trained):
     assert sorted(p.name for p in __import__("pathlib").Path(path).iterdir()) == before
 
 
+@pytest.mark.slow
 def test_overwrite_replaces_and_interrupt_leaves_nothing(tiny_bert_dir, corpus_120, tmp_path):
     from transformers import TrainerCallback
 
@@ -159,11 +165,18 @@ def test_overwrite_replaces_and_interrupt_leaves_nothing(tiny_bert_dir, corpus_1
     assert list(tmp_path.iterdir()) == []  # no output, no staging directory
     out.mkdir()
     (out / "old.txt").write_text("old")
+    with pytest.raises(ConfigurationError, match="was not written by aligntune"):  # a folder aligntune did not write
+        trainer.train_reward_model(data, out, overwrite=True, training_args={"max_steps": 2}, **FAST)
+    assert [p.name for p in out.iterdir()] == ["old.txt"]
+    (out / "old.txt").unlink()
+    trainer.train_reward_model(data, out, training_args={"max_steps": 2}, **FAST)  # an earlier model, then replaced
+    (out / "old.txt").write_text("old")
     trainer.train_reward_model(data, out, overwrite=True, training_args={"max_steps": 2}, **FAST)
     assert not (out / "old.txt").exists() and (out / "model.safetensors").is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["model"]
 
 
+@pytest.mark.slow
 def test_resume_from_checkpoint_passes_through(tiny_bert_dir, corpus_120, tmp_path):
     trainer = RewardModelTrainer(str(tiny_bert_dir), [wordiness])
     data = trainer.generate_training_data(corpus_120.texts[:40])
@@ -183,6 +196,7 @@ def test_resume_from_checkpoint_passes_through(tiny_bert_dir, corpus_120, tmp_pa
     assert second.manifest["training"]["global_steps"] == 5
 
 
+@pytest.mark.slow
 def test_gpt2_tokenizer_without_pad_token_trains(tiny_gpt2_dir, corpus_120, tmp_path):
     from aligntune.reward_model.scoring import TextRewardModel
 
@@ -195,6 +209,7 @@ def test_gpt2_tokenizer_without_pad_token_trains(tiny_gpt2_dir, corpus_120, tmp_
     assert all(math.isfinite(s) for s in rm.score(["a", "b c d"]))
 
 
+@pytest.mark.slow
 def test_long_texts_are_counted_and_truncated(tiny_bert_dir, corpus_120, tmp_path, caplog):
     trainer = RewardModelTrainer(str(tiny_bert_dir), [wordiness])
     data = trainer.generate_training_data(corpus_120.texts[:40])
@@ -206,6 +221,7 @@ def test_long_texts_are_counted_and_truncated(tiny_bert_dir, corpus_120, tmp_pat
     assert f"Texts truncated to max_length=16:** {n}" in (tmp_path / "m" / "README.md").read_text()
 
 
+@pytest.mark.slow
 def test_max_length_past_the_position_limit_is_capped_not_a_crash(tiny_bert_dir, corpus_120, tmp_path, caplog):
     """The tiny BERT has 256 positions; texts of 300+ tokens at max_length=512 used to crash in the forward pass."""
     from aligntune.reward_model import TextRewardModel
@@ -223,6 +239,7 @@ def test_max_length_past_the_position_limit_is_capped_not_a_crash(tiny_bert_dir,
     assert all(math.isfinite(x) for x in scorer.score(long_texts))
 
 
+@pytest.mark.slow
 def test_prompts_are_encoded_when_the_data_has_them(tiny_bert_dir, corpus_120, tmp_path):
     trainer = RewardModelTrainer(str(tiny_bert_dir), [wordiness])
     data = trainer.generate_training_data(corpus_120.texts[:40], prompts=corpus_120.prompts[:40])

@@ -1,5 +1,8 @@
 """The ``aligntune`` command line. Commands are thin: they parse, call the library,
-and print. Expected errors are printed as one line, with exit status 1."""
+and print. Expected errors are printed as one line, with exit status 1.
+
+The command modules import only aligntune's light modules (no torch, no transformers).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import Any
 
 import click
 
+from aligntune.cli import plugins_cmd, ppo_cmd, rewards_cmd, train_cmd
 from aligntune.errors import AlignTuneError
 
 
@@ -32,27 +36,7 @@ def main(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
 
-def _register_commands() -> None:
-    from aligntune.cli import plugins_cmd, rewards_cmd
-
-    main.add_command(plugins_cmd.plugins)
-    main.add_command(rewards_cmd.rewards)
-    for module_name, attr in _OPTIONAL_COMMANDS:
-        import importlib
-
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        main.add_command(getattr(module, attr))
-
-
-#: Commands that live in their own modules (added as features land).
-_OPTIONAL_COMMANDS: list[tuple[str, str]] = [
-    ("aligntune.cli.train_cmd", "train_reward_model"),
-    ("aligntune.cli.ppo_cmd", "ppo"),
-]
-
-_register_commands()
+main.add_command(plugins_cmd.plugins)
+main.add_command(rewards_cmd.rewards)
+main.add_command(train_cmd.train_reward_model)
+main.add_command(ppo_cmd.ppo)

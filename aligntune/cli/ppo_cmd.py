@@ -1,10 +1,10 @@
 """``aligntune ppo --config FILE.yaml``: PPO from a YAML file of ``create_rl_trainer`` arguments.
 
 The YAML file is one mapping whose keys are the keyword arguments of
-:func:`aligntune.core.backend_factory.create_rl_trainer`. ``reward_training_texts`` may
-be a list, or the path of a JSONL/CSV file with a ``text`` column (or a ``.txt`` file
-with one text per line); a ``prompt`` column in that file becomes ``reward_training_prompts``
-unless the YAML sets it. ``--set key=value`` overrides a key (the value is read as YAML).
+:func:`aligntune.rl.factory.create_rl_trainer`. ``reward_training_texts`` may
+be a list, or the path of a file :func:`aligntune.textio.read_text_file` reads (``.txt``,
+JSONL, CSV, Parquet, a saved dataset); its ``prompt``/``reference`` columns become
+``reward_training_prompts``/``reward_training_reference_texts`` unless the YAML sets them. ``--set key=value`` overrides a key (the value is read as YAML).
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import click
+import yaml
 
-from aligntune.errors import ConfigurationError, DataError
+from aligntune.errors import ConfigurationError
+from aligntune.rl.factory import build_rl_config, create_rl_trainer, resolve_backend, validate_rl_config
+from aligntune.textio import read_text_file
 
 
 def _read_config(path: str) -> dict[str, Any]:
-    import yaml
-
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -34,8 +35,6 @@ def _read_config(path: str) -> dict[str, Any]:
 
 
 def _apply_overrides(data: dict[str, Any], overrides: tuple[str, ...]) -> None:
-    import yaml
-
     for item in overrides:
         key, sep, raw = item.partition("=")
         if not sep or not key.strip():
@@ -44,19 +43,11 @@ def _apply_overrides(data: dict[str, Any], overrides: tuple[str, ...]) -> None:
 
 
 def read_texts(value: Any) -> tuple[Any, list[str] | None]:
-    """The texts as given, or the texts of a .txt/.jsonl/.csv file; and the file's prompts, if it has them."""
+    """The texts as given, or the texts of a file (:func:`aligntune.textio.read_text_file`) with its prompts."""
     if not isinstance(value, str):
         return value, None
-    path = Path(value).expanduser()
-    if not path.is_file():
-        raise DataError(f"reward_training_texts file {value!r} does not exist; give a list or an existing file")
-    if path.suffix.lower() == ".txt":
-        return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()], None
-    from aligntune.textio import iter_records
-
-    rows = list(iter_records(path))
-    prompts = [row.get("prompt") for row in rows]
-    return [row["text"] for row in rows], prompts if all(isinstance(p, str) for p in prompts) else None
+    read = read_text_file(value, field="reward_training_texts")
+    return read.texts, read.prompts
 
 
 @click.command("ppo")
@@ -64,16 +55,18 @@ def read_texts(value: Any) -> tuple[Any, list[str] | None]:
               help="YAML file of create_rl_trainer arguments.")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override one argument (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Validate the configuration (nothing loads or trains) and exit.")
-def ppo(config_path: str, overrides: tuple[str, ...], dry_run: bool) -> None:
+@click.option("--overwrite", is_flag=True, default=None,
+              help="Replace a previous run's outputs in output_dir (only a directory aligntune wrote).")
+def ppo(config_path: str, overrides: tuple[str, ...], dry_run: bool, overwrite: bool | None) -> None:
     """Run PPO (training the reward model first when the config asks for it)."""
-    from aligntune.core.backend_factory import build_rl_config, create_rl_trainer, resolve_backend, validate_rl_config
-
     data = _read_config(config_path)
     _apply_overrides(data, overrides)
+    if overwrite:
+        data["overwrite"] = True
     if "reward_training_texts" in data:
         data["reward_training_texts"], prompts = read_texts(data["reward_training_texts"])
         if prompts is not None and "reward_training_prompts" not in data:
-            data["reward_training_prompts"] = prompts  # a file's prompt column, as train-reward-model reads it
+            data["reward_training_prompts"] = prompts  # the file's prompt column, as train-reward-model reads it
     if dry_run:
         config = build_rl_config(**data)
         resolve_backend(config)

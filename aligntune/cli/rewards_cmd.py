@@ -9,6 +9,10 @@ from typing import Any, TextIO
 import click
 
 from aligntune.errors import ConfigurationError
+from aligntune.reward_model.scoring import load_text_reward_model
+from aligntune.rewards.composite import CompositeReward
+from aligntune.rewards.registry import RewardRegistry
+from aligntune.textio import batched, iter_records
 
 
 @click.group()
@@ -20,8 +24,6 @@ def rewards() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def list_rewards(as_json: bool) -> None:
     """List available reward functions."""
-    from aligntune.rewards.registry import RewardRegistry
-
     rows = RewardRegistry().describe()
     if as_json:
         click.echo(json.dumps(rows, indent=2))
@@ -73,8 +75,6 @@ def score(
     if texts:
         rows: Any = [[{"text": t, "prompt": prompt} for t in texts]]
     else:
-        from aligntune.textio import batched, iter_records
-
         rows = batched(iter_records(input_path, text_column=text_column), batch_size)
     for batch in rows:
         batch_texts = [r[text_column] if text_column in r else r["text"] for r in batch]
@@ -92,8 +92,6 @@ def score(
 
 
 def _rule_scorer(functions: str, weights: str | None) -> Any:
-    from aligntune.rewards.composite import CompositeReward
-
     names = [n.strip() for n in functions.split(",") if n.strip()]
     composite = CompositeReward(names, _parse_weights(weights))
 
@@ -104,8 +102,6 @@ def _rule_scorer(functions: str, weights: str | None) -> Any:
 
 
 def _model_scorer(model_dir: str | None) -> Any:
-    from aligntune.reward_model.scoring import load_text_reward_model
-
     model = load_text_reward_model(model_dir)
 
     def run(texts: list[str], prompts: Any, refs: Any) -> list[dict[str, float]]:

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+import attrs
 import click
+import yaml
 
+from aligntune.data import DEFAULT_SIZE, load_bundled_corpus
+from aligntune.defaults import default_reward_base
 from aligntune.errors import ConfigurationError
+from aligntune.reward_model.config import FIELDS, RewardModelTrainingConfig
+from aligntune.reward_model.trainer import train_from_config
+from aligntune.textio import read_text_file
 
 #: YAML keys besides the RewardModelTrainingConfig fields.
 EXTRA_KEYS = ("training_texts_file", "bundled_corpus", "bundled_corpus_size")
 
 
 def _read_yaml(path: str) -> dict[str, Any]:
-    import yaml
-
     try:
         with open(path, encoding="utf-8") as handle:
             data = yaml.safe_load(handle)
@@ -31,20 +36,12 @@ def _read_yaml(path: str) -> dict[str, Any]:
 
 
 def _read_texts_file(path: str) -> dict[str, list[Any]]:
-    from aligntune.textio import iter_records
-
-    texts: list[str] = []
-    prompts: list[Any] = []
-    references: list[Any] = []
-    for row in iter_records(path):
-        texts.append(row["text"])
-        prompts.append(row.get("prompt"))
-        references.append(row.get("reference"))
-    out: dict[str, list[Any]] = {"training_texts": texts}
-    if any(p is not None for p in prompts):
-        out["training_prompts"] = prompts
-    if any(r is not None for r in references):
-        out["reference_texts"] = references
+    read = read_text_file(path, field="--texts")
+    out: dict[str, list[Any]] = {"training_texts": read.texts}
+    if read.prompts is not None:
+        out["training_prompts"] = read.prompts
+    if read.references is not None:
+        out["reference_texts"] = read.references
     return out
 
 
@@ -54,10 +51,6 @@ def _split(value: str | None) -> list[str] | None:
 
 def build_config(config_path: str | None, overrides: dict[str, Any]) -> Any:
     """Merge the YAML file and command-line overrides into a RewardModelTrainingConfig."""
-    import attrs
-
-    from aligntune.core.rl.config import RewardModelTrainingConfig
-
     fields = {f.name for f in attrs.fields(RewardModelTrainingConfig)}
     data = _read_yaml(config_path) if config_path else {}
     unknown = sorted(set(data) - fields - set(EXTRA_KEYS))
@@ -78,14 +71,10 @@ def build_config(config_path: str | None, overrides: dict[str, Any]) -> Any:
             texts_file = str(Path(config_path).parent / texts_file)
         data.update(_read_texts_file(texts_file))
     elif bundled:
-        from aligntune.data import DEFAULT_SIZE, load_bundled_corpus
-
         corpus = load_bundled_corpus(int(size) if size is not None else DEFAULT_SIZE)
         data["training_texts"] = corpus.texts
         data["training_prompts"] = corpus.prompts
     if not data.get("base_model_name"):
-        from aligntune.defaults import default_reward_base
-
         data["base_model_name"] = default_reward_base()
         click.echo(f"Base model: bundled all-MiniLM-L6-v2 ({data['base_model_name']})", err=True)
     missing = [name for name in ("training_texts", "reward_functions", "output_dir") if name not in data]
@@ -97,30 +86,41 @@ def build_config(config_path: str | None, overrides: dict[str, Any]) -> Any:
     return RewardModelTrainingConfig(**data)
 
 
+#: Fields whose option reads a list or a file rather than one value (handled by hand below).
+_LIST_OPTIONS = ("reward_functions", "reward_weights")
+_TYPES: dict[Any, Any] = {int: int, float: float, "int": int, "float": float}
+
+
+def config_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add one option per RewardModelTrainingConfig field that has a ``cli`` spelling.
+
+    Types, names and help come from the field (its annotation, metadata and default),
+    so the options cannot drift from the config.
+    """
+    for f in reversed(list(FIELDS.values())):
+        flag = f.metadata.get("cli")
+        if not flag:
+            continue
+        if f.name in _LIST_OPTIONS:
+            dest = "functions" if f.name == "reward_functions" else "weights"
+            command = click.option(flag, dest, help=f.metadata.get("help") or None)(command)
+            continue
+        kind = str(f.type).split("|")[0].strip()
+        help_text = f.metadata.get("help") or None
+        if kind == "bool":
+            command = click.option(flag, f.name, is_flag=True, default=None, help=help_text)(command)
+        else:
+            command = click.option(flag, f.name, type=_TYPES.get(kind), help=help_text)(command)
+    return command
+
+
 @click.command("train-reward-model")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="YAML file with RewardModelTrainingConfig fields.")
-@click.option("--base-model", "base_model_name", help="Hub name or local directory (default: the bundled MiniLM).")
-@click.option("--functions", help="Reward functions, comma-separated, e.g. length,safety.")
-@click.option("--weights", help="One weight per function, comma-separated.")
 @click.option("--texts", "texts_file", type=click.Path(),
-              help="JSONL/CSV/Parquet file or save_to_disk directory with text (and optional prompt, reference) columns.")
+              help="JSONL/CSV/Parquet/.txt file or save_to_disk directory with text (and optional prompt, reference) columns.")
 @click.option("--bundled-corpus", is_flag=True, default=None, help="Train on the corpus bundled with aligntune.")
 @click.option("--corpus-size", type=click.IntRange(min=10), help="How many bundled-corpus texts (default 1200).")
-@click.option("--output-dir", help="Where to write the model directory.")
-@click.option("--num-epochs", type=float)
-@click.option("--learning-rate", type=float)
-@click.option("--batch-size", type=int)
-@click.option("--gradient-accumulation-steps", type=int)
-@click.option("--max-length", type=int)
-@click.option("--pairs-per-text", type=int)
-@click.option("--min-score-gap", type=float, help="Leave out pairs whose composite scores differ by less.")
-@click.option("--checkpoint-dir", help="Keep TRL checkpoints here (every --save-steps steps) so a run can resume.")
-@click.option("--save-steps", type=int, help="Checkpoint every N optimizer steps (default 100; needs --checkpoint-dir).")
-@click.option("--resume", "resume_from_checkpoint", is_flag=True, default=None,
-              help="Continue from the latest checkpoint in --checkpoint-dir.")
-@click.option("--seed", type=int)
-@click.option("--report-to", help="Tracking integration(s) for trl (default: none).")
-@click.option("--overwrite", is_flag=True, default=None, help="Replace a non-empty output directory.")
+@config_options
 def train_reward_model(config_path: str | None, functions: str | None, weights: str | None, texts_file: str | None,
                        bundled_corpus: bool | None, corpus_size: int | None, **options: Any) -> None:
     """Train a reward model from rule-based reward functions; print its fidelity and path.
@@ -140,9 +140,6 @@ def train_reward_model(config_path: str | None, functions: str | None, weights: 
     overrides["bundled_corpus"] = bundled_corpus
     overrides["bundled_corpus_size"] = corpus_size
     config = build_config(config_path, overrides)
-
-    from aligntune.rewards.training import train_from_config
-
     result = train_from_config(config)
     fidelity = result.fidelity
     click.echo(f"Fidelity: {fidelity.summary()}")

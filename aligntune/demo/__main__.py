@@ -9,6 +9,10 @@ import os
 os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+# after the environment defaults above; importing the demo loads no torch yet
+from aligntune.demo import run_demo  # noqa: E402
+from aligntune.errors import AlignTuneError  # noqa: E402
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m aligntune.demo", description=__doc__)
@@ -19,8 +23,6 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    from aligntune.demo import run_demo
-    from aligntune.errors import AlignTuneError
 
     try:
         run_demo(args.output_dir, overwrite=args.overwrite, ppo_episodes=args.episodes)

@@ -26,7 +26,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from aligntune.data.corpus import load_bundled_corpus
+from aligntune.demo.evaluate import evaluate_policy
 from aligntune.demo.settings import REWARD_TRAINING
+from aligntune.demo.tiny_policy import build_tiny_policy, warm_up
+from aligntune.errors import ConfigurationError
+from aligntune.rewards.composite import CompositeReward
+from aligntune.rl.factory import create_rl_trainer
 
 logger = logging.getLogger(__name__)
 
@@ -74,10 +80,6 @@ def run_demo(
     ``reward_base_model`` defaults to the bundled MiniLM; the other arguments size the
     run (the defaults take a few minutes on 2 CPU cores).
     """
-    from aligntune.core.backend_factory import create_rl_trainer
-    from aligntune.data.corpus import load_bundled_corpus
-    from aligntune.demo.tiny_policy import build_tiny_policy, warm_up
-    from aligntune.errors import ConfigurationError
 
     out = Path(output_dir).expanduser().resolve()
     if out.exists() and any(out.iterdir()) and not overwrite:
@@ -121,8 +123,6 @@ def run_demo(
     fidelity = getattr(trainer.reward_model_path, "fidelity", None)
     _say(f"      fidelity on held-out texts: {fidelity.summary() if fidelity else 'n/a'} ({timings['reward_model']:.0f}s)")
 
-    from aligntune.demo.evaluate import evaluate_policy
-    from aligntune.rewards.composite import CompositeReward
 
     rules = CompositeReward(FUNCTIONS, WEIGHTS)
     eval_prompts = prompts[:eval_prompts]

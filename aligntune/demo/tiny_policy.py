@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 import math
 import random
-import shutil
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from aligntune.atomic import staged_output
 
 logger = logging.getLogger(__name__)
 
@@ -82,17 +82,10 @@ def build_tiny_policy(
 
 
 def _save(target: Path, model: Any, tokenizer: Any) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
-    try:
-        model.save_pretrained(tmp)
-        tokenizer.save_pretrained(tmp)
-        if target.exists():
-            shutil.rmtree(target)
-        tmp.rename(target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    """Write the model and tokenizer into ``target`` atomically (replacing what is there)."""
+    with staged_output(target, overwrite=True, kind="policy") as staging:
+        model.save_pretrained(staging)
+        tokenizer.save_pretrained(staging)
 
 
 def warm_up(

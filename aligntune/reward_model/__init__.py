@@ -1,23 +1,24 @@
-"""Loading and using reward models: sequence classifiers with one output (``num_labels=1``).
+"""The reward model: a sequence classifier with one output that reproduces the rules.
 
-* :mod:`aligntune.reward_model.loading` resolves a hub name or a local directory,
-  checks a directory cheaply before anything loads, and loads tokenizers and models
-  with errors that say what is wrong and how to fix it.
-* :mod:`aligntune.reward_model.encoding` is the one place texts (and optional prompts)
-  become token ids, shared by training and scoring so both see the same inputs.
-* :mod:`aligntune.reward_model.scoring` holds :class:`TextRewardModel`, which scores
-  texts with a trained reward model.
+One concern per module, in the order of the flow:
 
-Importing this package is light; torch and transformers load inside the functions.
+* ``config``: :class:`RewardModelTrainingConfig`, the one definition of every training
+  setting and its spellings (trainer keywords, ``reward_training_*``, CLI options).
+* ``inputs`` and ``data``: texts from lists, datasets or files, scored by the rules.
+* ``pairs``: preference pairs, deterministic for a seed.
+* ``fit``: the ``trl.RewardTrainer`` set-up; ``runner``: the training steps in order;
+  ``trainer``: :class:`RewardModelTrainer`, the public class; ``result``: what it returns.
+* ``fidelity``, ``card``: held-out fidelity, the model card and the manifest.
+* ``loading``, ``encoding``, ``scoring``: loading a trained model, turning texts into
+  token ids (shared by training and scoring), and :class:`TextRewardModel`.
+
+Saving goes through :mod:`aligntune.atomic`; model directories are found and checked
+by :mod:`aligntune.model_dirs`. Importing this package is light: torch and
+transformers load inside the functions that train or score.
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from aligntune.reward_model.loading import ModelDirInfo, check_model_dir, resolve_model_path
-    from aligntune.reward_model.scoring import TextRewardModel, load_text_reward_model
+from aligntune.model_dirs import ModelDirInfo, check_model_dir, resolve_model_path
+from aligntune.reward_model.scoring import TextRewardModel, load_text_reward_model
 
 __all__ = [
     "ModelDirInfo",
@@ -26,15 +27,3 @@ __all__ = [
     "load_text_reward_model",
     "resolve_model_path",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    if name in ("ModelDirInfo", "check_model_dir", "resolve_model_path"):
-        from aligntune.reward_model import loading
-
-        return getattr(loading, name)
-    if name in ("TextRewardModel", "load_text_reward_model"):
-        from aligntune.reward_model import scoring
-
-        return getattr(scoring, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

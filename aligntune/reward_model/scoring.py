@@ -5,7 +5,7 @@
 [0.83]
 
 The model directory is checked before it loads (see
-:func:`aligntune.reward_model.loading.check_model_dir`). A directory written by
+:func:`aligntune.reward_model.model_dirs.check_model_dir`). A directory written by
 aligntune carries ``aligntune.json``; its ``max_length`` and whether the model was
 trained with prompts are used as defaults.
 """
@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from aligntune.errors import ModelLoadError, RewardFunctionError
+from aligntune import model_dirs
+from aligntune.errors import ModelLoadError
 from aligntune.reward_model import loading
 from aligntune.reward_model.encoding import encode, pad_batch
-from aligntune.rewards.base import check_texts
+from aligntune.rewards.base import check_finite, check_texts
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,8 @@ class TextRewardModel:
 
     Attributes: ``model`` (``AutoModelForSequenceClassification`` with
     ``num_labels=1``, in eval mode), ``tokenizer`` (with a pad token), ``max_length``,
-    ``device`` and ``manifest`` (the aligntune manifest, or ``None``).
+    ``device``, ``manifest`` (the aligntune manifest, or ``None``) and ``path`` (the
+    directory it was loaded from, or ``None`` for a model built in memory).
     """
 
     def __init__(
@@ -70,9 +71,10 @@ class TextRewardModel:
             model = model.to(device)
         self.model = model.eval()
         self.tokenizer = tokenizer
-        self.max_length = loading.cap_max_length(int(max_length), model.config)
+        self.max_length = model_dirs.cap_max_length(int(max_length), model.config)
         self.device = next(model.parameters()).device
         self.manifest = manifest
+        self.path: str | None = None
 
     @classmethod
     def from_pretrained(
@@ -93,9 +95,9 @@ class TextRewardModel:
         unless ``device_map`` is given). ``model_kwargs`` go to ``from_pretrained``
         (e.g. ``dtype``).
         """
-        loading.check_flags(allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
-        path = loading.resolve_model_path(name_or_path, local_files_only=local_files_only)
-        info = loading.check_model_dir(path, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
+        model_dirs.check_flags(allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
+        path = model_dirs.resolve_model_path(name_or_path, local_files_only=local_files_only)
+        info = model_dirs.check_model_dir(path, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
         if info.num_labels not in (None, 1):
             raise ModelLoadError(
                 f"{str(name_or_path)!r} is a classifier with num_labels={info.num_labels}, not a reward model "
@@ -108,7 +110,9 @@ class TextRewardModel:
         model = loading.load_sequence_classifier(
             path, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code, **model_kwargs
         )
-        return cls(model, tokenizer, max_length=max_length, device=device, manifest=manifest)
+        loaded = cls(model, tokenizer, max_length=max_length, device=device, manifest=manifest)
+        loaded.path = str(path)
+        return loaded
 
     @property
     def uses_prompts(self) -> bool:
@@ -156,13 +160,8 @@ class TextRewardModel:
                         scores[i] = value
         finally:
             self.model.train(was_training)
-        for i, value in enumerate(scores):
-            if not math.isfinite(value):
-                raise RewardFunctionError(
-                    f"The reward model produced {value} for text {i} ({texts[i][:60]!r}); "
-                    "NaN and infinite rewards are never passed on. The model weights may be corrupted"
-                )
-        return scores
+        return check_finite(scores, who="The reward model", verb="produced", texts=texts,
+                            hint=". The model weights may be corrupted")
 
     def __call__(self, texts: Sequence[str], **kwargs: Any) -> list[float]:
         return self.score(texts, **kwargs)

@@ -24,6 +24,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any, Callable, overload
 
+from aligntune._validation import aligned
 from aligntune.errors import DataError, RewardFunctionError
 
 
@@ -230,22 +231,10 @@ def check_texts(
                 f"{what}[{i}] must be a string, got {type(t).__name__}: {t!r}; "
                 "convert or drop non-string entries"
             )
-    checked = []
-    for label, values in (("prompts", prompts), ("references", references)):
-        if values is None:
-            checked.append(None)
-            continue
-        if isinstance(values, str) or not isinstance(values, Sequence):
-            raise DataError(f"{label} must be a list of strings, one per text, got {type(values).__name__}")
-        values = list(values)
-        if len(values) != len(texts):
-            raise DataError(
-                f"{label} must have one entry per text: got {len(values)} {label} for {len(texts)} texts"
-            )
-        for i, v in enumerate(values):
-            if v is not None and not isinstance(v, str):
-                raise DataError(f"{label}[{i}] must be a string or None, got {type(v).__name__}: {v!r}")
-        checked.append(values)
+    checked = [
+        aligned(values, len(texts), label, label=label, error=DataError)
+        for label, values in (("prompts", prompts), ("references", references))
+    ]
     return texts, checked[0], checked[1]
 
 
@@ -290,14 +279,33 @@ def score_checked(
                 f"Reward function {fn.name!r}{where} returned {type(s).__name__} {s!r} for text {i}; "
                 "scores must be floats"
             )
-        value = float(s)
+        out.append(float(s))
+    return check_finite(out, who=f"Reward function {fn.name!r}{where}", texts=texts)
+
+
+def check_finite(
+    scores: list[float],
+    *,
+    who: str,
+    verb: str = "returned",
+    texts: Sequence[str] | None = None,
+    unit: str = "text",
+    hint: str = "",
+) -> list[float]:
+    """``scores`` unchanged, or a :class:`RewardFunctionError` naming the first NaN or infinite one.
+
+    The one finite-score guard: reward functions, reward models and the RL reward bridge
+    all refuse NaN and infinity here, so a bad score never reaches training.
+    ``who`` and ``verb`` open the message (``"The reward model produced"``); ``texts``
+    adds an excerpt of the text at fault; ``hint`` ends it with what to check.
+    """
+    for i, value in enumerate(scores):
         if not math.isfinite(value):
+            excerpt = f" ({texts[i][:60]!r})" if texts is not None else ""
             raise RewardFunctionError(
-                f"Reward function {fn.name!r}{where} returned {value} for text {i} ({texts[i][:60]!r}); "
-                "NaN and infinite rewards are never passed on"
+                f"{who} {verb} {value} for {unit} {i}{excerpt}; NaN and infinite rewards are never passed on{hint}"
             )
-        out.append(value)
-    return out
+    return scores
 
 
 def _is_number(value: Any) -> bool:

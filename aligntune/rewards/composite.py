@@ -14,6 +14,7 @@ from typing import Any, Callable
 from aligntune._validation import check_weights
 from aligntune.errors import ConfigurationError
 from aligntune.rewards.base import RewardFunction, check_texts, score_checked
+from aligntune.rewards.registry import RewardRegistry
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,6 @@ class CompositeReward(RewardFunction):
                 f"functions must be a non-empty list of reward function names or objects, got {functions!r}"
             )
         if registry is None:
-            from aligntune.rewards.registry import RewardRegistry
-
             registry = RewardRegistry()
         self.functions = registry.resolve(functions)
         self._plugins = {

@@ -9,13 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Callable
 
-from aligntune._validation import closest
-from aligntune.errors import PluginError, UnknownRewardFunctionError
+from aligntune.errors import ConfigurationError, PluginError
 from aligntune.hookspecs import hookimpl
 from aligntune.plugins import PluginManager, get_plugin_manager
-from aligntune.rewards.base import RewardFunction, reward_function
-
-INSTALL_HINT = "pip install 'aligntune[rewards]'"
+from aligntune.plugins.lookup import lookup
+from aligntune.rewards.base import RewardFunction, as_reward_function, reward_function, validate_reward_object
 
 #: The plugin name of rewards registered from user code (shown in errors and listings).
 IN_PROCESS_PLUGIN = "in-process"
@@ -83,35 +81,10 @@ class RewardRegistry:
         return self._lookup(name).obj
 
     def _lookup(self, name: str) -> Any:
-        if not isinstance(name, str):
-            raise UnknownRewardFunctionError(
-                f"Reward function names must be strings, got {type(name).__name__}: {name!r}"
-            )
-        table = self._table()
-        if name in table:
-            return table[name]
-        raise UnknownRewardFunctionError(self._unknown_message(name, table))
-
-    def _unknown_message(self, name: str, table: dict[str, Any]) -> str:
-        failures = self._pm.failures()
-        failed = "".join(
-            f" Plugin {f.name!r} ({f.distribution}) failed to load: {f.error}." for f in failures
-        )
-        if not table:
-            return (
-                f"Unknown reward function {name!r}: no reward functions are installed. "
-                f"Install the basic rewards with: {INSTALL_HINT}.{failed}"
-            )
-        match = closest(name, table)
-        hint = f" Did you mean {match!r}?" if match else ""
-        return (
-            f"Unknown reward function {name!r}.{hint} Available: {', '.join(sorted(table))}.{failed}"
-        )
+        return lookup("reward_functions", name, plugin_manager=self._pm)
 
     def resolve(self, functions: Sequence[str | RewardFunction | Callable[..., Any]]) -> list[RewardFunction]:
         """Turn a mix of names, reward objects and plain callables into reward functions."""
-        from aligntune.rewards.base import as_reward_function, validate_reward_object
-
         out = []
         for item in functions:
             if isinstance(item, str):
@@ -161,3 +134,18 @@ class RewardRegistry:
             holder = _InProcessRewards()
             self._pm.register(holder, name=IN_PROCESS_PLUGIN)
         return holder
+
+
+def check_reward_functions(where: str, value: Any) -> None:
+    """A non-empty list of reward function names and/or objects that all resolve.
+
+    ``where`` names the field in the message (``RewardModelTrainingConfig.reward_functions``).
+    """
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise ConfigurationError(f"{where} must be a list of reward function names or objects, got {value!r}")
+    if len(value) == 0:
+        raise ConfigurationError(f"{where} is required and must not be empty; e.g. ['length', 'safety']")
+    try:
+        RewardRegistry().resolve(value)
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"{where}: {exc}") from exc

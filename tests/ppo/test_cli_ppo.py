@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -16,6 +17,7 @@ def _write(tmp_path, data):
     return str(path)
 
 
+@pytest.mark.slow
 def test_ppo_command_runs_and_saves(policy_dir, prompts_file, tmp_path):
     config = _write(tmp_path, {
         "model_name": str(policy_dir), "dataset_name": str(prompts_file), "backend": "trl",

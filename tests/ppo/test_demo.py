@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 
+@pytest.mark.slow
 def test_demo_runs_end_to_end_and_saves_everything(tmp_path, tiny_bert_dir, capsys):
     from aligntune.demo import run_demo
 
@@ -27,6 +28,7 @@ def test_demo_runs_end_to_end_and_saves_everything(tmp_path, tiny_bert_dir, caps
         run_demo(out)
 
 
+@pytest.mark.slow
 def test_demo_config_file_validates_with_the_cli(tmp_path, tiny_bert_dir):
     from click.testing import CliRunner
 

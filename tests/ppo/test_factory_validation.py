@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from aligntune.core.backend_factory import build_rl_config, create_rl_trainer, valid_arguments
+from aligntune.core.backend_factory import create_rl_trainer
+from aligntune.rl.factory import build_rl_config, valid_arguments
 from aligntune.core.rl.config import PPOTrainingConfig, RewardModelSourceConfig
 from aligntune.errors import BackendError, ConfigurationError, DataError
 
@@ -15,7 +16,7 @@ TEXTS = [f"This is helpful response number {i}, explained step by step." for i i
 
 @pytest.fixture
 def base(policy_dir, prompts_file, tmp_path):
-    return dict(model_name=str(policy_dir), dataset_name=str(prompts_file), backend="trl", output_dir=str(tmp_path))
+    return dict(model_name=str(policy_dir), dataset_name=str(prompts_file), backend="trl", output_dir=str(tmp_path / "run"))
 
 
 def test_guide_arguments_are_all_accepted():
@@ -60,7 +61,7 @@ def test_training_texts_empty_or_too_few(no_model_loads, base):
 
 
 def test_reward_training_checkpoint_and_gap_options_reach_the_config(no_model_loads, base):
-    from aligntune.core.backend_factory import REWARD_TRAINING_ARGS
+    from aligntune.rl.factory import REWARD_TRAINING_ARGS
 
     assert REWARD_TRAINING_ARGS["reward_training_min_score_gap"] == "min_score_gap"
     common = dict(train_custom_reward_model=True, reward_training_texts=TEXTS, reward_functions=["length"])

@@ -47,6 +47,7 @@ def _texts(fn):
     return lambda samples: fn([s["response"] for s in samples], [s["prompt"] for s in samples])
 
 
+@pytest.mark.slow
 def test_rule_functions_as_the_reward(policy_dir, prompts_file, tmp_path):
     from aligntune.rewards.composite import CompositeReward
 
@@ -58,6 +59,7 @@ def test_rule_functions_as_the_reward(policy_dir, prompts_file, tmp_path):
     _check_run(trainer, _texts(lambda texts, prompts: composite.score(texts, prompts=prompts)), tmp_path)
 
 
+@pytest.mark.slow
 def test_pretrained_local_same_tokenizer(policy_dir, prompts_file, same_tok_rm_dir, tmp_path):
     trainer = create_rl_trainer(
         model_name=str(policy_dir), dataset_name=str(prompts_file), reward_model_path=str(same_tok_rm_dir),
@@ -75,6 +77,7 @@ def test_pretrained_local_same_tokenizer(policy_dir, prompts_file, same_tok_rm_d
     assert trainer.adapter.scorer.fast_path
 
 
+@pytest.mark.slow
 def test_pretrained_hf_with_a_local_directory_as_name_cross_tokenizer(policy_dir, prompts_file, cross_tok_rm_dir, tmp_path):
     trainer = create_rl_trainer(
         model_name=str(policy_dir), dataset_name=str(prompts_file), reward_model_name=str(cross_tok_rm_dir),
@@ -85,6 +88,7 @@ def test_pretrained_hf_with_a_local_directory_as_name_cross_tokenizer(policy_dir
     assert not trainer.adapter.scorer.fast_path
 
 
+@pytest.mark.slow
 def test_mixed_cross_tokenizer_model_and_rules(policy_dir, prompts_file, cross_tok_rm_dir, tmp_path):
     from aligntune.rewards.composite import CompositeReward
 
@@ -101,6 +105,7 @@ def test_mixed_cross_tokenizer_model_and_rules(policy_dir, prompts_file, cross_t
     _check_run(trainer, _texts(expected), tmp_path)
 
 
+@pytest.mark.slow
 def test_custom_trained_reward_model_then_ppo(policy_dir, prompts_file, tiny_bert_dir, ppo_corpus, tmp_path):
     rm_dir = tmp_path / "reward_models" / "custom_ppo"
     trainer = create_rl_trainer(

@@ -8,7 +8,7 @@ import pytest
 from datasets import Dataset
 
 from aligntune.errors import DataError
-from aligntune.prompts import BUNDLED_PROMPTS, format_prompts, load_prompt_dataset
+from aligntune.rl.prompts import BUNDLED_PROMPTS, format_prompts, load_prompt_dataset
 
 ROWS = [{"question": f"How do I do thing {i}?", "answer": "Like this."} for i in range(6)]
 
@@ -33,7 +33,7 @@ def test_files_of_each_type(tmp_path, suffix):
 def test_saved_dataset_directory_and_in_memory_dataset(tmp_path, caplog):
     ds = Dataset.from_list([{"query": "Tell me a joke."}, {"query": "Explain tides."}])
     ds.save_to_disk(tmp_path / "saved")
-    with caplog.at_level("INFO", logger="aligntune.prompts"):
+    with caplog.at_level("INFO", logger="aligntune.rl.prompts"):
         assert load_prompt_dataset(str(tmp_path / "saved")).column == "query"
     assert "column 'query'" in caplog.text
     assert format_prompts(load_prompt_dataset(ds)) == ["Tell me a joke.", "Explain tides."]

@@ -10,8 +10,8 @@ from transformers import AutoTokenizer
 
 from aligntune.errors import ConfigurationError, RewardFunctionError
 from aligntune.reward_model.scoring import TextRewardModel
-from aligntune.reward_scoring.adapter import RewardAdapter
-from aligntune.reward_scoring.scorer import RewardScorer
+from aligntune_backend_trl.reward_adapter import RewardAdapter
+from aligntune.rl.bridge.scorer import RewardScorer
 
 RESPONSES = [
     "Thanks for asking! First, write down your goals. Then plan each step.",

@@ -1,1 +1,1 @@
-"""RL configuration."""
+"""Guide import path ``aligntune.core.rl.config`` (see :mod:`aligntune.core`)."""

@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from aligntune.errors import ConfigurationError
+from aligntune.reward_model.scoring import TextRewardModel
+from aligntune.rl.sources import check_model_dir
 
 logger = logging.getLogger(__name__)
 
@@ -109,8 +111,6 @@ class ModelStoreSource:
         self._checked_dir(config)
 
     def _checked_dir(self, config: Any) -> Path:
-        from aligntune.core.sources import check_model_dir
-
         path = self.resolve(config)
         check_model_dir(path, what=f"model_store entry {config.model_name!r}")
         manifest = self.manifest(path)
@@ -143,10 +143,8 @@ class ModelStoreSource:
 
     # -- loading -------------------------------------------------------------------------
 
-    def load(self, config: Any, **kwargs: Any) -> Any:
+    def load(self, config: Any) -> Any:
         """Load the resolved model as a :class:`aligntune.reward_model.scoring.TextRewardModel`."""
-        from aligntune.reward_model.scoring import TextRewardModel
-
         path = self._checked_dir(config)
         logger.info("model_store: loading %r from %s", config.model_name, path)
-        return TextRewardModel.from_pretrained(str(path), **kwargs)
+        return TextRewardModel.from_pretrained(str(path))

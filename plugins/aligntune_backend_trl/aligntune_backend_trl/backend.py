@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import metadata
 from typing import Any
 
-from aligntune.core.backends import Availability
+from aligntune.rl.backends import Availability
 
 #: The trl versions whose ``trl.experimental.ppo`` this backend runs on.
 TRL_RANGE = ((1, 0), (1, 13))
@@ -43,9 +43,8 @@ class TRLBackend:
         return Availability(True)
 
     def create_trainer(self, config: Any) -> Any:
-        """A trainer for a validated :class:`~aligntune.core.rl.ppo_config.PPOTrainingConfig` (loads nothing yet)."""
+        """A trainer for a validated :class:`~aligntune.rl.config.PPOTrainingConfig` (loads nothing yet)."""
         from aligntune.errors import ConfigurationError
-
         from aligntune_backend_trl.engine import build_ppo_trainer
 
         if config.backend_options:

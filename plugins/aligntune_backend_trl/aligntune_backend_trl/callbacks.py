@@ -31,7 +31,7 @@ KEPT = (
 class RewardLogCallback(TrainerCallback):
     """Collects one record per PPO step: the mean reward of the scored responses and TRL's metrics.
 
-    ``adapter`` is the :class:`aligntune.reward_scoring.adapter.RewardAdapter` whose
+    ``adapter`` is the :class:`aligntune_backend_trl.reward_adapter.RewardAdapter` whose
     scored responses are drained each step; ``samples`` of them are kept per step.
     """
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Any
 
 from aligntune.errors import ConfigurationError
-
 from aligntune_backend_trl.models import PolicyBundle, load_policy_bundle, prepare_tokenizer
 from aligntune_backend_trl.trainer import AlignTunePPOTrainer, PolicyLoader, PPOResult
 
@@ -35,7 +34,7 @@ def build_ppo_trainer(
     value_model: Any = None,
     policy_loader: PolicyLoader | None = None,
 ) -> AlignTunePPOTrainer:
-    """A PPO trainer for a validated :class:`~aligntune.core.rl.ppo_config.PPOTrainingConfig`.
+    """A PPO trainer for a validated :class:`~aligntune.rl.config.PPOTrainingConfig`.
 
     Args:
         config: the validated config (reward source, prompts, PPO settings, output_dir).

@@ -4,38 +4,22 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from aligntune.atomic import atomic_file
+
 logger = logging.getLogger(__name__)
 
-METRICS_FILE = "ppo_metrics.json"
+METRICS_FILE = "metrics.json"
 PLOT_FILE = "reward_curve.png"
 
 
-def _atomic_write(path: Path, write: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_metrics(output_dir: str, summary: dict[str, Any], steps: list[dict[str, Any]]) -> str:
-    """Write ``{"summary": ..., "steps": [...]}`` to ``output_dir/ppo_metrics.json``."""
+    """Write ``{"summary": ..., "steps": [...]}`` to ``output_dir/metrics.json`` (atomically)."""
     path = Path(output_dir) / METRICS_FILE
-
-    def write(tmp: str) -> None:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump({"summary": summary, "steps": steps}, handle, indent=2, default=str)
-
-    _atomic_write(path, write)
+    with atomic_file(path) as handle:
+        json.dump({"summary": summary, "steps": steps}, handle, indent=2, default=str)
     return str(path)
 
 
@@ -69,11 +53,9 @@ def plot_reward_curve(output_dir: str, steps: list[dict[str, Any]], *, title: st
     ax.set_title(title)
     fig.tight_layout()
 
-    def write(tmp: str) -> None:
-        fig.savefig(tmp, format="png", dpi=100)
-
     try:
-        _atomic_write(path, write)
+        with atomic_file(path, mode="wb") as handle:
+            fig.savefig(handle, format="png", dpi=100)
     finally:
         plt.close(fig)
     return str(path)

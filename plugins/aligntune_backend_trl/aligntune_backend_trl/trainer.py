@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
-import shutil
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from aligntune.atomic import staged_output
 from aligntune.errors import BackendError
-
+from aligntune import distributed
+from aligntune.outputs import write_marker
+from aligntune.rl.prompts import format_prompts, load_prompt_dataset
+from aligntune.rl.sources import load_reward_model
 from aligntune_backend_trl.models import PolicyBundle, complete_bundle, load_policy_bundle
 
 logger = logging.getLogger("aligntune_backend_trl")
@@ -57,24 +59,20 @@ class AlignTunePPOTrainer:
         self.trl_trainer: Any = None
         self.history: list[dict[str, Any]] = []
         self.result: PPOResult | None = None
+        self._saved: set[str] = set()
+        self._marked = False
 
     # -- steps -----------------------------------------------------------------------
 
     def load_reward(self) -> Any:
-        """Load (training it first for ``custom_trained``) the reward model, if the config has one."""
+        """The reward model of the config's source, if it has one (the source trains it first if it trains one)."""
         src = self.config.reward_source
         if src is None or self.reward_model is not None:
             return self.reward_model
-        from aligntune.core.sources import get_source
-
-        source = get_source(src.source_type)
-        if src.source_type == "custom_trained":
-            self.reward_model_path = source.train(src)
-            self.reward_model = source.load(src, trained_path=self.reward_model_path)
-        else:
-            self.reward_model = source.load(src)
-            self.reward_model_path = src.model_path or src.model_name
-        logger.info("Reward model ready: %r", self.reward_model)
+        self._mark_output_dir()  # a reward model trained for the run goes into output_dir
+        self.reward_model = load_reward_model(src)
+        # what the user named (a hub name, a directory, a plugin's own reference), else where it was trained to
+        self.reward_model_path = src.model_path or src.model_name or self.reward_model.path
         return self.reward_model
 
     def load_models(self) -> PolicyBundle:
@@ -86,13 +84,12 @@ class AlignTunePPOTrainer:
 
     def build(self) -> Any:
         """Load everything and construct the underlying PPO trainer (without training)."""
-        from aligntune.prompts import format_prompts, load_prompt_dataset
-        from aligntune.reward_scoring.adapter import RewardAdapter
-        from aligntune.reward_scoring.scorer import RewardScorer
-
+        # torch and trl load here, when PPO is built, never when the plugin is listed
+        from aligntune.rl.bridge.scorer import RewardScorer
         from aligntune_backend_trl import trl_ppo
         from aligntune_backend_trl.callbacks import RewardLogCallback
         from aligntune_backend_trl.data import tokenize_prompts
+        from aligntune_backend_trl.reward_adapter import RewardAdapter
 
         cfg = self.config
         reward_model = self.load_reward()
@@ -127,6 +124,7 @@ class AlignTunePPOTrainer:
         from aligntune_backend_trl import reporting, trl_ppo
 
         start = time.perf_counter()
+        self._mark_output_dir()
         trainer = self.trl_trainer or self.build()
         logger.info("PPO: %s; reward: %s", self.config.model_name, self.config.describe_reward())
         trainer.train()
@@ -163,11 +161,27 @@ class AlignTunePPOTrainer:
         )
         return self.result
 
-    def save_model(self, output_dir: str | None = None) -> str:
+    def _mark_output_dir(self) -> None:
+        """Create ``output_dir`` as a directory aligntune owns, before anything is written into it.
+
+        ``create_rl_trainer`` checked it (see :mod:`aligntune.outputs`); only the main process writes.
+        """
+        if self._marked:
+            return
+        self._marked = True
+        if distributed.is_main_process():
+            out = Path(self.config.output_dir).expanduser()
+            out.mkdir(parents=True, exist_ok=True)
+            write_marker(out, "rl_run")
+
+    def save_model(self, output_dir: str | None = None, *, overwrite: bool | None = None) -> str:
         """Save the policy (unwrapped from DDP/DeepSpeed) and its tokenizer with ``save_pretrained``.
 
-        Default directory: ``<config.output_dir>/policy``. Written to a temporary
-        directory first, then renamed into place. Returns the path.
+        Default directory: ``<config.output_dir>/policy``. Written to a staging
+        directory first, then swapped into place (:func:`aligntune.atomic.staged_output`).
+        A non-empty directory is replaced only when aligntune wrote it and ``overwrite``
+        (default: the run's ``overwrite``) is on, or when this trainer saved there
+        before. Returns the path.
         """
         if self.bundle is None:
             raise BackendError("Nothing to save yet: call train() first (the policy loads there)")
@@ -176,26 +190,15 @@ class AlignTunePPOTrainer:
         target = Path(output_dir or Path(self.config.output_dir) / "policy")
         policy = trl_ppo.unwrapped_policy(self.trl_trainer) if self.trl_trainer is not None else self.bundle.policy
         main = self.trl_trainer is None or trl_ppo.is_main_process(self.trl_trainer)
+        replace = self.config.overwrite if overwrite is None else overwrite
+        replace = replace or str(target.resolve()) in self._saved
         if main:
-            _atomic_save_dir(target, lambda tmp: (policy.save_pretrained(tmp), self.bundle.tokenizer.save_pretrained(tmp)))
+            with staged_output(target, overwrite=replace, kind="policy", inputs=self.config.input_paths(),
+                               what="save_model(output_dir)") as staging:
+                policy.save_pretrained(staging)
+                self.bundle.tokenizer.save_pretrained(staging)
             logger.info("Policy saved to %s", target)
+        self._saved.add(str(target.resolve()))
         if self.trl_trainer is not None:
             trl_ppo.wait_for_everyone(self.trl_trainer)
         return str(target)
-
-
-def _atomic_save_dir(target: Path, write: Callable[[str], Any]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".{target.name}.tmp-{uuid.uuid4().hex[:8]}"
-    try:
-        write(str(tmp))
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    backup = None
-    if target.exists():
-        backup = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
-        target.rename(backup)
-    tmp.rename(target)
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)

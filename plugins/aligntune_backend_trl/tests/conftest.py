@@ -32,7 +32,7 @@ def prompts(tmp_path_factory, corpus):
 
 @pytest.fixture
 def config(llama_dir, prompts, tmp_path):
-    from aligntune.core.rl.ppo_config import PPOTrainingConfig
+    from aligntune.rl.config import PPOTrainingConfig
 
     return PPOTrainingConfig(
         model_name=llama_dir, dataset_name=prompts, reward_functions=["length"], output_dir=str(tmp_path / "out"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aligntune.core.backends import get_backend
+from aligntune.rl.backends import get_backend
 from aligntune_backend_trl.backend import TRLBackend, _version_tuple
 
 
@@ -36,3 +36,22 @@ def test_backend_options_are_refused(config):
 
     with pytest.raises(ConfigurationError, match=r"takes no backend_options, got \['lora'\]"):
         TRLBackend().create_trainer(attrs.evolve(config, backend_options={"lora": {}}))
+
+
+def test_no_module_of_the_backend_names_a_source_type():
+    """The backend reaches every reward source through the source contract alone."""
+    from pathlib import Path
+
+    import aligntune_backend_trl
+
+    from aligntune.plugins import get_plugin_manager
+
+    names = set(get_plugin_manager().registrations("reward_model_sources")) | {"source_type"}
+    package = Path(aligntune_backend_trl.__file__).parent
+    found = {
+        (path.name, name)
+        for path in package.rglob("*.py")
+        for name in names
+        if name in path.read_text(encoding="utf-8")
+    }
+    assert not found

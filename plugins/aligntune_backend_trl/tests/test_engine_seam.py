@@ -12,6 +12,7 @@ from aligntune.errors import BackendError, ConfigurationError
 from aligntune_backend_trl.engine import PolicyBundle, build_ppo_trainer, load_policy_bundle
 
 
+@pytest.mark.slow
 def test_preloaded_policy_without_pad_token(config, llama_dir):
     tok = AutoTokenizer.from_pretrained(llama_dir)
     tok.pad_token = None
@@ -28,6 +29,7 @@ def test_preloaded_policy_without_pad_token(config, llama_dir):
         assert a.shape == b.shape and (a == b).all(), name
 
 
+@pytest.mark.slow
 def test_policy_loader_is_called_inside_train(config):
     calls = []
 
@@ -43,6 +45,7 @@ def test_policy_loader_is_called_inside_train(config):
     assert calls == [config.model_name]
 
 
+@pytest.mark.slow
 def test_metrics_log_and_curve(config):
     trainer = build_ppo_trainer(config)
     result = trainer.train()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 
-from aligntune.core.backends import Availability
+from aligntune.rl.backends import Availability
 
 INSTALL = "pip install 'aligntune[unsloth]'"
 

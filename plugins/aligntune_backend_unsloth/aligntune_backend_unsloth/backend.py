@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from aligntune._validation import did_you_mean
-from aligntune.core.backends import Availability
+from aligntune.rl.backends import Availability
 from aligntune.errors import BackendUnavailableError, ConfigurationError
 
 from aligntune_backend_unsloth.availability import check_availability

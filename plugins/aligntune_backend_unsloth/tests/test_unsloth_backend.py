@@ -33,6 +33,7 @@ def test_reports_unavailable_with_the_reason():
 
 
 @pytest.mark.skipif(HAS_CUDA, reason="checks the no-GPU path")
+@pytest.mark.slow
 def test_guide_call_fails_once_clearly_before_loading_anything(tmp_path):
     # A policy path that does not exist: had anything tried to load, the error would differ.
     probe = f"""

@@ -21,8 +21,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from aligntune import distributed
-from aligntune.core.rl.config import MIN_TRAINING_TEXTS
+from aligntune._validation import aligned
 from aligntune.errors import ConfigurationError, DataError
+from aligntune.reward_model.config import MIN_TRAINING_TEXTS
+from aligntune.reward_model.inputs import open_texts
 
 if TYPE_CHECKING:
     from datasets import Dataset
@@ -46,19 +48,6 @@ def check_component_names(names: Sequence[str]) -> None:
         )
 
 
-def _check_aligned(values: Any, n: int, label: str) -> list[Any] | None:
-    if values is None:
-        return None
-    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
-        raise DataError(f"{label} must be a list of strings, one per text, got {type(values).__name__}")
-    if len(values) != n:
-        raise DataError(f"{label} must have one entry per text: got {len(values)} {label} for {n} texts")
-    for i, value in enumerate(values):
-        if value is not None and not isinstance(value, str):
-            raise DataError(f"{label}[{i}] must be a string or None, got {type(value).__name__}: {value!r}")
-    return list(values)
-
-
 def as_text_dataset(
     texts: Any,
     *,
@@ -72,8 +61,6 @@ def as_text_dataset(
     too few texts, non-strings, or prompts/references that are not one per text.
     """
     from datasets import Dataset
-
-    from aligntune.rewards.training.inputs import open_texts
 
     texts = open_texts(texts)  # a file path or an IterableDataset becomes an Arrow-backed Dataset
     if isinstance(texts, Dataset):
@@ -92,7 +79,7 @@ def as_text_dataset(
             if values is not None:
                 if label in ds.column_names:
                     raise DataError(f"The dataset already has a {label!r} column; do not pass {label}s as well")
-                ds = ds.add_column(label, _check_aligned(values, ds.num_rows, f"{label}s"))
+                ds = ds.add_column(label, aligned(values, ds.num_rows, f"{label}s", label=f"{label}s", error=DataError))
         return ds
     if isinstance(texts, (str, bytes)) or not isinstance(texts, Sequence):
         raise DataError(
@@ -108,8 +95,8 @@ def as_text_dataset(
         if not isinstance(text, str):
             raise DataError(f"texts[{i}] must be a string, got {type(text).__name__}: {text!r}")
     columns: dict[str, list[Any]] = {"text": list(texts)}
-    prompts = _check_aligned(prompts, len(texts), "prompts")
-    references = _check_aligned(references, len(texts), "reference_texts")
+    prompts = aligned(prompts, len(texts), "prompts", label="prompts", error=DataError)
+    references = aligned(references, len(texts), "reference_texts", label="reference_texts", error=DataError)
     if prompts is not None:
         columns["prompt"] = prompts
     if references is not None:

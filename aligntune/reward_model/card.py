@@ -13,8 +13,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from aligntune.reward_model.fidelity import FidelityReport
 from aligntune.reward_model.scoring import MANIFEST_NAME
-from aligntune.rewards.training.fidelity import FidelityReport
 
 MANIFEST_FORMAT = 1
 _LIBRARIES = ("aligntune", "torch", "transformers", "trl", "datasets", "accelerate")

@@ -26,18 +26,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aligntune import _validation as v
-from aligntune import distributed
+from aligntune import distributed, model_dirs
+from aligntune.atomic import staged_output
+from aligntune.outputs import check_output_dir
 from aligntune.errors import DataError
-from aligntune.reward_model import loading
-from aligntune.rewards.training import card
-from aligntune.rewards.training.data import check_training_data
-from aligntune.rewards.training.fidelity import measure_fidelity, save_scatter_plot
-from aligntune.rewards.training.fit import FitSettings, resolve_gradient_checkpointing, run_reward_trainer, tokenize_pairs
-from aligntune.rewards.training.pairs import log_pairs, sample_pairs
-from aligntune.rewards.training.save import check_output_dir, staged_output
+from aligntune.reward_model import card, loading
+from aligntune.reward_model.data import check_training_data
+from aligntune.reward_model.fidelity import measure_fidelity, save_scatter_plot
+from aligntune.reward_model.fit import FitSettings, resolve_gradient_checkpointing, run_reward_trainer, tokenize_pairs
+from aligntune.reward_model.pairs import log_pairs, sample_pairs
+from aligntune.reward_model.result import TrainedRewardModel
+from aligntune.reward_model.scoring import TextRewardModel
 
 if TYPE_CHECKING:
-    from aligntune.rewards.training.trainer import RewardModelTrainer, TrainedRewardModel
+    from aligntune.reward_model.trainer import RewardModelTrainer
 
 logger = logging.getLogger(__name__)
 
@@ -65,17 +67,16 @@ def train(
     overwrite: bool,
     resume_from_checkpoint: str | bool | None,
 ) -> TrainedRewardModel:
-    from aligntune.rewards.training.trainer import TrainedRewardModel
-
     # 1. cheap checks
     check_training_data(training_data)
-    check_output_dir(output_dir, overwrite=overwrite)
+    base_path = model_dirs.resolve_model_path(trainer.base_model_name)
+    inputs = [base_path, settings.checkpoint_dir, *_data_files(training_data)]
+    check_output_dir(output_dir, overwrite=overwrite, inputs=inputs)
     v.checkpoint_options(settings.checkpoint_dir, output_dir, resume_from_checkpoint)
-    base_path = loading.resolve_model_path(trainer.base_model_name)
-    base_info = loading.check_model_dir(
+    base_info = model_dirs.check_model_dir(
         base_path, allow_pickle=trainer.allow_pickle, trust_remote_code=trainer.trust_remote_code
     )
-    settings = dataclasses.replace(settings, max_length=loading.cap_max_length(settings.max_length, base_info.config))
+    settings = dataclasses.replace(settings, max_length=model_dirs.cap_max_length(settings.max_length, base_info.config))
     use_prompts = trainer.use_prompts
     has_prompts = "prompt" in training_data.column_names
     if use_prompts and not has_prompts:
@@ -117,7 +118,11 @@ def train(
 
     # 4. train and save atomically (only the main process writes)
     main = distributed.is_main_process()
-    staged = staged_output(output_dir, overwrite=overwrite) if main else contextlib.nullcontext(None)
+    staged = (
+        staged_output(output_dir, overwrite=overwrite, kind="reward_model", inputs=inputs)
+        if main
+        else contextlib.nullcontext(None)
+    )
     with staged as staging, tempfile.TemporaryDirectory(prefix="aligntune-trl-") as scratch:
         started = time.perf_counter()
         hf_trainer = run_reward_trainer(
@@ -133,8 +138,6 @@ def train(
         if main:
             model.save_pretrained(staging)
             tokenizer.save_pretrained(staging)
-
-        from aligntune.reward_model.scoring import TextRewardModel
 
         scorer = TextRewardModel(model, tokenizer, max_length=settings.max_length)
         start, stop = distributed.shard_bounds(eval_part.num_rows)
@@ -194,6 +197,11 @@ def train(
     final = str(Path(output_dir).expanduser().resolve())
     logger.info("Reward model saved to %s (%s)", final, report.summary())
     return TrainedRewardModel(final, fidelity=report, manifest=manifest)
+
+
+def _data_files(dataset: Any) -> list[str]:
+    """The Arrow files behind ``dataset`` (an output directory must not contain them)."""
+    return [entry["filename"] for entry in getattr(dataset, "cache_files", None) or [] if "filename" in entry]
 
 
 def _last_loss(hf_trainer: Any) -> float | None:

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 TEXT_COLUMNS: tuple[str, ...] = ("prompt", "query", "question")
 CHAT_COLUMNS: tuple[str, ...] = ("messages", "chosen")
 FILE_TYPES: dict[str, str] = {".json": "json", ".jsonl": "json", ".csv": "csv", ".parquet": "parquet"}
-BUNDLED_PROMPTS = Path(__file__).parent / "data" / "ppo_prompts.jsonl"
+BUNDLED_PROMPTS = Path(__file__).parent.parent / "data" / "ppo_prompts.jsonl"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The plugin manager: discovery, in-process registration and listing.
+"""The plugin manager: discovery, in-process registration, hook calls and listing.
 
 Plugins are found through the ``aligntune`` entry-point group, lazily and once.
 Each entry point is loaded inside its own guard: a plugin that fails to import is
@@ -8,13 +8,21 @@ Environment variables:
 
 ``ALIGNTUNE_DISABLE_PLUGINS``
     Comma-separated entry-point names that are not loaded (``all`` blocks every
-    external plugin; the built-ins of the core stay).
+    external plugin; the built-ins of the core stay). Blocked through pluggy's own
+    ``set_blocked``, so a blocked name cannot be registered later either.
 ``ALIGNTUNE_TRACE_HOOKS``
-    When set, every hook call is logged at DEBUG level on ``aligntune.plugins``.
+    When set, every hook call is logged at DEBUG level on ``aligntune.plugins``
+    (pluggy's hook-call monitoring: the hook, the plugin it is called on, and the
+    arguments).
+
+Every hook is called through pluggy (``subset_hook_caller``), one plugin at a time:
+that is what lets the manager attribute each registration to its plugin and keep one
+plugin's exception from hiding the others, while tracing still sees every call.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import traceback
@@ -26,8 +34,10 @@ import pluggy
 
 from aligntune import hookspecs
 from aligntune.errors import DuplicateRegistrationError, PluginError
+from aligntune.plugins import checks
 
-logger = logging.getLogger(__name__)
+#: Trace output goes here (``ALIGNTUNE_TRACE_HOOKS``), next to the rest of the plugin log.
+logger = logging.getLogger("aligntune.plugins")
 
 ENTRY_POINT_GROUP = "aligntune"
 DISABLE_ENV = "ALIGNTUNE_DISABLE_PLUGINS"
@@ -40,8 +50,9 @@ KINDS: dict[str, str] = {
     "rl_backends": "register_rl_backends",
 }
 
-#: Plugins that ship inside the core distribution and are always registered.
-BUILTIN_PLUGINS: tuple[str, ...] = ("aligntune.core.sources",)
+#: Plugins that ship inside the core distribution and are always registered (module names,
+#: imported when plugins are first loaded, like entry points).
+BUILTIN_PLUGINS: tuple[str, ...] = ("aligntune.rl.builtin_sources",)
 
 
 @dataclass(frozen=True)
@@ -93,12 +104,15 @@ class PluginManager:
     def __init__(self, *, load_entry_points: bool = True, builtins: bool = True) -> None:
         self._pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
         self._pm.add_hookspecs(hookspecs)
+        self._tracing = bool(os.environ.get(TRACE_ENV))
         self._want_entry_points = load_entry_points
         self._entry_points_loaded = False
         self._builtins_loaded = not builtins
         self._infos: dict[str, PluginInfo] = {}
         self._tables: dict[str, dict[str, Registration]] | None = None
-        if os.environ.get(TRACE_ENV):
+        for name in _disabled_names() - {"all"}:
+            self._pm.set_blocked(name)
+        if self._tracing:
             self._pm.trace.root.setwriter(lambda msg: logger.debug("%s", msg.rstrip()))
             self._pm.enable_tracing()
 
@@ -108,8 +122,6 @@ class PluginManager:
         """Register the core built-ins and load entry points (each only once)."""
         if not self._builtins_loaded:
             self._builtins_loaded = True
-            import importlib
-
             for module_name in BUILTIN_PLUGINS:
                 module = importlib.import_module(module_name)
                 self._add(module, module_name, origin="builtin", distribution="aligntune")
@@ -118,12 +130,12 @@ class PluginManager:
             self._load_entry_points()
 
     def _load_entry_points(self) -> None:
-        disabled = _disabled_names()
+        block_all = "all" in _disabled_names()
         for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
             dist = getattr(ep, "dist", None)
             dist_name = dist.name if dist is not None else None
             version = dist.version if dist is not None else None
-            if ep.name in disabled or "all" in disabled:
+            if block_all or self._pm.is_blocked(ep.name):
                 logger.info("Plugin %r is disabled by %s", ep.name, DISABLE_ENV)
                 continue
             if ep.name in self._infos:
@@ -210,26 +222,29 @@ class PluginManager:
         return self._tables
 
     def _collect_kind(self, kind: str, hook_name: str) -> dict[str, Registration]:
-        from aligntune import _registration
-
         table: dict[str, Registration] = {}
         hook = getattr(self._pm.hook, hook_name)
-        for impl in reversed(hook.get_hookimpls()):  # registration order
+        impls = list(reversed(hook.get_hookimpls()))  # registration order
+        for impl in impls:
             plugin_name = impl.plugin_name
 
             def register(*args: Any, _plugin: str = plugin_name) -> None:
-                name, obj = _registration.check(kind, args, plugin=_plugin)
+                name, obj = checks.check(kind, args, plugin=_plugin)
                 if name in table:
                     other = table[name].plugin
                     raise DuplicateRegistrationError(
-                        f"{_registration.LABELS[kind]} {name!r} is registered by two plugins: "
+                        f"{checks.LABELS[kind]} {name!r} is registered by two plugins: "
                         f"{other!r} and {_plugin!r}. Uninstall one of them, or block one with "
                         f"{DISABLE_ENV}={_plugin}"
                     )
                 table[name] = Registration(name=name, obj=obj, plugin=_plugin)
 
+            others = [other.plugin for other in impls if other.plugin_name != plugin_name]
+            call_one = self._pm.subset_hook_caller(hook_name, remove_plugins=others)
+            if self._tracing:
+                logger.debug("calling %s on plugin %r", hook_name, plugin_name)
             try:
-                impl.function(register=register)
+                call_one(register=register)
             except PluginError:
                 raise
             except Exception as exc:

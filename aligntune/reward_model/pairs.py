@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aligntune.errors import DataError
+from aligntune.reward_model.data import check_training_data
 
 if TYPE_CHECKING:
     import numpy as np
@@ -118,8 +119,6 @@ def build_pairs(
     since each text's score stands on its own). Deterministic for a ``seed``.
     """
     from datasets import Dataset
-
-    from aligntune.rewards.training.data import check_training_data
 
     check_training_data(dataset)
     index = sample_pairs(

@@ -26,7 +26,7 @@ from torch import nn
 from transformers.modeling_outputs import BaseModelOutput
 
 from aligntune.errors import RewardFunctionError
-from aligntune.reward_scoring.scorer import RewardScorer
+from aligntune.rl.bridge.scorer import RewardScorer
 
 
 @dataclass(frozen=True)

@@ -22,63 +22,24 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Callable
 
 from aligntune import _validation as v
-from aligntune.core.rl.config import RewardModelTrainingConfig, _boolean, _optional_boolean
+from aligntune import model_dirs
 from aligntune.errors import ConfigurationError
-from aligntune.reward_model import loading
+from aligntune.reward_model import data as _data
+from aligntune.reward_model.config import RewardModelTrainingConfig, check_arguments, default
+from aligntune.reward_model.fidelity import FidelityReport
+from aligntune.reward_model.fit import FitSettings, check_training_args
+from aligntune.reward_model.pairs import build_pairs
+from aligntune.reward_model.result import TrainedRewardModel
+from aligntune.reward_model.runner import train
 from aligntune.rewards.base import RewardFunction
 from aligntune.rewards.composite import CompositeReward
-from aligntune.rewards.training import data as _data
-from aligntune.rewards.training.fidelity import FidelityReport
 
 if TYPE_CHECKING:
     from datasets import Dataset, IterableDataset
 
 logger = logging.getLogger(__name__)
 
-
-class TrainedRewardModel(str):
-    """The path of a trained reward model (a ``str``), carrying its ``fidelity`` and ``manifest``."""
-
-    fidelity: FidelityReport
-    manifest: dict[str, Any]
-
-    def __new__(
-        cls, path: str, *, fidelity: FidelityReport | None = None, manifest: dict[str, Any] | None = None
-    ) -> TrainedRewardModel:
-        obj = super().__new__(cls, path)
-        obj.fidelity = fidelity  # type: ignore[assignment]
-        obj.manifest = manifest or {}
-        return obj
-
-    def __reduce__(self) -> tuple[Any, ...]:  # copy and pickle keep the attributes
-        return (self.__class__, (str(self),), dict(self.__dict__))
-
-
-def validate(owner: str, values: dict[str, Any], rules: dict[str, Callable[..., None]]) -> None:
-    """Run the config validators on plain arguments; messages read ``owner.field must be ...``."""
-    inst = type(owner, (), {})()
-    for name, rule in rules.items():
-        rule(inst, _Field(name), values[name])
-
-
-class _Field:
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-
-_OPTION_RULES: dict[str, Callable[..., None]] = {
-    "pairs_per_text": v.positive_int,
-    "min_score_gap": v.non_negative,
-    "eval_fraction": v.fraction,
-}
-_TRAIN_RULES: dict[str, Callable[..., None]] = {
-    "num_epochs": v.positive,
-    "learning_rate": v.positive,
-    "batch_size": v.positive_int,
-    "gradient_accumulation_steps": v.positive_int,
-    "max_length": v.positive_int,
-    "logging_steps": v.positive_int,
-}
+__all__ = ["RewardModelTrainer", "TrainedRewardModel", "check_base_model_name", "train_from_config"]
 
 
 def check_base_model_name(value: Any, *, owner: str = "RewardModelTrainer") -> str:
@@ -87,7 +48,8 @@ def check_base_model_name(value: Any, *, owner: str = "RewardModelTrainer") -> s
         value = os.fspath(value)
     if not isinstance(value, str) or not value.strip():
         raise ConfigurationError(
-            f"{owner}.base_model_name is required: a Hugging Face Hub name or a local model directory, got {value!r}"
+            f"{owner}.base_model_name is required: a Hugging Face Hub name or a local model directory, "
+            f"got {v.show(value)}"
         )
     return value
 
@@ -102,7 +64,7 @@ class RewardModelTrainer:
     default: equal).
 
     Pair sampling: ``pairs_per_text``, ``min_score_gap`` and ``seed`` (see
-    :mod:`aligntune.rewards.training.pairs`). ``eval_fraction`` of the texts are held
+    :mod:`aligntune.reward_model.pairs`). ``eval_fraction`` of the texts are held
     out to measure fidelity. ``use_prompts`` (default: when the data has a ``prompt``
     column) encodes each text after its prompt. ``allow_pickle`` and
     ``trust_remote_code`` are passed to the loader and are never turned on implicitly.
@@ -114,10 +76,10 @@ class RewardModelTrainer:
         reward_functions: Sequence[str | RewardFunction | Callable[..., Any]],
         composite_weights: Sequence[float] | None = None,
         *,
-        pairs_per_text: int = 4,
-        min_score_gap: float = 0.02,
-        eval_fraction: float = 0.1,
-        seed: int = 42,
+        pairs_per_text: int = default("pairs_per_text"),
+        min_score_gap: float = default("min_score_gap"),
+        eval_fraction: float = default("eval_fraction"),
+        seed: int = default("seed"),
         use_prompts: bool | None = None,
         num_proc: int | None = None,
         allow_pickle: bool = False,
@@ -128,22 +90,25 @@ class RewardModelTrainer:
         if isinstance(reward_functions, (str, bytes)) or not isinstance(reward_functions, Sequence) or not reward_functions:
             raise ConfigurationError(
                 "RewardModelTrainer.reward_functions is required: a non-empty list of reward function names "
-                f"or objects, e.g. ['length', 'safety'], got {reward_functions!r}"
+                f"or objects, e.g. ['length', 'safety'], got {v.show(reward_functions)}"
             )
         if composite_weights is not None:
             v.check_weights(composite_weights, len(reward_functions), field="RewardModelTrainer.composite_weights")
         self.composite = CompositeReward(reward_functions, composite_weights, registry=registry)
         _data.check_component_names(self.composite.names)
-        options = {"pairs_per_text": pairs_per_text, "min_score_gap": min_score_gap, "eval_fraction": eval_fraction}
-        validate("RewardModelTrainer", options, _OPTION_RULES)
-        if isinstance(seed, bool) or not isinstance(seed, int):
-            raise ConfigurationError(f"RewardModelTrainer.seed must be an integer, got {seed!r}")
-        if num_proc is not None:
-            validate("RewardModelTrainer", {"num_proc": num_proc}, {"num_proc": v.positive_int})
-        flags = {"allow_pickle": allow_pickle, "trust_remote_code": trust_remote_code}
-        validate("RewardModelTrainer", flags, {name: _boolean for name in flags})
+        check_arguments(
+            "RewardModelTrainer",
+            pairs_per_text=pairs_per_text,
+            min_score_gap=min_score_gap,
+            eval_fraction=eval_fraction,
+        )
+        if isinstance(seed, bool) or not isinstance(seed, int):  # the message the bad-input table pins
+            raise ConfigurationError(f"RewardModelTrainer.seed must be an integer, got {v.show(seed)}")
+        v.optional(v.positive_int).check("RewardModelTrainer.num_proc", num_proc)
+        v.boolean.check("RewardModelTrainer.allow_pickle", allow_pickle)
+        v.boolean.check("RewardModelTrainer.trust_remote_code", trust_remote_code)
         if use_prompts is not None:
-            validate("RewardModelTrainer", {"use_prompts": use_prompts}, {"use_prompts": _boolean})
+            v.boolean.check("RewardModelTrainer.use_prompts", use_prompts)
         self.pairs_per_text = pairs_per_text
         self.min_score_gap = float(min_score_gap)
         self.eval_fraction = float(eval_fraction)
@@ -154,13 +119,13 @@ class RewardModelTrainer:
         self.trust_remote_code = trust_remote_code
         self.last_fidelity: FidelityReport | None = None
         if os.path.isdir(os.path.expanduser(self.base_model_name)):
-            loading.check_model_dir(
+            model_dirs.check_model_dir(
                 os.path.expanduser(self.base_model_name),
                 allow_pickle=allow_pickle,
                 trust_remote_code=trust_remote_code,
             )
-        elif loading._looks_local(self.base_model_name):
-            loading.resolve_model_path(self.base_model_name)  # raises: the directory does not exist
+        elif model_dirs._looks_local(self.base_model_name):
+            model_dirs.resolve_model_path(self.base_model_name)  # raises: the directory does not exist
 
     @classmethod
     def from_config(cls, config: RewardModelTrainingConfig, **kwargs: Any) -> RewardModelTrainer:
@@ -169,16 +134,7 @@ class RewardModelTrainer:
             raise ConfigurationError(
                 f"from_config needs a RewardModelTrainingConfig, got {type(config).__name__}"
             )
-        return cls(
-            config.base_model_name,
-            config.reward_functions,
-            config.reward_weights,
-            pairs_per_text=config.pairs_per_text,
-            min_score_gap=config.min_score_gap,
-            eval_fraction=config.eval_fraction,
-            seed=config.seed,
-            **kwargs,
-        )
+        return cls(**config.arguments("trainer"), **kwargs)
 
     @property
     def reward_function_names(self) -> list[str]:
@@ -199,7 +155,7 @@ class RewardModelTrainer:
         or the path of a JSONL/CSV/Parquet file or ``save_to_disk`` directory with a ``text``
         column (and optionally ``prompt``/``reference``); files and streams are read row by
         row into an Arrow file, never whole into memory (see
-        :mod:`aligntune.rewards.training.inputs`). ``reference_texts`` and
+        :mod:`aligntune.reward_model.inputs`). ``reference_texts`` and
         ``prompts`` must have one entry per text. Returns a ``datasets.Dataset`` with
         ``text``, ``score``, one column per reward function, and ``prompt`` /
         ``reference`` when given. Scoring runs through a batched ``map`` (with
@@ -208,17 +164,14 @@ class RewardModelTrainer:
         Raises before scoring anything: fewer than 10 texts, non-string texts, or
         references/prompts that are not one per text.
         """
-        validate("generate_training_data", {"batch_size": batch_size}, {"batch_size": v.positive_int})
+        v.positive_int.check("generate_training_data.batch_size", batch_size)
         num_proc = self.num_proc if num_proc is None else num_proc
-        if num_proc is not None:
-            validate("generate_training_data", {"num_proc": num_proc}, {"num_proc": v.positive_int})
+        v.optional(v.positive_int).check("generate_training_data.num_proc", num_proc)
         dataset = _data.as_text_dataset(texts, prompts=prompts, references=reference_texts)
         return _data.score_dataset(dataset, self.composite, batch_size=batch_size, num_proc=num_proc)
 
     def build_pairs(self, training_data: Dataset) -> Dataset:
         """The ``chosen``/``rejected``/``margin`` pairs this trainer would train on (all rows)."""
-        from aligntune.rewards.training.pairs import build_pairs
-
         return build_pairs(
             training_data, pairs_per_text=self.pairs_per_text, min_score_gap=self.min_score_gap, seed=self.seed
         )
@@ -227,19 +180,20 @@ class RewardModelTrainer:
         self,
         training_data: Dataset,
         output_dir: str | os.PathLike[str],
-        num_epochs: float = 3,
-        learning_rate: float = 1e-5,
-        batch_size: int = 8,
-        gradient_accumulation_steps: int = 1,
-        max_length: int = 512,
+        num_epochs: float = default("num_epochs"),
+        learning_rate: float = default("learning_rate"),
+        batch_size: int = default("batch_size"),
+        gradient_accumulation_steps: int = default("gradient_accumulation_steps"),
+        max_length: int = default("max_length"),
         *,
-        overwrite: bool = False,
-        gradient_checkpointing: bool | None = None,
+        overwrite: bool = default("overwrite"),
+        gradient_checkpointing: bool | None = default("gradient_checkpointing"),
         use_margin: bool = True,
-        report_to: str | list[str] = "none",
-        logging_steps: int = 10,
-        checkpoint_dir: str | os.PathLike[str] | None = None,
-        resume_from_checkpoint: str | bool | None = None,
+        report_to: str | list[str] = default("report_to"),
+        logging_steps: int = default("logging_steps"),
+        checkpoint_dir: str | os.PathLike[str] | None = default("checkpoint_dir"),
+        save_steps: int = default("save_steps"),
+        resume_from_checkpoint: str | bool | None = default("resume_from_checkpoint"),
         training_args: dict[str, Any] | None = None,
         callbacks: list[Any] | None = None,
     ) -> TrainedRewardModel:
@@ -259,12 +213,11 @@ class RewardModelTrainer:
         ``gradient_checkpointing=None`` means on with CUDA, off on CPU. ``report_to``,
         ``logging_steps`` and any ``trl.RewardConfig`` field in ``training_args`` pass
         through, and ``callbacks`` (``transformers.TrainerCallback`` objects) go to the
-        trainer. ``checkpoint_dir`` keeps TRL checkpoints (``save_steps`` via
-        ``training_args``) so that ``resume_from_checkpoint`` can continue a run.
+        trainer. ``checkpoint_dir`` keeps TRL checkpoints (every ``save_steps`` optimizer
+        steps; ``training_args`` may set it too) so that ``resume_from_checkpoint`` can
+        continue a run. Every setting is checked with the rule of its
+        :class:`RewardModelTrainingConfig` field.
         """
-        from aligntune.rewards.training.fit import FitSettings, check_training_args
-        from aligntune.rewards.training.runner import train
-
         values = {
             "num_epochs": num_epochs,
             "learning_rate": learning_rate,
@@ -273,15 +226,19 @@ class RewardModelTrainer:
             "max_length": max_length,
             "logging_steps": logging_steps,
         }
-        validate("train_reward_model", values, _TRAIN_RULES)
-        flags = {"overwrite": overwrite, "use_margin": use_margin}
-        validate("train_reward_model", flags, {name: _boolean for name in flags})
-        validate(
+        check_arguments(
             "train_reward_model",
-            {"gradient_checkpointing": gradient_checkpointing, "report_to": report_to},
-            {"gradient_checkpointing": _optional_boolean, "report_to": v.report_to},
+            **values,
+            overwrite=overwrite,
+            gradient_checkpointing=gradient_checkpointing,
+            report_to=report_to,
         )
+        v.boolean.check("train_reward_model.use_margin", use_margin)
+        v.optional(v.positive_int).check("train_reward_model.save_steps", save_steps)  # None: TRL's default
         check_training_args(training_args or {})
+        training_args = dict(training_args or {})
+        if save_steps is not None and checkpoint_dir is not None:
+            training_args = {"save_steps": save_steps, **training_args}
         settings = FitSettings(
             **values,
             gradient_checkpointing=gradient_checkpointing,
@@ -289,7 +246,7 @@ class RewardModelTrainer:
             seed=self.seed,
             use_margin=use_margin,
             checkpoint_dir=os.fspath(checkpoint_dir) if checkpoint_dir is not None else None,
-            training_args=dict(training_args or {}),
+            training_args=training_args,
             callbacks=list(callbacks or []),
         )
         result = train(
@@ -309,42 +266,13 @@ def train_from_config(config: RewardModelTrainingConfig, **kwargs: Any) -> Train
 
     This is what the ``custom_trained`` reward-model source and
     ``aligntune train-reward-model`` run. ``config`` is a validated
-    :class:`RewardModelTrainingConfig`; its ``training_texts`` (with
-    ``training_prompts`` and ``reference_texts`` when set) are scored with its
-    ``reward_functions`` and ``reward_weights``, and the model is trained with its
-    training fields and written to ``config.output_dir`` (replacing it only when
-    ``config.overwrite``). Extra ``kwargs`` go to :meth:`RewardModelTrainer.train_reward_model`
-    (e.g. ``training_args``). The result carries ``.fidelity`` and ``.manifest``.
+    :class:`RewardModelTrainingConfig`; each of its fields goes to the call that takes
+    it (the field metadata says which: the trainer, ``generate_training_data`` or
+    ``train_reward_model``), and the model is written to ``config.output_dir``
+    (replaced only when ``config.overwrite``). Extra ``kwargs`` go to
+    :meth:`RewardModelTrainer.train_reward_model` (e.g. ``training_args``) and win over
+    the config. The result carries ``.fidelity`` and ``.manifest``.
     """
     trainer = RewardModelTrainer.from_config(config)
-    data = trainer.generate_training_data(
-        config.training_texts,
-        reference_texts=config.reference_texts,
-        prompts=config.training_prompts,
-    )
-    return trainer.train_reward_model(
-        data,
-        config.output_dir,
-        num_epochs=config.num_epochs,
-        learning_rate=config.learning_rate,
-        batch_size=config.batch_size,
-        gradient_accumulation_steps=config.gradient_accumulation_steps,
-        max_length=config.max_length,
-        overwrite=config.overwrite,
-        gradient_checkpointing=config.gradient_checkpointing,
-        report_to=config.report_to,
-        logging_steps=config.logging_steps,
-        **_checkpoint_arguments(config, kwargs),
-    )
-
-
-def _checkpoint_arguments(config: RewardModelTrainingConfig, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """``kwargs`` plus the config's checkpoint settings (``save_steps`` joins ``training_args``)."""
-    if config.checkpoint_dir is None and not config.resume_from_checkpoint:
-        return kwargs
-    out = dict(kwargs)
-    out.setdefault("checkpoint_dir", config.checkpoint_dir)
-    out.setdefault("resume_from_checkpoint", config.resume_from_checkpoint or None)
-    if config.checkpoint_dir is not None:
-        out["training_args"] = {"save_steps": config.save_steps, **(kwargs.get("training_args") or {})}
-    return out
+    data = trainer.generate_training_data(**config.arguments("data"))
+    return trainer.train_reward_model(data, config.output_dir, **{**config.arguments("train"), **kwargs})

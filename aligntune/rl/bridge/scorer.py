@@ -20,15 +20,16 @@ response) when its aligntune manifest says it was trained with prompts
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import torch
 
-from aligntune.errors import ConfigurationError, RewardFunctionError
-from aligntune.reward_model import loading
-from aligntune.reward_scoring.tokens import framing_of, same_vocabulary
+from aligntune import model_dirs
+from aligntune.errors import ConfigurationError
+from aligntune.rewards.base import check_finite
+from aligntune.rewards.composite import CompositeReward
+from aligntune.rl.bridge.tokens import framing_of, same_vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +74,6 @@ class RewardScorer:
         self.rules = None
         rule_total = 0.0
         if reward_functions:
-            from aligntune.rewards.composite import CompositeReward
-
             self.rules = CompositeReward(list(reward_functions), reward_function_weights)
             rule_total = sum(self.rules.raw_weights)
         if reward_model is not None and self.rules is not None:
@@ -88,7 +87,7 @@ class RewardScorer:
         if reward_model is not None:
             rm_tok = reward_model.tokenizer
             limit = getattr(rm_tok, "model_max_length", None) or 512
-            self.max_length = loading.cap_max_length(max_length or min(int(limit), 512), reward_model.model.config)
+            self.max_length = model_dirs.cap_max_length(max_length or min(int(limit), 512), reward_model.model.config)
             self.uses_prompts = bool(getattr(reward_model, "uses_prompts", False))
             same = same_vocabulary(policy_tokenizer, rm_tok) and not self.uses_prompts
             self.fast_path = same if fast_path is None else (fast_path and same)
@@ -186,10 +185,5 @@ class RewardScorer:
 
 
 def _checked(scores: list[float], what: str) -> list[float]:
-    for i, s in enumerate(scores):
-        if not math.isfinite(s):
-            raise RewardFunctionError(
-                f"{what} produced {s} for response {i}; NaN and infinite rewards are never passed to PPO "
-                "(check the reward model's weights and the reward functions)"
-            )
-    return scores
+    return check_finite(scores, who=what, verb="produced", unit="response",
+                        hint=" to RL (check the reward model's weights and the reward functions)")

@@ -11,17 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from aligntune._validation import did_you_mean
-from aligntune.errors import BackendError, BackendUnavailableError
+from aligntune.errors import BackendUnavailableError
+from aligntune.plugins.lookup import lookup
 
 if TYPE_CHECKING:
     from aligntune.plugins import PluginManager
-
-#: Backends aligntune knows about, with the command that installs each.
-KNOWN_BACKENDS: dict[str, str] = {
-    "trl": "pip install 'aligntune[trl]'  (distribution aligntune-backend-trl)",
-    "unsloth": "pip install 'aligntune[unsloth]'  (distribution aligntune-backend-unsloth; needs a CUDA GPU)",
-}
 
 
 @dataclass(frozen=True)
@@ -61,28 +55,11 @@ class RLBackend(Protocol):
 def get_backend(name: str, *, plugin_manager: PluginManager | None = None) -> Any:
     """The registered backend called ``name``.
 
-    Raises :class:`BackendError` for an unknown name (listing the available ones) and
-    names the pip command for a known backend whose plugin is not installed.
+    Raises :class:`~aligntune.errors.BackendError` for an unknown name (listing the
+    available ones) and names the pip command for a known backend whose plugin is not
+    installed (see :mod:`aligntune.plugins.lookup`).
     """
-    from aligntune.plugins import get_plugin_manager
-
-    pm = plugin_manager or get_plugin_manager()
-    table = pm.registrations("rl_backends")
-    if name in table:
-        return table[name].obj
-    available = sorted(table)
-    listed = ", ".join(available) if available else "none installed"
-    if name in KNOWN_BACKENDS:
-        failed = [f for f in pm.failures() if name in f.name]
-        extra = "".join(f" Plugin {f.name!r} failed to load: {f.error}." for f in failed)
-        raise BackendError(
-            f"RL backend {name!r} is not installed. Install it with: {KNOWN_BACKENDS[name]}. "
-            f"Installed backends: {listed}.{extra}"
-        )
-    raise BackendError(
-        f"Unknown RL backend {name!r}.{did_you_mean(name, set(table) | set(KNOWN_BACKENDS))} "
-        f"Installed backends: {listed}; known: {', '.join(sorted(KNOWN_BACKENDS))}"
-    )
+    return lookup("rl_backends", name, plugin_manager=plugin_manager).obj
 
 
 def require_available(backend: Any) -> None:

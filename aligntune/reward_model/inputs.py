@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from aligntune.errors import AlignTuneError, DataError
+from aligntune.textio import iter_records, load_saved_dataset
 
 #: Columns carried over from a source; any others are dropped.
 KEPT_COLUMNS = ("text", "prompt", "reference")
@@ -66,14 +67,10 @@ def _from_path(path: Path) -> Any:
 
 
 def _from_saved_dataset(path: Path) -> Any:
-    from aligntune.textio import load_saved_dataset
-
     return load_saved_dataset(path)
 
 
 def _record_rows(path: Path) -> Iterator[dict[str, Any]]:
-    from aligntune.textio import iter_records
-
     for row in iter_records(path):
         yield {k: row[k] for k in KEPT_COLUMNS if k in row}
 

@@ -42,7 +42,7 @@ from typing import Any
 from aligntune import distributed
 from aligntune.errors import ConfigurationError
 from aligntune.reward_model.encoding import encode
-from aligntune.rewards.training.pairs import PairIndex
+from aligntune.reward_model.pairs import PairIndex
 
 logger = logging.getLogger(__name__)
 

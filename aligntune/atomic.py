@@ -1,4 +1,4 @@
-"""Atomic output directories: write into a temporary sibling, rename when complete.
+"""Atomic outputs: write into a temporary sibling, rename when complete.
 
 :func:`check_output_dir` runs before any work: an existing non-empty directory is
 an error unless ``overwrite=True``. :func:`staged_output` yields a hidden staging
@@ -22,41 +22,63 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO, Any
 
-from aligntune.errors import ConfigurationError
+from aligntune.outputs import check_output_dir, write_marker
 
 logger = logging.getLogger(__name__)
 
 
-def check_output_dir(output_dir: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
-    """Validate ``output_dir`` before any work; return it as an absolute path."""
-    if output_dir is None or not str(output_dir).strip():
-        raise ConfigurationError(f"output_dir is required and must be a non-empty path, got {output_dir!r}")
-    path = Path(output_dir).expanduser().resolve()
-    if path.exists() and not path.is_dir():
-        raise ConfigurationError(f"output_dir {str(output_dir)!r} exists and is a file; choose a directory path")
-    if path.is_dir() and any(path.iterdir()) and not overwrite:
-        raise ConfigurationError(
-            f"output_dir {str(output_dir)!r} already exists and is not empty; choose another directory, "
-            "or pass overwrite=True to replace it"
-        )
-    return path
-
-
 @contextlib.contextmanager
-def staged_output(output_dir: str | os.PathLike[str], *, overwrite: bool = False) -> Iterator[Path]:
-    """Yield a staging directory that becomes ``output_dir`` when the block succeeds."""
-    final = check_output_dir(output_dir, overwrite=overwrite)
+def staged_output(
+    output_dir: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+    kind: str,
+    inputs: Iterable[str | os.PathLike[str] | None] = (),
+    what: str = "output_dir",
+) -> Iterator[Path]:
+    """Yield a staging directory that becomes ``output_dir`` when the block succeeds.
+
+    ``output_dir`` must pass :func:`aligntune.outputs.check_output_dir` (with ``overwrite``
+    and ``inputs``); the staging directory gets aligntune's run marker (``kind``), so the
+    result can be replaced by a later ``overwrite=True`` and nothing else can.
+    """
+    final = check_output_dir(output_dir, overwrite=overwrite, inputs=inputs, what=what)
     final.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(final)
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-{os.getpid()}-", dir=final.parent))
     try:
+        write_marker(staging, kind)
         yield staging
-        _replace(staging, final, overwrite=overwrite)
+        _replace(staging, final, overwrite=overwrite, inputs=inputs, what=what)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_file(path: str | os.PathLike[str], *, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO[Any]]:
+    """Yield a handle to a temporary file beside ``path``; it replaces ``path`` when the block succeeds.
+
+    On any error (Ctrl-C included) the temporary file is removed and ``path`` keeps its
+    previous contents.
+    """
+    target = Path(os.fspath(path)).expanduser()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent)
+    try:
+        with os.fdopen(fd, mode, encoding=encoding if "b" not in mode else None) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644 & ~_umask())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
         raise
 
 
@@ -100,8 +122,8 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
-def _replace(staging: Path, final: Path, *, overwrite: bool) -> None:
-    check_output_dir(final, overwrite=overwrite)  # it may have been filled meanwhile
+def _replace(staging: Path, final: Path, *, overwrite: bool, inputs: Iterable[Any], what: str) -> None:
+    check_output_dir(final, overwrite=overwrite, inputs=inputs, what=what)  # it may have been filled meanwhile
     os.chmod(staging, 0o755 & ~_umask())
     if final.exists() and any(final.iterdir()):
         # Swap new and old in one step, so output_dir always holds a complete model;

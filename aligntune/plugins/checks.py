@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aligntune.errors import PluginError, RewardFunctionError
+from aligntune.rewards.base import validate_reward_object
 
 LABELS = {
     "reward_functions": "Reward function",
@@ -23,8 +24,6 @@ def check(kind: str, args: tuple[Any, ...], *, plugin: str) -> tuple[str, Any]:
 
 
 def _reward(args: tuple[Any, ...], plugin: str) -> tuple[str, Any]:
-    from aligntune.rewards.base import validate_reward_object
-
     if len(args) != 1:
         raise PluginError(f"Plugin {plugin!r}: register_reward_functions' register() takes one reward function")
     try:

@@ -1,10 +1,14 @@
-"""The validated PPO config: one policy, one prompts dataset, exactly one reward source.
+"""The RL configs: where the reward model comes from, and the PPO run.
+
+* :class:`RewardModelSourceConfig`: exactly one reward-model source (trained here,
+  from the hub, from a directory, or a plugin's source type).
+* :class:`PPOTrainingConfig`: one policy, one prompts dataset, exactly one reward source.
 
 What "exactly one reward source" means
     The PPO reward comes from one of:
 
     * a reward model, described by ``reward_source`` (a
-      :class:`~aligntune.core.rl.config.RewardModelSourceConfig`: ``custom_trained``,
+      :class:`RewardModelSourceConfig`: ``custom_trained``,
       ``pretrained_hf``, ``pretrained_local`` or a plugin's source type); or
     * rule-based reward functions, ``reward_functions`` (with optional
       ``reward_function_weights``), scored directly on the decoded responses.
@@ -20,16 +24,15 @@ Validation runs at construction and never loads a model.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from attrs import define, field
 
 from aligntune import _validation as v
 from aligntune.errors import ConfigurationError
-
-if TYPE_CHECKING:  # imported lazily: aligntune.core.rl.config re-exports this module
-    from aligntune.core.rl.config import RewardModelSourceConfig
+from aligntune.plugins.lookup import lookup
+from aligntune.reward_model.config import RewardModelTrainingConfig
+from aligntune.rewards.registry import check_reward_functions
 
 #: RL algorithms aligntune knows; a backend lists the ones it implements.
 ALGORITHMS: tuple[str, ...] = ("ppo",)
@@ -54,16 +57,13 @@ def _check_dataset(inst: Any, attribute: Any, value: Any) -> None:
         return  # a datasets.Dataset (checked without importing datasets)
     raise ConfigurationError(
         f"PPOTrainingConfig.dataset_name must be a hub name, a path (file or saved dataset directory) "
-        f"or a datasets.Dataset, got {type(value).__name__}: {value!r}"
+        f"or a datasets.Dataset, got {type(value).__name__}: {v.show(value)}"
     )
 
 
 def _check_rule_functions(inst: Any, attribute: Any, value: Any) -> None:
-    if value is None:
-        return
-    from aligntune.core.rl.config import _check_reward_functions
-
-    _check_reward_functions(inst, attribute, value)
+    if value is not None:
+        check_reward_functions(f"{type(inst).__name__}.{attribute.name}", value)
 
 
 def _check_rule_weights(inst: Any, attribute: Any, value: Any) -> None:
@@ -75,25 +75,57 @@ def _check_rule_weights(inst: Any, attribute: Any, value: Any) -> None:
     v.check_weights(value, len(inst.reward_functions), field=where)
 
 
-def _check_bool(inst: Any, attribute: Any, value: Any) -> None:
-    if not isinstance(value, bool):
-        raise ConfigurationError(
-            f"PPOTrainingConfig.{attribute.name} must be True or False, got {type(value).__name__}: {value!r}"
-        )
-
-
-def _check_int(inst: Any, attribute: Any, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigurationError(
-            f"PPOTrainingConfig.{attribute.name} must be an integer, got {type(value).__name__}: {value!r}"
-        )
-
-
 def _check_options(inst: Any, attribute: Any, value: Any) -> None:
     if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
         raise ConfigurationError(
-            f"PPOTrainingConfig.{attribute.name} must be a dict with string keys, got {type(value).__name__}: {value!r}"
+            f"PPOTrainingConfig.{attribute.name} must be a dict with string keys, got {type(value).__name__}: {v.show(value)}"
         )
+
+SOURCE_FIELDS: dict[str, str] = {
+    "custom_trained": "training_config",
+    "pretrained_hf": "model_name",
+    "pretrained_local": "model_path",
+}
+
+
+@define(frozen=True, kw_only=True)
+class RewardModelSourceConfig:
+    """Where the RL reward model comes from: exactly one source.
+
+    ``source_type`` is ``custom_trained`` (with ``training_config``), ``pretrained_hf``
+    (with ``model_name``), ``pretrained_local`` (with ``model_path``), or a type
+    registered by a plugin (with whichever of the three fields it documents, and
+    ``options`` for anything else).
+    """
+
+    source_type: str = field(validator=v.non_empty_str)
+    training_config: RewardModelTrainingConfig | None = field(default=None)
+    model_name: str | None = field(default=None, validator=v.optional_str)
+    model_path: str | None = field(default=None, converter=_path_or_str, validator=v.optional_str)
+    options: dict[str, Any] = field(factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        given = [name for name in ("training_config", "model_name", "model_path") if getattr(self, name) is not None]
+        if len(given) != 1:
+            what = "none" if not given else " and ".join(given)
+            raise ConfigurationError(
+                f"RewardModelSourceConfig needs exactly one source, got {what}. "
+                "Pass training_config= (custom_trained), model_name= (pretrained_hf) "
+                "or model_path= (pretrained_local)"
+            )
+        expected = SOURCE_FIELDS.get(self.source_type)
+        if expected is not None and given[0] != expected:
+            raise ConfigurationError(
+                f"RewardModelSourceConfig(source_type={self.source_type!r}) takes {expected}=, got {given[0]}="
+            )
+        if self.training_config is not None and not isinstance(self.training_config, RewardModelTrainingConfig):
+            raise ConfigurationError(
+                "RewardModelSourceConfig.training_config must be a RewardModelTrainingConfig, "
+                f"got {type(self.training_config).__name__}"
+            )
+        if expected is None:
+            lead = f"RewardModelSourceConfig.source_type {self.source_type!r} is not a known source."
+            lookup("reward_model_sources", self.source_type, lead=lead)
 
 
 @define(frozen=True, kw_only=True)
@@ -128,7 +160,10 @@ class PPOTrainingConfig:
         backend understands (e.g. Unsloth's LoRA rank), checked by that backend.
 
     Output
-        ``output_dir`` (metrics JSON, reward curve and, by default, the saved policy).
+        ``output_dir`` (``metrics.json``, the reward curve and, by default, the saved
+        policy and a reward model trained for the run). ``overwrite``: replace a previous
+        run's outputs there; only a directory aligntune wrote can be replaced (see
+        :mod:`aligntune.outputs`).
     """
 
     # Models
@@ -167,16 +202,17 @@ class PPOTrainingConfig:
     cliprange_value: float = field(default=0.2, validator=v.positive)
     gamma: float = field(default=1.0, validator=v.positive)
     lam: float = field(default=0.95, validator=v.positive)
-    whiten_rewards: bool = field(default=False, validator=_check_bool)
+    whiten_rewards: bool = field(default=False, validator=v.boolean)
     missing_eos_penalty: float | None = field(default=None, validator=v.optional(v.non_negative))
-    stop_at_eos: bool = field(default=True, validator=_check_bool)
-    seed: int = field(default=42, validator=_check_int)
+    stop_at_eos: bool = field(default=True, validator=v.boolean)
+    seed: int = field(default=42, validator=v.integer)
     logging_steps: int = field(default=1, validator=v.positive_int)
     report_to: str | list[str] = field(default="none", converter=_to_list, validator=v.report_to)
-    bf16: bool = field(default=False, validator=_check_bool)
+    bf16: bool = field(default=False, validator=v.boolean)
     backend_options: dict[str, Any] = field(factory=dict, validator=_check_options)
     # Output
     output_dir: str = field(default="./aligntune_ppo", converter=_path_or_str, validator=v.non_empty_str)
+    overwrite: bool = field(default=False, validator=v.boolean)
 
     def __attrs_post_init__(self) -> None:
         self._check_reward_source()
@@ -193,14 +229,12 @@ class PPOTrainingConfig:
             )
 
     def _check_reward_source(self) -> None:
-        from aligntune.core.rl.config import RewardModelSourceConfig
-
         has_model = self.reward_source is not None
         has_rules = self.reward_functions is not None
         if has_model and not isinstance(self.reward_source, RewardModelSourceConfig):
             raise ConfigurationError(
                 "PPOTrainingConfig.reward_source must be a RewardModelSourceConfig, "
-                f"got {type(self.reward_source).__name__}: {self.reward_source!r}"
+                f"got {type(self.reward_source).__name__}: {v.show(self.reward_source)}"
             )
         if not has_model and not has_rules:
             raise ConfigurationError(
@@ -229,6 +263,16 @@ class PPOTrainingConfig:
         if self.reward_source is not None and self.reward_functions is not None:
             return "mixed"
         return "model" if self.reward_source is not None else "rules"
+
+    def input_paths(self) -> list[str]:
+        """The local files and directories this run reads (an output may neither be nor contain one)."""
+        candidates: list[Any] = [self.model_name, self.value_model_name, self.dataset_name]
+        src = self.reward_source
+        if src is not None:
+            candidates += [src.model_path, src.model_name]
+            if src.training_config is not None:
+                candidates.append(src.training_config.base_model_name)
+        return [os.path.expanduser(c) for c in candidates if isinstance(c, str) and os.path.exists(os.path.expanduser(c))]
 
     def describe_reward(self) -> str:
         """A one-line description of the reward source (for logs and reports)."""

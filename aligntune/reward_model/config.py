@@ -1,0 +1,272 @@
+"""The reward-model training settings, defined once: :class:`RewardModelTrainingConfig`.
+
+Every setting is one attrs field here, with its default, its validation rule and its
+other spellings in the field's metadata:
+
+``arg``
+    the keyword of :class:`~aligntune.reward_model.trainer.RewardModelTrainer` (or of
+    its ``generate_training_data``/``train_reward_model``) when it differs from the
+    field name (``reward_weights`` is ``composite_weights`` there);
+``stage``
+    which call takes it: ``"trainer"`` (the constructor), ``"data"``
+    (``generate_training_data``) or ``"train"`` (``train_reward_model``);
+``rl``
+    the keyword of :func:`aligntune.rl.factory.create_rl_trainer` (``reward_training_lr``);
+``cli``
+    the ``aligntune train-reward-model`` option (``--learning-rate``).
+
+YAML keys are the field names. :func:`spellings` lists every setting with all its
+names (docs/reward-model-training.md prints that table); the trainer's defaults,
+``train_from_config``, the ``reward_training_*`` keywords and the CLI options are all
+derived from these fields. Nothing here imports torch or loads a model.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import attrs
+from attrs import define, field
+
+from aligntune import _validation as v
+from aligntune.rewards.registry import check_reward_functions
+
+#: The smallest corpus a reward model may be trained from.
+MIN_TRAINING_TEXTS = 10
+
+
+def _to_list(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return value
+
+
+def _path_str(value: Any) -> Any:
+    return os.fspath(value) if isinstance(value, os.PathLike) else value
+
+
+def _spell(stage: str | None = None, *, arg: str | None = None, rl: str | None = None, cli: str | None = None,
+           help: str = "") -> dict[str, Any]:
+    return {"stage": stage, "arg": arg, "rl": rl, "cli": cli, "help": help}
+
+
+def _reward_functions(inst: Any, attribute: Any, value: Any) -> None:
+    check_reward_functions(f"{type(inst).__name__}.{attribute.name}", value)
+
+
+def _weights(inst: Any, attribute: Any, value: Any) -> None:
+    if value is not None:
+        v.check_weights(value, len(inst.reward_functions), field=f"{type(inst).__name__}.{attribute.name}")
+
+
+@define(frozen=True, kw_only=True)
+class RewardModelTrainingConfig:
+    """Everything needed to train a reward model from rule-based reward functions.
+
+    Required
+        ``base_model_name``: hub name or local directory of the base model.
+        ``training_texts``: at least 10 texts to score and learn from.
+        ``reward_functions``: registry names and/or reward-function objects.
+        ``output_dir``: where the trained model directory is written.
+
+    Scoring
+        ``reward_weights``: one positive weight per function (normalised to sum to 1;
+        default: equal). ``reference_texts`` and ``training_prompts``: optional, one per
+        training text (prompts let ``safety``/``helpfulness`` judge the answer in context).
+
+    Pairs
+        ``pairs_per_text``: how many preference pairs each text appears in.
+        ``min_score_gap``: pairs whose composite scores differ by less are left out.
+        ``eval_fraction``: share of texts held out to measure fidelity. ``seed``.
+
+    Training (passed to ``trl.RewardConfig``)
+        ``num_epochs``, ``learning_rate``, ``batch_size``, ``gradient_accumulation_steps``,
+        ``max_length``, ``gradient_checkpointing`` (``None``: on with CUDA, off on CPU),
+        ``report_to``, ``logging_steps``.
+
+    Checkpoints
+        ``checkpoint_dir``: keep TRL checkpoints there, every ``save_steps`` optimizer
+        steps, so an interrupted run can continue. ``resume_from_checkpoint``: ``True``
+        continues from the latest checkpoint in ``checkpoint_dir``; a path continues
+        from that checkpoint.
+
+    Output
+        ``overwrite``: replace a non-empty ``output_dir``.
+    """
+
+    # Required
+    base_model_name: str = field(
+        converter=_path_str, validator=v.non_empty_str,
+        metadata=_spell("trainer", rl="reward_training_base_model", cli="--base-model",
+                        help="Hub name or local directory (default: the bundled MiniLM)."),
+    )
+    training_texts: list[str] = field(
+        converter=_to_list, validator=v.string_list(MIN_TRAINING_TEXTS, what="training texts"), repr=False,
+        metadata=_spell("data", arg="texts", rl="reward_training_texts"),
+    )
+    reward_functions: list[Any] = field(
+        converter=_to_list, validator=_reward_functions,
+        metadata=_spell("trainer", rl="reward_functions", cli="--functions",
+                        help="Reward functions, comma-separated, e.g. length,safety."),
+    )
+    output_dir: str = field(
+        converter=_path_str, validator=v.non_empty_str,
+        metadata=_spell(rl="reward_training_output_dir", cli="--output-dir", help="Where to write the model directory."),
+    )
+    # Scoring
+    reward_weights: list[float] | None = field(
+        default=None, converter=_to_list, validator=_weights,
+        metadata=_spell("trainer", arg="composite_weights", rl="reward_function_weights", cli="--weights",
+                        help="One weight per function, comma-separated."),
+    )
+    reference_texts: list[str] | None = field(
+        default=None, converter=_to_list, repr=False,
+        metadata=_spell("data", rl="reward_training_reference_texts"),
+    )
+    training_prompts: list[str] | None = field(
+        default=None, converter=_to_list, repr=False,
+        metadata=_spell("data", arg="prompts", rl="reward_training_prompts"),
+    )
+    # Pairs
+    pairs_per_text: int = field(
+        default=4, validator=v.positive_int,
+        metadata=_spell("trainer", rl="reward_training_pairs_per_text", cli="--pairs-per-text"),
+    )
+    min_score_gap: float = field(
+        default=0.02, validator=v.non_negative,
+        metadata=_spell("trainer", rl="reward_training_min_score_gap", cli="--min-score-gap",
+                        help="Leave out pairs whose composite scores differ by less."),
+    )
+    eval_fraction: float = field(
+        default=0.1, validator=v.fraction,
+        metadata=_spell("trainer", rl="reward_training_eval_fraction", cli="--eval-fraction",
+                        help="Share of the texts held out to measure fidelity."),
+    )
+    seed: int = field(default=42, validator=v.integer, metadata=_spell("trainer", rl="seed", cli="--seed"))
+    # Training
+    num_epochs: float = field(
+        default=3, validator=v.positive, metadata=_spell("train", rl="reward_training_epochs", cli="--num-epochs")
+    )
+    learning_rate: float = field(
+        default=1e-5, validator=v.positive, metadata=_spell("train", rl="reward_training_lr", cli="--learning-rate")
+    )
+    batch_size: int = field(
+        default=8, validator=v.positive_int, metadata=_spell("train", rl="reward_training_batch_size", cli="--batch-size")
+    )
+    gradient_accumulation_steps: int = field(
+        default=1, validator=v.positive_int,
+        metadata=_spell("train", rl="reward_training_gradient_accumulation_steps", cli="--gradient-accumulation-steps"),
+    )
+    max_length: int = field(
+        default=512, validator=v.positive_int,
+        metadata=_spell("train", rl="reward_training_max_length", cli="--max-length"),
+    )
+    gradient_checkpointing: bool | None = field(
+        default=None, validator=v.optional_boolean, metadata=_spell("train")
+    )
+    report_to: str | list[str] = field(
+        default="none", validator=v.report_to,
+        metadata=_spell("train", cli="--report-to", help="Tracking integration(s) for trl (default: none)."),
+    )
+    logging_steps: int = field(default=10, validator=v.positive_int, metadata=_spell("train"))
+    # Checkpoints
+    checkpoint_dir: str | None = field(
+        default=None, converter=_path_str, validator=v.optional_str,
+        metadata=_spell("train", rl="reward_training_checkpoint_dir", cli="--checkpoint-dir",
+                        help="Keep TRL checkpoints here (every --save-steps steps) so a run can resume."),
+    )
+    save_steps: int = field(
+        default=100, validator=v.positive_int,
+        metadata=_spell("train", rl="reward_training_save_steps", cli="--save-steps",
+                        help="Checkpoint every N optimizer steps (default 100; needs --checkpoint-dir)."),
+    )
+    resume_from_checkpoint: bool | str = field(
+        default=False, validator=v.resume_value,
+        metadata=_spell("train", rl="reward_training_resume_from_checkpoint", cli="--resume",
+                        help="Continue from the latest checkpoint in --checkpoint-dir."),
+    )
+    # Output
+    overwrite: bool = field(
+        default=False, validator=v.boolean,
+        metadata=_spell("train", rl="reward_training_overwrite", cli="--overwrite",
+                        help="Replace a non-empty output directory."),
+    )
+
+    def __attrs_post_init__(self) -> None:
+        v.checkpoint_options(
+            self.checkpoint_dir, self.output_dir, self.resume_from_checkpoint, owner="RewardModelTrainingConfig."
+        )
+        for name in ("reference_texts", "training_prompts"):
+            v.aligned(getattr(self, name), len(self.training_texts), f"RewardModelTrainingConfig.{name}",
+                      unit="training text")
+
+    def arguments(self, stage: str) -> dict[str, Any]:
+        """The keyword arguments of one call (``"trainer"``, ``"data"`` or ``"train"``), by their names there."""
+        return {
+            f.metadata.get("arg") or f.name: getattr(self, f.name)
+            for f in attrs.fields(type(self))
+            if f.metadata.get("stage") == stage
+        }
+
+
+FIELDS: dict[str, attrs.Attribute] = attrs.fields_dict(RewardModelTrainingConfig)
+
+
+def default(name: str) -> Any:
+    """The default of setting ``name`` (used as the trainer's keyword defaults)."""
+    return FIELDS[name].default
+
+
+def check_arguments(owner: str, **values: Any) -> None:
+    """Validate plain keyword arguments with the rules of the config fields they set.
+
+    ``owner`` names the call in messages (``train_reward_model.learning_rate must be > 0``).
+    Keyword names are field names or their ``arg`` spellings.
+    """
+    by_arg = {f.metadata.get("arg") or f.name: f for f in FIELDS.values()}
+    for name, value in values.items():
+        rule = by_arg[name].validator
+        if not isinstance(rule, v.Rule):  # pragma: no cover - every plain-argument field has a Rule
+            raise TypeError(f"{name} has no plain-argument rule")
+        rule.check(f"{owner}.{name}", value)
+
+
+def rl_keywords() -> dict[str, str]:
+    """``create_rl_trainer``'s ``reward_training_*`` keywords -> config field names."""
+    return {
+        f.metadata["rl"]: f.name
+        for f in FIELDS.values()
+        if (f.metadata.get("rl") or "").startswith("reward_training_")
+    }
+
+
+def spellings() -> list[dict[str, str | None]]:
+    """Every setting with its names: config field/YAML key, trainer keyword, create_rl_trainer keyword, CLI option."""
+    return [
+        {
+            "field": f.name,
+            "trainer": (f.metadata.get("arg") or f.name) if f.metadata.get("stage") else None,
+            "call": {"trainer": "RewardModelTrainer(...)", "data": "generate_training_data(...)",
+                     "train": "train_reward_model(...)"}.get(f.metadata.get("stage") or ""),
+            "rl": f.metadata.get("rl"),
+            "cli": f.metadata.get("cli"),
+            "default": None if f.default is attrs.NOTHING else repr(f.default),
+        }
+        for f in FIELDS.values()
+    ]
+
+
+def spellings_markdown() -> str:
+    """:func:`spellings` as the markdown table docs/reward-model-training.md carries."""
+    rows = ["| setting (config field, YAML key) | RewardModelTrainer | create_rl_trainer | CLI | default |",
+            "|---|---|---|---|---|"]
+    for s in spellings():
+        trainer = f"`{s['trainer']}` in `{s['call']}`" if s["trainer"] else "positional `output_dir`" \
+            if s["field"] == "output_dir" else "—"
+        rows.append(
+            f"| `{s['field']}` | {trainer} | {'`' + s['rl'] + '`' if s['rl'] else '—'} | "
+            f"{'`' + s['cli'] + '`' if s['cli'] else '—'} | {s['default'] if s['default'] is not None else 'required'} |"
+        )
+    return "\n".join(rows)
+

@@ -1,0 +1,120 @@
+"""The core's built-in plugin: the reward-model sources ``custom_trained``, ``pretrained_hf``, ``pretrained_local``.
+
+Registered by the plugin manager like any installed plugin (see
+:data:`aligntune.plugins.manager.BUILTIN_PLUGINS`); no other module imports from here.
+
+``custom_trained``
+    Trains a reward model from ``training_config`` (scores the texts with the rules,
+    trains, saves, measures fidelity), then loads it.
+``pretrained_hf``
+    ``from_pretrained(model_name)``: a hub name (served from the local cache when
+    offline) or a local directory.
+``pretrained_local``
+    ``model_path`` must be a directory holding a config, weights and a tokenizer.
+
+Each ``load`` returns a :class:`~aligntune.reward_model.scoring.TextRewardModel`
+whose ``path`` is the directory it came from. torch and transformers load inside
+``load`` only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from aligntune import model_dirs
+from aligntune.errors import ConfigurationError, RewardSourceError
+from aligntune.hookspecs import hookimpl
+from aligntune.reward_model.scoring import TextRewardModel
+from aligntune.reward_model.trainer import train_from_config
+from aligntune.rl.sources import check_model_dir
+
+if TYPE_CHECKING:
+    from aligntune.rl.config import RewardModelSourceConfig
+
+logger = logging.getLogger(__name__)
+
+
+class CustomTrainedSource:
+    """Train a reward model from rule-based reward functions, then load it."""
+
+    description = "train a reward model from rule-based reward functions, then load it"
+
+    def check(self, config: RewardModelSourceConfig) -> None:
+        if config.training_config is None:
+            raise ConfigurationError("source_type='custom_trained' needs training_config=RewardModelTrainingConfig(...)")
+        tc = config.training_config
+        out = Path(tc.output_dir).expanduser()
+        if out.is_dir() and any(out.iterdir()) and not tc.overwrite:
+            raise ConfigurationError(
+                f"The reward model output directory {tc.output_dir!r} already exists and is not empty; choose "
+                "another reward_training_output_dir, delete it, or pass reward_training_overwrite=True "
+                "(RewardModelTrainingConfig.overwrite)"
+            )
+        if model_dirs.looks_local(tc.base_model_name):
+            check_model_dir(tc.base_model_name, what="reward_training_base_model")
+        else:
+            model_dirs.check_hub_reachable(tc.base_model_name, field="reward_training_base_model")
+
+    def load(self, config: RewardModelSourceConfig) -> TextRewardModel:
+        """Train (every process under a launcher; only the main one writes), then load the result."""
+        tc = config.training_config
+        assert tc is not None
+        logger.info("Training a reward model from %s into %s", tc.reward_functions, tc.output_dir)
+        trained = train_from_config(tc)
+        reward = TextRewardModel.from_pretrained(str(trained))
+        reward.path = trained  # the TrainedRewardModel: the same path, carrying .fidelity and .manifest
+        return reward
+
+
+class PretrainedHFSource:
+    """A reward model from the Hugging Face Hub (or the local cache when offline)."""
+
+    description = "from_pretrained(model_name): a hub name (cached when offline) or a local directory"
+
+    def check(self, config: RewardModelSourceConfig) -> None:
+        name = config.model_name
+        if name is None:
+            raise ConfigurationError("source_type='pretrained_hf' needs model_name=")
+        if os.path.isdir(os.path.expanduser(name)):
+            check_model_dir(os.path.expanduser(name), what="reward_model_name")
+            return
+        model_dirs.check_hub_reachable(name, field="reward_model_name")
+
+    def load(self, config: RewardModelSourceConfig) -> TextRewardModel:
+        name = str(config.model_name)
+        if os.path.isdir(os.path.expanduser(name)):
+            name = os.path.expanduser(name)
+        try:
+            return TextRewardModel.from_pretrained(name)
+        except OSError as exc:
+            raise RewardSourceError(
+                f"Could not load reward model {name!r} from the Hugging Face Hub: {exc}. "
+                "If this machine is offline, download it elsewhere and pass the directory as "
+                "reward_model_path= (source_type='pretrained_local')"
+            ) from exc
+
+
+class PretrainedLocalSource:
+    """A reward model saved in a local directory."""
+
+    description = "a local directory holding config.json, safetensors weights and a tokenizer"
+
+    def check(self, config: RewardModelSourceConfig) -> None:
+        if config.model_path is None:
+            raise ConfigurationError("source_type='pretrained_local' needs model_path=")
+        check_model_dir(config.model_path, what="reward_model_path")
+
+    def load(self, config: RewardModelSourceConfig) -> TextRewardModel:
+        self.check(config)
+        return TextRewardModel.from_pretrained(os.path.expanduser(str(config.model_path)))
+
+
+@hookimpl
+def register_reward_model_sources(register: Callable[[str, Any], None]) -> None:
+    """Register the built-in sources: custom_trained, pretrained_hf, pretrained_local."""
+    register("custom_trained", CustomTrainedSource())
+    register("pretrained_hf", PretrainedHFSource())
+    register("pretrained_local", PretrainedLocalSource())

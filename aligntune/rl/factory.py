@@ -1,0 +1,194 @@
+"""``create_rl_trainer``: keyword arguments -> one validated PPO config -> a backend's trainer.
+
+Everything is checked before any model, tokenizer or weight loads: the keywords, the
+config values, the backend (known, installed, able to run here) and its algorithms,
+the reward source (paths exist, hub names reachable), the policy reference, and the
+prompts dataset (the file exists, a prompt column is found).
+
+Reward arguments map to exactly one reward source:
+
+* ``train_custom_reward_model=True`` with ``reward_training_texts`` and
+  ``reward_functions`` (+ ``reward_function_weights``, ``reward_training_*``): a reward
+  model is trained from the functions first (``custom_trained``), then used for PPO;
+* ``reward_model_name=``: ``pretrained_hf``; ``reward_model_path=``: ``pretrained_local``;
+  ``reward_source=RewardModelSourceConfig(...)``: any source, including a plugin's;
+* ``reward_functions=`` alone: the rule functions are the PPO reward;
+* a model source plus ``reward_functions`` plus ``reward_model_weight=``: one mixed reward.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+import attrs
+
+from aligntune import model_dirs
+from aligntune._validation import did_you_mean, show
+from aligntune.defaults import default_reward_base
+from aligntune.errors import BackendError, ConfigurationError
+from aligntune.reward_model import config as rm_config
+from aligntune.rl.backends import get_backend, require_available
+from aligntune.rl.config import PPOTrainingConfig, RewardModelSourceConfig
+from aligntune.rl.prompts import load_prompt_dataset
+from aligntune.outputs import check_output_dir
+from aligntune.rl.sources import check_source
+
+logger = logging.getLogger(__name__)
+
+#: Reward-model training arguments -> RewardModelTrainingConfig fields (derived from the config's
+#: field metadata, the one definition of each setting).
+REWARD_TRAINING_ARGS: dict[str, str] = rm_config.rl_keywords()
+
+#: Arguments that describe the reward and are not PPOTrainingConfig fields.
+REWARD_ARGS: tuple[str, ...] = (
+    "train_custom_reward_model",
+    "reward_model_name",
+    "reward_model_path",
+    "reward_source",
+    *REWARD_TRAINING_ARGS,
+)
+
+
+def _ppo_fields() -> list[str]:
+    return [f.name for f in attrs.fields(PPOTrainingConfig) if f.name != "reward_source"]
+
+
+def valid_arguments() -> list[str]:
+    """Every keyword :func:`create_rl_trainer` accepts."""
+    return sorted({*_ppo_fields(), *REWARD_ARGS})
+
+
+def build_rl_config(**kwargs: Any) -> Any:
+    """Validate ``create_rl_trainer`` keywords into a :class:`PPOTrainingConfig` (loads nothing)."""
+    valid = valid_arguments()
+    for key in kwargs:
+        if key not in valid:
+            raise ConfigurationError(
+                f"create_rl_trainer() got an unknown argument {key!r}.{did_you_mean(key, valid)} "
+                f"Valid arguments: {', '.join(valid)}"
+            )
+    if "model_name" not in kwargs:
+        raise ConfigurationError("create_rl_trainer() needs model_name= (a hub name or a local policy directory)")
+    reward = {k: kwargs.pop(k) for k in list(kwargs) if k in REWARD_ARGS}
+    train = bool(reward.pop("train_custom_reward_model", False))
+    kwargs["reward_source"] = _reward_source(train, reward, kwargs)
+    return PPOTrainingConfig(**kwargs)
+
+
+def _reward_source(train: bool, reward: dict[str, Any], kwargs: dict[str, Any]) -> Any:
+    training = {k: reward.pop(k) for k in list(reward) if k in REWARD_TRAINING_ARGS}
+    given = [k for k in ("reward_model_name", "reward_model_path", "reward_source") if reward.get(k) is not None]
+    if train:
+        if given:
+            raise ConfigurationError(
+                f"Exactly one reward source is allowed: train_custom_reward_model=True trains one, but "
+                f"{' and '.join(given)} was also given. Drop one of them"
+            )
+        if kwargs.get("reward_model_weight") is not None:
+            raise ConfigurationError(
+                "reward_model_weight mixes a pretrained reward model with reward_functions; with "
+                "train_custom_reward_model=True the reward_functions train the reward model instead"
+            )
+        return RewardModelSourceConfig(source_type="custom_trained", training_config=_training_config(training, kwargs))
+    if training:
+        raise ConfigurationError(
+            f"{', '.join(sorted(training))} only apply with train_custom_reward_model=True; "
+            "pass train_custom_reward_model=True to train a reward model, or drop them"
+        )
+    if len(given) > 1:
+        raise ConfigurationError(
+            f"Exactly one reward source is allowed, got {' and '.join(given)}; drop all but one"
+        )
+    if not given:
+        return None
+    key = given[0]
+    if key == "reward_source":
+        source = reward["reward_source"]
+        if not isinstance(source, RewardModelSourceConfig):
+            raise ConfigurationError(
+                f"reward_source must be a RewardModelSourceConfig, got {type(source).__name__}: {show(source)}"
+            )
+        return source
+    if key == "reward_model_name":
+        return RewardModelSourceConfig(source_type="pretrained_hf", model_name=reward[key])
+    return RewardModelSourceConfig(source_type="pretrained_local", model_path=reward[key])
+
+
+def _training_config(training: dict[str, Any], kwargs: dict[str, Any]) -> Any:
+    if "reward_training_texts" not in training:
+        raise ConfigurationError(
+            "train_custom_reward_model=True needs reward_training_texts= (at least 10 texts to score and learn from)"
+        )
+    functions = kwargs.pop("reward_functions", None)
+    weights = kwargs.pop("reward_function_weights", None)
+    if functions is None:
+        raise ConfigurationError(
+            "train_custom_reward_model=True needs reward_functions= (e.g. ['length', 'safety']) to score "
+            "the training texts"
+        )
+    fields = {REWARD_TRAINING_ARGS[k]: val for k, val in training.items()}
+    if "base_model_name" not in fields:
+        fields["base_model_name"] = str(default_reward_base())
+    if "output_dir" not in fields:
+        # inside the run's output directory: replaced with the run when overwrite=True replaces it
+        fields["output_dir"] = os.path.join(str(kwargs.get("output_dir", "./aligntune_ppo")), "reward_model")
+        fields.setdefault("overwrite", kwargs.get("overwrite", False))
+    if "seed" in kwargs:
+        fields["seed"] = kwargs["seed"]
+    return rm_config.RewardModelTrainingConfig(reward_functions=functions, reward_weights=weights, **fields)
+
+
+def check_policy_reference(name: str, *, field: str = "model_name") -> None:
+    """A local policy directory must hold a valid config, safetensors weights and a tokenizer;
+    a hub name must be reachable (offline: cached)."""
+    model_dirs.check_reference(name, field=field)
+
+
+def resolve_backend(config: Any) -> Any:
+    """The backend for ``config``: installed, supporting the algorithm, able to run here."""
+    backend = get_backend(config.backend)
+    if config.algorithm not in backend.algorithms:
+        raise BackendError(
+            f"RL backend {backend.name!r} does not support algorithm {config.algorithm!r}; "
+            f"it supports: {', '.join(backend.algorithms)}"
+        )
+    require_available(backend)
+    return backend
+
+
+def validate_rl_config(config: Any) -> None:
+    """The checks that touch the file system (no model loads): outputs, sources, policy, prompts."""
+    check_output_dir(
+        config.output_dir, overwrite=config.overwrite, inputs=config.input_paths(),
+        fix="pass overwrite=True (aligntune ppo --set overwrite=true) to replace a previous run",
+    )
+    if config.reward_source is not None:
+        check_source(config.reward_source)
+    check_policy_reference(config.model_name)
+    if config.value_model_name is not None:
+        check_policy_reference(config.value_model_name, field="value_model_name")
+    load_prompt_dataset(
+        config.dataset_name,
+        split=config.dataset_split,
+        prompt_column=config.prompt_column,
+        max_samples=config.max_samples,
+    )
+
+
+def create_rl_trainer(**kwargs: Any) -> Any:
+    """Build an RL trainer from the guide's keyword arguments.
+
+    Returns the backend's trainer: ``.train()`` (trains the reward model first when
+    ``train_custom_reward_model=True``, then runs PPO) and ``.save_model(output_dir=None)``
+    (returns the path of a ``save_pretrained`` policy directory with its tokenizer).
+    All validation happens here, before any model loads. See :func:`valid_arguments`
+    for the accepted keywords and
+    :class:`aligntune.rl.config.PPOTrainingConfig` for their meaning.
+    """
+    config = build_rl_config(**kwargs)
+    backend = resolve_backend(config)
+    validate_rl_config(config)
+    logger.info("PPO with backend %r; reward: %s", backend.name, config.describe_reward())
+    return backend.create_trainer(config)

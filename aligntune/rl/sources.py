@@ -1,0 +1,102 @@
+"""The reward-model source contract, and what backends and source plugins use from it.
+
+A source turns a :class:`~aligntune.rl.config.RewardModelSourceConfig` into a loaded
+text reward model. Plugins add sources through ``register_reward_model_sources``; the
+core's own (``custom_trained``, ``pretrained_hf``, ``pretrained_local``) are the
+built-in plugin :mod:`aligntune.rl.builtin_sources`.
+
+The contract is all a backend needs: :func:`load_reward_model` looks the source up
+and calls its ``load``, which returns a ready reward model, training it first if that
+is what the source does. No backend names a source type.
+
+>>> reward = load_reward_model(config.reward_source)     # doctest: +SKIP
+>>> reward.score(["Glad to help."]), reward.path          # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from aligntune import model_dirs
+from aligntune.errors import RewardSourceError
+from aligntune.plugins.lookup import lookup
+
+if TYPE_CHECKING:
+    from aligntune.rl.config import RewardModelSourceConfig
+
+logger = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class LoadedRewardModel(Protocol):
+    """What a source's ``load`` returns (:class:`aligntune.reward_model.scoring.TextRewardModel` is one)."""
+
+    model: Any
+    tokenizer: Any
+    #: The directory the model was loaded from (recorded in RL metrics), or ``None``.
+    path: str | None
+
+    def score(self, texts: Any, *, prompts: Any = None, batch_size: int = 32) -> list[float]:
+        """One finite score per text, higher is better."""
+
+
+@runtime_checkable
+class RewardModelSource(Protocol):
+    """Provides a reward model for RL."""
+
+    description: str
+
+    def check(self, config: RewardModelSourceConfig) -> None:
+        """Cheap validation before anything loads (paths exist, fields fit)."""
+
+    def load(self, config: RewardModelSourceConfig) -> LoadedRewardModel:
+        """The ready reward model: loaded, after training it when the source trains one."""
+
+
+def get_source(name: str) -> RewardModelSource:
+    """The registered reward-model source called ``name`` (lists the available ones if unknown)."""
+    return lookup("reward_model_sources", name).obj
+
+
+def check_source(config: RewardModelSourceConfig) -> None:
+    """Run the source's cheap ``check`` (when it has one)."""
+    check = getattr(get_source(config.source_type), "check", None)
+    if callable(check):
+        check(config)
+
+
+def load_reward_model(config: RewardModelSourceConfig) -> LoadedRewardModel:
+    """Load (training first, where the source trains) the reward model ``config`` describes.
+
+    Raises :class:`RewardSourceError` when the source returns something that cannot
+    score texts.
+    """
+    source = get_source(config.source_type)
+    reward = source.load(config)
+    if not callable(getattr(reward, "score", None)) or getattr(reward, "tokenizer", None) is None:
+        raise RewardSourceError(
+            f"Reward-model source {config.source_type!r} returned {type(reward).__name__}, which is not a "
+            "loaded reward model (it needs .score(texts, prompts=..., batch_size=...) and .tokenizer); "
+            "return a TextRewardModel from its load()"
+        )
+    if not hasattr(reward, "path"):
+        reward.path = None
+    logger.info("Reward model ready (%s): %r", config.source_type, reward)
+    return reward
+
+
+def check_model_dir(path: str | os.PathLike[str], *, what: str = "reward model") -> Path:
+    """For source authors: check (without loading) that ``path`` is a model directory with
+    config, weights and a tokenizer; the :class:`ConfigurationError` names ``what``."""
+    checked = model_dirs.check_reference(
+        path,
+        field=what,
+        local=True,
+        missing="pass the directory a reward model was saved to (save_pretrained, or "
+        "RewardModelTrainer.train_reward_model's output)",
+    )
+    assert checked is not None  # local=True always checks a directory
+    return checked

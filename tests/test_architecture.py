@@ -1,0 +1,129 @@
+"""The package layout holds: no import loop among aligntune's modules, imports at module level, small modules."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent / "aligntune"
+
+#: Modules allowed to import other aligntune modules inside a function, and why.
+DEFERRED_ON_PURPOSE: dict[str, str] = {}
+
+MAX_LINES = 400
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    return isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+
+
+def _imports(tree: ast.Module, module: str, is_package: bool) -> tuple[set[str], list[int]]:
+    """(aligntune modules imported at module level, line numbers of aligntune imports inside functions)."""
+    top: set[str] = set()
+    deferred: list[int] = []
+
+    def targets(node: ast.AST) -> list[str]:
+        if isinstance(node, ast.Import):
+            return [a.name for a in node.names]
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                package = module if is_package else module.rsplit(".", 1)[0]
+                for _ in range(node.level - 1):
+                    package = package.rsplit(".", 1)[0]
+                base = f"{package}.{base}" if base else package
+            return [base] + [f"{base}.{a.name}" for a in node.names]
+        return []
+
+    def walk(nodes: list[ast.stmt], in_function: bool) -> None:
+        for node in nodes:
+            if isinstance(node, ast.If) and _is_type_checking(node):
+                walk(node.orelse, in_function)
+                continue
+            for name in targets(node):
+                if name == "aligntune" or name.startswith("aligntune."):
+                    if in_function:
+                        deferred.append(node.lineno)
+                    else:
+                        top.add(name)
+            for child_field in ("body", "orelse", "finalbody", "handlers"):
+                children = getattr(node, child_field, None)
+                if isinstance(children, list) and children and isinstance(children[0], (ast.stmt, ast.excepthandler)):
+                    inner = in_function or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    walk([c for c in children if isinstance(c, ast.stmt)] if child_field != "handlers"
+                         else [s for h in children for s in h.body], inner)
+
+    walk(tree.body, False)
+    return top, sorted(set(deferred))
+
+
+def _graph() -> tuple[dict[str, set[str]], dict[str, list[int]]]:
+    files = {_module_name(p): p for p in ROOT.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    deferred: dict[str, list[int]] = {}
+    for name, path in files.items():
+        top, late = _imports(ast.parse(path.read_text(encoding="utf-8")), name, path.name == "__init__.py")
+        edges = set()
+        for target in top:
+            while target not in files and "." in target:  # "from pkg import name" names an attribute
+                target = target.rsplit(".", 1)[0]
+            # importing a.b.c runs a/__init__ and a/b/__init__ first
+            parts = target.split(".")
+            edges.update(".".join(parts[:i]) for i in range(1, len(parts) + 1) if ".".join(parts[:i]) in files)
+        edges.discard(name)
+        # a package's own __init__ does not run "before" its submodules in a cycle sense
+        graph[name] = {e for e in edges if not name.startswith(e + ".")}
+        if late:
+            deferred[name] = late
+    return graph, deferred
+
+
+def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_no_import_loop_among_aligntune_modules():
+    graph, _ = _graph()
+    assert _find_cycle(graph) is None, f"import loop: {' -> '.join(_find_cycle(graph) or [])}"
+
+
+def test_aligntune_modules_import_each_other_at_module_level():
+    _, deferred = _graph()
+    unexpected = {m: lines for m, lines in deferred.items() if m not in DEFERRED_ON_PURPOSE}
+    assert not unexpected, f"aligntune imports inside functions (move them to the top): {unexpected}"
+
+
+def test_no_library_module_is_over_400_lines():
+    long = {str(p.relative_to(ROOT.parent)): n for p in ROOT.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert not long, f"split these modules (one concern each): {long}"
+
+
+def test_the_checker_sees_a_loop():
+    assert _find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _find_cycle({"a": {"b"}, "b": set()}) is None
