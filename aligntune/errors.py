@@ -2,10 +2,53 @@
 
 Every error derives from :class:`AlignTuneError`. Configuration errors are also
 ``ValueError`` so that code written against plain Python conventions still works.
-Messages follow one shape: what was wrong, the offending value, and the fix.
+Messages follow one shape: what was wrong, the offending value, and the fix; the value
+is always shown through :func:`show`, so a message stays a few hundred characters
+whatever the user passed.
 """
 
 from __future__ import annotations
+
+import reprlib
+from typing import Any
+
+#: The most characters of a value's ``repr`` an error message shows.
+SHOW_LIMIT = 200
+
+
+def show(value: Any, limit: int = SHOW_LIMIT) -> str:
+    """A bounded ``repr`` for error messages: the type, the size, and at most ``limit`` characters.
+
+    Bounded in time and memory too: nested or self-referencing values (a YAML file of
+    nested aliases expands to billions of items) are summarised level by level
+    (:mod:`reprlib`), never printed whole.
+
+    >>> len(show("x" * 100_000)) < 300
+    True
+    """
+    try:
+        text = _REPR.repr(value)
+    except Exception as exc:  # a hostile __repr__ must not replace the real error
+        return f"<{type(value).__name__} whose repr raised {type(exc).__name__}>"
+    cut = len(text) > limit
+    if cut:
+        text = f"{text[:limit]}..."
+    long_container = isinstance(value, (list, tuple, dict, set, frozenset)) and len(value) > 8
+    long_string = isinstance(value, (str, bytes)) and len(value) > limit
+    if cut or long_container or long_string:
+        size = f" of length {len(value)}" if hasattr(value, "__len__") else ""
+        text += f" ({type(value).__name__}{size})"
+    return text
+
+
+def _bounded_repr() -> reprlib.Repr:
+    r = reprlib.Repr()
+    r.maxlevel, r.maxlist, r.maxtuple, r.maxdict, r.maxset = 3, 8, 8, 8, 8
+    r.maxstring, r.maxother, r.maxlong = SHOW_LIMIT, SHOW_LIMIT, 60
+    return r
+
+
+_REPR = _bounded_repr()
 
 
 class AlignTuneError(Exception):

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aligntune.errors import ConfigurationError, ModelLoadError
+from aligntune.errors import ConfigurationError, ModelLoadError, show
 
 logger = logging.getLogger(__name__)
 
@@ -67,15 +67,45 @@ class ModelDirInfo:
         return len(id2label) if isinstance(id2label, dict) else None
 
     @property
+    def architectures(self) -> list[str]:
+        value = self.config.get("architectures")
+        return [a for a in value if isinstance(a, str)] if isinstance(value, list) else []
+
+    @property
     def needs_remote_code(self) -> bool:
         return bool(self.config.get("auto_map"))
+
+
+def check_reward_model(info: ModelDirInfo, *, name: str) -> None:
+    """A reward model is a sequence classifier with exactly one output; refuse anything else before it loads.
+
+    ``config.json`` must say ``num_labels=1`` (or hold a one-entry ``id2label``). A config
+    that says nothing gets transformers' default of two labels, and a causal LM or a
+    bare encoder has no score head at all: loading either as a reward model would
+    initialise a head at random, so that rewards would differ on every load.
+    """
+    if info.num_labels == 1:
+        return  # (``architectures`` may be stale: a head saved over a base config keeps the base's name)
+    if info.num_labels is None:
+        heads = [a for a in info.architectures if a.endswith("ForSequenceClassification")]
+        kind = f"a {info.architectures[0]}" if info.architectures and not heads else "a model"
+        raise ModelLoadError(
+            f"{name} is {kind} (model_type {info.model_type!r}) whose config.json sets neither num_labels nor "
+            "id2label, so it is not a reward model: a reward model is a sequence classifier with one output "
+            "(num_labels=1), and loading this one would give it a randomly initialised score head. Pass a "
+            "trained reward model, or train one from this base with RewardModelTrainer / aligntune train-reward-model"
+        )
+    raise ModelLoadError(
+        f"{name} is a classifier with num_labels={info.num_labels}, not a reward model (num_labels=1). "
+        "Pass a reward-model checkpoint"
+    )
 
 
 def check_flags(**flags: Any) -> None:
     """Safety flags must be real booleans: ``trust_remote_code="false"`` is truthy and would run code."""
     for name, value in flags.items():
         if not isinstance(value, bool):
-            raise ConfigurationError(f"{name} must be True or False, got {type(value).__name__}: {value!r}")
+            raise ConfigurationError(f"{name} must be True or False, got {type(value).__name__}: {show(value)}")
 
 
 def is_offline() -> bool:
@@ -107,18 +137,18 @@ def resolve_model_path(name_or_path: str | os.PathLike[str], *, local_files_only
     path that does not exist or is not a directory.
     """
     if name_or_path is None or not str(name_or_path).strip():
-        raise ModelLoadError(f"A model name or directory is required, got {name_or_path!r}")
+        raise ModelLoadError(f"A model name or directory is required, got {show(name_or_path)}")
     name = os.fspath(name_or_path)
     path = Path(name).expanduser()
     if path.is_dir():
         return str(path.resolve())
     if path.exists():
         raise ModelLoadError(
-            f"Model path {name!r} is a file, not a directory; pass the directory that holds config.json"
+            f"Model path {show(name)} is a file, not a directory; pass the directory that holds config.json"
         )
     if _looks_local(name):
         raise ModelLoadError(
-            f"Model directory {name!r} does not exist (resolved to {str(path.resolve())!r}); "
+            f"Model directory {show(name)} does not exist (resolved to {show(str(path.resolve()))}); "
             "check the path, or pass a Hugging Face Hub name such as 'org/model'"
         )
     return _from_hub(name, offline=is_offline() if local_files_only is None else local_files_only)
@@ -136,7 +166,7 @@ def _from_hub(name: str, *, offline: bool) -> str:
             return str(snapshot_download(name, local_files_only=True))
         except Exception as exc:  # the hub raises several types for "not cached" and bad ids
             raise ModelLoadError(
-                f"{name!r} is not a local directory, and it is not in the Hugging Face cache while offline "
+                f"{show(name)} is not a local directory, and it is not in the Hugging Face cache while offline "
                 f"(HF_HUB_OFFLINE=1 or local_files_only=True; aligntune does not download then). To fix: {how}. "
                 f"({type(exc).__name__})"
             ) from exc
@@ -149,7 +179,7 @@ def _from_hub(name: str, *, offline: bool) -> str:
         )
     except Exception as exc:
         raise ModelLoadError(
-            f"Could not fetch {name!r} from the Hugging Face Hub: {type(exc).__name__}: {exc}. "
+            f"Could not fetch {show(name)} from the Hugging Face Hub: {type(exc).__name__}: {exc}. "
             f"Check the name, or {how}"
         ) from exc
 
@@ -173,23 +203,23 @@ def check_model_dir(
     check_flags(allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
     root = Path(path)
     if not root.is_dir():
-        raise ModelLoadError(f"Model directory {str(path)!r} does not exist or is not a directory")
+        raise ModelLoadError(f"Model directory {show(str(path))} does not exist or is not a directory")
     files = sorted(p.name for p in root.iterdir())
     config_file = root / "config.json"
     if not config_file.is_file():
         raise ModelLoadError(
-            f"{str(path)!r} has no config.json, so it is not a Hugging Face model directory "
+            f"{show(str(path))} has no config.json, so it is not a Hugging Face model directory "
             f"(found: {', '.join(files[:12]) or 'nothing'}); pass the directory written by save_pretrained"
         )
     try:
         config = json.loads(config_file.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelLoadError(
-            f"{str(config_file)!r} is corrupted: it is not valid JSON ({exc}); re-save or re-download the model"
+            f"{show(str(config_file))} is corrupted: it is not valid JSON ({exc}); re-save or re-download the model"
         ) from exc
     if not isinstance(config, dict) or "model_type" not in config:
         raise ModelLoadError(
-            f"{str(config_file)!r} is not a transformers config (no 'model_type' key); "
+            f"{show(str(config_file))} is not a transformers config (no 'model_type' key); "
             "re-save the model with save_pretrained"
         )
     has_safetensors = any(f in files for f in SAFETENSORS_FILES) or any(f.endswith(".safetensors") for f in files)
@@ -197,17 +227,17 @@ def check_model_dir(
     if need_weights and not has_safetensors:
         if has_pickle and not allow_pickle:
             raise ModelLoadError(
-                f"{str(path)!r} has only pickle weights (pytorch_model.bin), which can run arbitrary code when "
+                f"{show(str(path))} has only pickle weights (pytorch_model.bin), which can run arbitrary code when "
                 "loaded. Convert them to safetensors, or pass allow_pickle=True if you trust the source"
             )
         if not has_pickle:
             raise ModelLoadError(
-                f"{str(path)!r} has no model weights (expected model.safetensors; found: {', '.join(files[:12])})"
+                f"{show(str(path))} has no model weights (expected model.safetensors; found: {', '.join(files[:12])})"
             )
     has_tokenizer = any(f in files for f in TOKENIZER_FILES)
     if need_tokenizer and not has_tokenizer:
         raise ModelLoadError(
-            f"{str(path)!r} has no tokenizer files (expected one of {', '.join(TOKENIZER_FILES)}). "
+            f"{show(str(path))} has no tokenizer files (expected one of {', '.join(TOKENIZER_FILES)}). "
             "Save the tokenizer into the same directory with tokenizer.save_pretrained(dir)"
         )
     info = ModelDirInfo(
@@ -220,7 +250,7 @@ def check_model_dir(
     )
     if info.needs_remote_code and not trust_remote_code:
         raise ModelLoadError(
-            f"{str(path)!r} needs custom model code (config.json has 'auto_map'). aligntune never runs remote "
+            f"{show(str(path))} needs custom model code (config.json has 'auto_map'). aligntune never runs remote "
             "code implicitly; pass trust_remote_code=True if you trust this model"
         )
     return info
@@ -268,7 +298,7 @@ def check_hub_reachable(name: str, *, field: str) -> None:
     try:
         resolve_model_path(name, local_files_only=True)
     except ModelLoadError as exc:
-        raise ConfigurationError(f"{field}={name!r}: {exc}") from exc
+        raise ConfigurationError(f"{field}={show(name)}: {exc}") from exc
 
 
 def looks_local(name: str) -> bool:
@@ -292,9 +322,9 @@ def check_reference(name: str | os.PathLike[str], *, field: str, missing: str = 
         return None
     path = Path(name).expanduser()
     if not path.is_dir():
-        raise ConfigurationError(f"{field}={name!r} does not exist or is not a directory; {missing}")
+        raise ConfigurationError(f"{field}={show(name)} does not exist or is not a directory; {missing}")
     try:
         check_model_dir(path, **checks)
     except ModelLoadError as exc:
-        raise ConfigurationError(f"{field}={name!r} is not a usable model directory: {exc}") from exc
+        raise ConfigurationError(f"{field}={show(name)} is not a usable model directory: {exc}") from exc
     return path

@@ -24,8 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from aligntune import __version__
-from aligntune._validation import show
-from aligntune.errors import ConfigurationError
+from aligntune.errors import ConfigurationError, show
 
 #: The file aligntune writes into every directory it creates (RL runs, policies, reward models).
 RUN_MARKER = "aligntune-output.json"

@@ -72,6 +72,28 @@ def tiny_gpt2_dir(tmp_path_factory) -> Path:
     return out
 
 
+def _as_reward_model(base: Path, out: Path) -> Path:
+    """``base`` with a one-output score head, saved as a reward-model directory (a stand-in for a trained one)."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, set_seed
+
+    set_seed(0)
+    AutoModelForSequenceClassification.from_pretrained(base, num_labels=1).save_pretrained(out)
+    AutoTokenizer.from_pretrained(base).save_pretrained(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_bert_rm_dir(tmp_path_factory, tiny_bert_dir) -> Path:
+    """The tiny BERT as an (untrained) reward model: a sequence classifier with num_labels=1."""
+    return _as_reward_model(tiny_bert_dir, tmp_path_factory.mktemp("tiny-bert-rm"))
+
+
+@pytest.fixture(scope="session")
+def tiny_gpt2_rm_dir(tmp_path_factory, tiny_gpt2_dir) -> Path:
+    """The tiny GPT-2 (no pad token) as an (untrained) reward model with num_labels=1."""
+    return _as_reward_model(tiny_gpt2_dir, tmp_path_factory.mktemp("tiny-gpt2-rm"))
+
+
 POLITE = ("please", "thanks", "thank", "glad", "happy", "great", "hope", "welcome")
 RUDE = ("stupid", "idiot", "hate", "dumb", "pathetic", "hopeless", "clueless", "awful")
 

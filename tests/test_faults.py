@@ -22,6 +22,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -585,3 +586,129 @@ def test_corrupted_config_json_is_a_clear_error(rm_dir, tmp_path, load_calls, co
     with pytest.raises(ConfigurationError, match=rf"reward_model_path=.*{message}"):
         create_rl_trainer(model_name=str(rm_dir), reward_model_path=str(broken), output_dir=str(tmp_path / "p"))
     assert load_calls == []
+
+
+# -- interruption of the long commands (SIGINT, SIGTERM) ---------------------------------------
+
+def _cli_env() -> dict[str, str]:
+    return {**os.environ, "HF_HUB_OFFLINE": "1", "TRL_EXPERIMENTAL_SILENCE": "1", "TOKENIZERS_PARALLELISM": "false"}
+
+
+def _start_cli(args: list[str], cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "aligntune.cli", *args], cwd=cwd, env=_cli_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _signal_when(proc: subprocess.Popen, ready: Any, sig: int, *, timeout: float = 180) -> str:
+    """Send ``sig`` once ``ready()`` is true; return the output (the process must end by itself)."""
+    deadline = time.monotonic() + timeout
+    try:
+        while not ready():
+            if proc.poll() is not None:
+                pytest.fail(f"the command ended (rc {proc.returncode}) before it was signalled:\n{proc.stdout.read()}")
+            if time.monotonic() > deadline:
+                pytest.fail("the command never got to the point where it is signalled")
+            time.sleep(0.05)
+        time.sleep(0.5)
+        proc.send_signal(sig)
+        out, _ = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("sig", "code", "word"), [(signal.SIGINT, 130, "Interrupted"), (signal.SIGTERM, 143, "Terminated")])
+def test_a_signal_mid_training_leaves_no_output_and_no_staging(tiny_bert_dir, tmp_path, sig, code, word):
+    (tmp_path / "user_file.txt").write_text("mine")
+    proc = _start_cli(["train-reward-model", "--base-model", str(tiny_bert_dir), "--functions", "length",
+                       "--bundled-corpus", "--corpus-size", "60", "--num-epochs", "400", "--batch-size", "4",
+                       "--max-length", "32", "--output-dir", "out"], tmp_path)
+    out = _signal_when(proc, lambda: any(p.name.startswith(".out.tmp-") for p in tmp_path.iterdir()), sig)
+    assert proc.returncode == code, out
+    assert f"{word} (" in out and "Traceback" not in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["user_file.txt"]  # no output, no staging left
+    assert (tmp_path / "user_file.txt").read_text() == "mine"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_while_scoring_keeps_the_previous_output(tmp_path, sig, code):
+    rows = "".join(json.dumps({"text": f"Answer number {i}: " + "thanks, here is how it works. " * 8}) + "\n"
+                   for i in range(40_000))
+    (tmp_path / "big.jsonl").write_text(rows)
+    previous = '{"text": "an earlier run", "score": 0.5}\n'
+    (tmp_path / "scores.jsonl").write_text(previous)
+    proc = _start_cli(["rewards", "score", "--function", "length,sentiment,safety,coherence,helpfulness",
+                       "--input", "big.jsonl", "--output", "scores.jsonl"], tmp_path)
+    out = _signal_when(proc, lambda: any(p.name.startswith(".scores.jsonl.tmp-") for p in tmp_path.iterdir()), sig)
+    assert proc.returncode == code, out
+    assert (tmp_path / "scores.jsonl").read_text() == previous
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl", "scores.jsonl"]
+
+
+# -- concurrent runs writing to one place ------------------------------------------------------
+
+@pytest.mark.slow
+def test_a_run_that_finds_its_output_taken_by_another_refuses_and_keeps_the_other(tiny_bert_dir, tmp_path):
+    from transformers import TrainerCallback
+
+    from aligntune.data import load_bundled_corpus
+    from aligntune.outputs import write_marker
+    from aligntune.rewards.training import RewardModelTrainer
+
+    out = tmp_path / "model"
+
+    class OtherRunFinishesFirst(TrainerCallback):
+        def on_train_end(self, args, state, control, **kwargs):
+            out.mkdir()
+            (out / "model.safetensors").write_bytes(b"the other run's weights")
+            write_marker(out, "reward_model")
+
+    trainer = RewardModelTrainer(str(tiny_bert_dir), [wordiness])
+    data = trainer.generate_training_data(load_bundled_corpus(40, seed=1).texts)
+    with pytest.raises(ConfigurationError, match="already exists and is not empty"):
+        trainer.train_reward_model(data, out, num_epochs=1, batch_size=8, max_length=32,
+                                   training_args={"max_steps": 2}, callbacks=[OtherRunFinishesFirst()])
+    assert (out / "model.safetensors").read_bytes() == b"the other run's weights"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]  # our staging directory is gone
+
+
+def test_two_writers_of_one_file_leave_one_complete_version(tmp_path):
+    from aligntune.atomic import atomic_file
+
+    target = tmp_path / "scores.jsonl"
+    target.write_text("old\n")
+    with atomic_file(target) as first:
+        first.write("first, line 1\n")
+        with atomic_file(target) as second:  # another command writing the same file meanwhile
+            second.write("second, complete\n")
+        assert target.read_text() == "second, complete\n"
+        first.write("first, line 2\n")
+    assert target.read_text() == "first, line 1\nfirst, line 2\n"  # the last to finish wins, whole
+    assert [p.name for p in tmp_path.iterdir()] == ["scores.jsonl"]
+
+
+def test_a_failed_writer_leaves_the_file_as_it_was(tmp_path):
+    from aligntune.atomic import atomic_file
+
+    target = tmp_path / "scores.jsonl"
+    target.write_text("old\n")
+    with pytest.raises(RuntimeError), atomic_file(target) as handle:
+        handle.write("half")
+        raise RuntimeError("scoring failed part-way")
+    assert target.read_text() == "old\n" and [p.name for p in tmp_path.iterdir()] == ["scores.jsonl"]
+
+
+def test_a_second_rl_run_into_a_running_runs_directory_is_refused(tmp_path, tiny_gpt2_dir):
+    from aligntune.core.backend_factory import create_rl_trainer
+
+    prompts = tmp_path / "prompts.jsonl"
+    prompts.write_text("".join(json.dumps({"prompt": f"Question {i}?"}) + "\n" for i in range(8)))
+    kwargs = dict(model_name=str(tiny_gpt2_dir), dataset_name=str(prompts), reward_functions=["length"],
+                  output_dir=str(tmp_path / "run"), batch_size=2)
+    first = create_rl_trainer(**kwargs)
+    first._mark_output_dir()  # the first run has started writing
+    with pytest.raises(ConfigurationError, match=r"output_dir .*run' already exists and is not empty"):
+        create_rl_trainer(**kwargs)

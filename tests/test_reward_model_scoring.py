@@ -14,8 +14,8 @@ from aligntune.reward_model.scoring import TextRewardModel
 
 
 @pytest.fixture(scope="module")
-def bert_reward_model(tiny_bert_dir):
-    return TextRewardModel.from_pretrained(tiny_bert_dir, max_length=32)
+def bert_reward_model(tiny_bert_rm_dir):
+    return TextRewardModel.from_pretrained(tiny_bert_rm_dir, max_length=32)
 
 
 def test_scores_are_finite_batched_and_order_independent(bert_reward_model):
@@ -48,8 +48,8 @@ def test_long_texts_are_truncated_not_dropped(bert_reward_model):
     assert encoded.n_truncated == 1 and len(encoded.input_ids[0]) == 32
 
 
-def test_gpt2_tokenizer_without_pad_token_scores(tiny_gpt2_dir):
-    rm = TextRewardModel.from_pretrained(tiny_gpt2_dir)
+def test_gpt2_tokenizer_without_pad_token_scores(tiny_gpt2_rm_dir):
+    rm = TextRewardModel.from_pretrained(tiny_gpt2_rm_dir)
     assert rm.tokenizer.pad_token == rm.tokenizer.eos_token
     assert rm.model.config.pad_token_id == rm.tokenizer.eos_token_id
     scores = rm.score(["the dough", "a much longer answer about the dough and the oven", ""])
@@ -59,8 +59,8 @@ def test_gpt2_tokenizer_without_pad_token_scores(tiny_gpt2_dir):
     assert alone[0] == pytest.approx(scores[0], abs=1e-5)
 
 
-def test_nan_scores_are_an_error(tiny_bert_dir):
-    rm = TextRewardModel.from_pretrained(tiny_bert_dir)
+def test_nan_scores_are_an_error(tiny_bert_rm_dir):
+    rm = TextRewardModel.from_pretrained(tiny_bert_rm_dir)
     with torch.no_grad():
         rm.model.classifier.bias.fill_(float("nan"))
     with pytest.raises(RewardFunctionError, match=r"NaN and infinite rewards are never passed on"):

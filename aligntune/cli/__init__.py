@@ -1,13 +1,19 @@
 """The ``aligntune`` command line. Commands are thin: they parse, call the library,
 and print. Expected errors are printed as one line, with exit status 1.
 
+Ctrl-C (SIGINT) and SIGTERM both stop a command the same way: the work in progress is
+unwound, so staging directories and temporary files are removed and every output keeps
+its previous contents; the command prints one line and exits with 130 or 143.
+
 The command modules import only aligntune's light modules (no torch, no transformers).
 """
 
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
 from typing import Any
 
 import click
@@ -16,15 +22,34 @@ from aligntune.cli import plugins_cmd, ppo_cmd, rewards_cmd, train_cmd
 from aligntune.errors import AlignTuneError
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that cleanup runs as it does for Ctrl-C."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
 class _Group(click.Group):
-    """A group that turns :class:`AlignTuneError` into a one-line message."""
+    """A group that turns :class:`AlignTuneError` into a one-line message, and stops cleanly on a signal."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        main_thread = threading.current_thread() is threading.main_thread()  # signals go to the main thread only
+        previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
         try:
             return super().invoke(ctx)
         except AlignTuneError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted (SIGINT): stopped; outputs keep their previous contents", err=True)
+            ctx.exit(130)
+        except Terminated:
+            click.echo("Terminated (SIGTERM): stopped; outputs keep their previous contents", err=True)
+            ctx.exit(143)
+        finally:
+            if main_thread:
+                signal.signal(signal.SIGTERM, previous)
 
 
 @click.group(cls=_Group)

@@ -27,6 +27,7 @@ import random
 from dataclasses import dataclass, field
 
 from aligntune.data import templates as t
+from aligntune.errors import show
 
 AXES: dict[str, tuple[tuple[str, float], ...]] = {
     "tone": (("polite", 0.35), ("neutral", 0.3), ("rude", 0.35)),
@@ -74,7 +75,7 @@ def load_bundled_corpus(n: int = DEFAULT_SIZE, *, seed: int = 0) -> Corpus:
     distinct texts than that).
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n must be an integer >= 1, got {n!r}")
+        raise ValueError(f"n must be an integer >= 1, got {show(n)}")
     rng = random.Random(seed)
     topics = sorted(t.TOPICS)
     seen: set[str] = set()

@@ -30,7 +30,7 @@ from aligntune.data.corpus import load_bundled_corpus
 from aligntune.demo.evaluate import evaluate_policy
 from aligntune.demo.settings import REWARD_TRAINING
 from aligntune.demo.tiny_policy import build_tiny_policy, warm_up
-from aligntune.errors import ConfigurationError
+from aligntune.errors import ConfigurationError, show
 from aligntune.rewards.composite import CompositeReward
 from aligntune.rl.factory import create_rl_trainer
 
@@ -83,7 +83,7 @@ def run_demo(
 
     out = Path(output_dir).expanduser().resolve()
     if out.exists() and any(out.iterdir()) and not overwrite:
-        raise ConfigurationError(f"Demo output directory {str(out)!r} is not empty; pass overwrite=True or another one")
+        raise ConfigurationError(f"Demo output directory {show(str(out))} is not empty; pass overwrite=True or another one")
     if out.exists() and overwrite:
         import shutil
 
@@ -232,7 +232,7 @@ def _print_summary(s: dict[str, Any]) -> None:
     _say(f"  evaluation ({s['eval_prompts']} prompts): reward model {s['eval_reward_model_before']:.4f} -> {s['eval_reward_model_after']:.4f}, "
          f"rule composite {s['eval_rules_before']:.4f} -> {s['eval_rules_after']:.4f}")
     for prompt, response in s["samples_after"][:2]:
-        _say(f"  sample after PPO: {prompt!r} -> {response[:120]!r}")
+        _say(f"  sample after PPO: {show(prompt)} -> {response[:120]!r}")
     _say(f"policy: {s['policy']}")
     _say(f"plots: {s['reward_curve']}")
     _say(f"time: {s['timings_s']['total']:.0f}s")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from aligntune.atomic import staged_output
+from aligntune.errors import show
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def build_tiny_policy(
             intermediate_size=hidden * 4, max_position_embeddings=max_positions, **ids,
         )
     else:
-        raise ValueError(f"architecture must be 'gpt2' or 'llama', got {architecture!r}")
+        raise ValueError(f"architecture must be 'gpt2' or 'llama', got {show(architecture)}")
     torch.manual_seed(seed)
     model = AutoModelForCausalLM.from_config(config)
     _save(Path(output_dir), model, tokenizer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aligntune.errors import PluginError, RewardFunctionError
+from aligntune.errors import PluginError, RewardFunctionError, show
 from aligntune.rewards.base import validate_reward_object
 
 LABELS = {
@@ -25,7 +25,7 @@ def check(kind: str, args: tuple[Any, ...], *, plugin: str) -> tuple[str, Any]:
 
 def _reward(args: tuple[Any, ...], plugin: str) -> tuple[str, Any]:
     if len(args) != 1:
-        raise PluginError(f"Plugin {plugin!r}: register_reward_functions' register() takes one reward function")
+        raise PluginError(f"Plugin {show(plugin)}: register_reward_functions' register() takes one reward function")
     try:
         fn = validate_reward_object(args[0], plugin=plugin)
     except RewardFunctionError as exc:
@@ -36,24 +36,24 @@ def _reward(args: tuple[Any, ...], plugin: str) -> tuple[str, Any]:
 def _source(args: tuple[Any, ...], plugin: str) -> tuple[str, Any]:
     if len(args) != 2 or not isinstance(args[0], str) or not args[0]:
         raise PluginError(
-            f"Plugin {plugin!r}: register_reward_model_sources' register() takes (name, source), got {args!r}"
+            f"Plugin {show(plugin)}: register_reward_model_sources' register() takes (name, source), got {show(args)}"
         )
     name, source = args
     if not callable(getattr(source, "load", None)):
         raise PluginError(
-            f"Plugin {plugin!r} registered reward-model source {name!r} without a load(config) method"
+            f"Plugin {show(plugin)} registered reward-model source {show(name)} without a load(config) method"
         )
     return name, source
 
 
 def _backend(args: tuple[Any, ...], plugin: str) -> tuple[str, Any]:
     if len(args) != 1:
-        raise PluginError(f"Plugin {plugin!r}: register_rl_backends' register() takes one backend")
+        raise PluginError(f"Plugin {show(plugin)}: register_rl_backends' register() takes one backend")
     backend = args[0]
     name = getattr(backend, "name", None)
     if not isinstance(name, str) or not name:
-        raise PluginError(f"Plugin {plugin!r} registered an RL backend without a name: {backend!r}")
+        raise PluginError(f"Plugin {show(plugin)} registered an RL backend without a name: {show(backend)}")
     for attr in ("algorithms", "availability", "create_trainer"):
         if not hasattr(backend, attr):
-            raise PluginError(f"Plugin {plugin!r} registered RL backend {name!r} without {attr!r}")
+            raise PluginError(f"Plugin {show(plugin)} registered RL backend {show(name)} without {show(attr)}")
     return name, backend

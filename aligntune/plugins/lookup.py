@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from aligntune._validation import did_you_mean
-from aligntune.errors import BackendError, ConfigurationError, UnknownRewardFunctionError
+from aligntune.errors import BackendError, ConfigurationError, UnknownRewardFunctionError, show
 from aligntune.plugins.manager import KINDS, PluginManager, Registration, get_plugin_manager
 
 
@@ -55,7 +55,7 @@ assert set(KIND_INFO) == set(KINDS)
 
 def failed_plugins_note(pm: PluginManager) -> str:
     """`` Plugin 'x' (dist) failed to load: Error: ...`` for every plugin that failed to import."""
-    return "".join(f" Plugin {f.name!r} ({f.distribution}) failed to load: {f.error}." for f in pm.failures())
+    return "".join(f" Plugin {show(f.name)} ({f.distribution}) failed to load: {f.error}." for f in pm.failures())
 
 
 def unknown_message(kind: str, name: str, table: dict[str, Registration], pm: PluginManager, *, lead: str | None = None) -> str:
@@ -64,12 +64,12 @@ def unknown_message(kind: str, name: str, table: dict[str, Registration], pm: Pl
     ``lead`` replaces the opening ``Unknown <label> 'name'.`` (a config names its field there).
     """
     info = KIND_INFO[kind]
-    lead = lead or f"Unknown {info.label} {name!r}."
+    lead = lead or f"Unknown {info.label} {show(name)}."
     failed = failed_plugins_note(pm)
     if name in info.install:
         listed = ", ".join(sorted(table)) or "none installed"
         return (
-            f"{info.label[0].upper()}{info.label[1:]} {name!r} is not installed. Install it with: "
+            f"{info.label[0].upper()}{info.label[1:]} {show(name)} is not installed. Install it with: "
             f"{info.install[name]}. {info.available}: {listed}.{failed}"
         )
     if not table and info.none_installed:
@@ -90,7 +90,7 @@ def lookup(kind: str, name: str, *, plugin_manager: PluginManager | None = None,
     pm = plugin_manager or get_plugin_manager()
     info = KIND_INFO[kind]
     if not isinstance(name, str):
-        raise info.error(f"{info.label[0].upper()}{info.label[1:]} names must be strings, got {type(name).__name__}: {name!r}")
+        raise info.error(f"{info.label[0].upper()}{info.label[1:]} names must be strings, got {type(name).__name__}: {show(name)}")
     table = pm.registrations(kind)
     if name in table:
         return table[name]

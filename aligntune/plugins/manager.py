@@ -33,7 +33,7 @@ from typing import Any, Callable
 import pluggy
 
 from aligntune import hookspecs
-from aligntune.errors import DuplicateRegistrationError, PluginError
+from aligntune.errors import DuplicateRegistrationError, PluginError, show
 from aligntune.plugins import checks
 
 #: Trace output goes here (``ALIGNTUNE_TRACE_HOOKS``), next to the rest of the plugin log.
@@ -170,7 +170,7 @@ class PluginManager:
             self._pm.register(plugin, name=name)
             self._pm.check_pending()
         except (ValueError, pluggy.PluginValidationError) as exc:
-            raise PluginError(f"Plugin {name!r} could not be registered: {exc}") from exc
+            raise PluginError(f"Plugin {show(name)} could not be registered: {exc}") from exc
         hooks = sorted(impl_name for impl_name in KINDS.values() if _has_impl(plugin, impl_name))
         self._infos[name] = PluginInfo(
             name=name, distribution=distribution, version=version, origin=origin, hooks=hooks
@@ -189,7 +189,7 @@ class PluginManager:
         plugin_name = name or getattr(plugin, "__name__", None) or type(plugin).__name__
         if plugin_name in self._infos:
             raise PluginError(
-                f"A plugin named {plugin_name!r} is already registered; pass another name= "
+                f"A plugin named {show(plugin_name)} is already registered; pass another name= "
                 "or unregister it first"
             )
         self._add(plugin, plugin_name, origin="in-process")
@@ -233,8 +233,8 @@ class PluginManager:
                 if name in table:
                     other = table[name].plugin
                     raise DuplicateRegistrationError(
-                        f"{checks.LABELS[kind]} {name!r} is registered by two plugins: "
-                        f"{other!r} and {_plugin!r}. Uninstall one of them, or block one with "
+                        f"{checks.LABELS[kind]} {show(name)} is registered by two plugins: "
+                        f"{show(other)} and {show(_plugin)}. Uninstall one of them, or block one with "
                         f"{DISABLE_ENV}={_plugin}"
                     )
                 table[name] = Registration(name=name, obj=obj, plugin=_plugin)
@@ -249,14 +249,14 @@ class PluginManager:
                 raise
             except Exception as exc:
                 raise PluginError(
-                    f"Plugin {plugin_name!r} raised in {hook_name}: {type(exc).__name__}: {exc}"
+                    f"Plugin {show(plugin_name)} raised in {hook_name}: {type(exc).__name__}: {exc}"
                 ) from exc
         return table
 
     def registrations(self, kind: str) -> dict[str, Registration]:
         """Everything registered for ``kind`` (one of :data:`KINDS`), by name."""
         if kind not in KINDS:
-            raise ValueError(f"Unknown registration kind {kind!r}; expected one of {sorted(KINDS)}")
+            raise ValueError(f"Unknown registration kind {show(kind)}; expected one of {sorted(KINDS)}")
         return dict(self._collect()[kind])
 
     def plugins(self) -> list[PluginInfo]:

@@ -143,13 +143,14 @@ class RewardModelTrainingConfig:
         metadata=_spell("trainer", rl="reward_training_eval_fraction", cli="--eval-fraction",
                         help="Share of the texts held out to measure fidelity."),
     )
-    seed: int = field(default=42, validator=v.integer, metadata=_spell("trainer", rl="seed", cli="--seed"))
+    seed: int = field(default=42, validator=v.seed, metadata=_spell("trainer", rl="seed", cli="--seed"))
     # Training
     num_epochs: float = field(
-        default=3, validator=v.positive, metadata=_spell("train", rl="reward_training_epochs", cli="--num-epochs")
+        default=3, validator=v.epochs, metadata=_spell("train", rl="reward_training_epochs", cli="--num-epochs")
     )
     learning_rate: float = field(
-        default=1e-5, validator=v.positive, metadata=_spell("train", rl="reward_training_lr", cli="--learning-rate")
+        default=1e-5, validator=v.learning_rate,
+        metadata=_spell("train", rl="reward_training_lr", cli="--learning-rate"),
     )
     batch_size: int = field(
         default=8, validator=v.positive_int, metadata=_spell("train", rl="reward_training_batch_size", cli="--batch-size")

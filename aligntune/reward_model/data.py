@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from aligntune import distributed
 from aligntune._validation import aligned
-from aligntune.errors import ConfigurationError, DataError
+from aligntune.errors import ConfigurationError, DataError, show
 from aligntune.reward_model.config import MIN_TRAINING_TEXTS
 from aligntune.reward_model.inputs import open_texts
 
@@ -78,7 +78,7 @@ def as_text_dataset(
         for label, values in (("prompt", prompts), ("reference", references)):
             if values is not None:
                 if label in ds.column_names:
-                    raise DataError(f"The dataset already has a {label!r} column; do not pass {label}s as well")
+                    raise DataError(f"The dataset already has a {show(label)} column; do not pass {label}s as well")
                 ds = ds.add_column(label, aligned(values, ds.num_rows, f"{label}s", label=f"{label}s", error=DataError))
         return ds
     if isinstance(texts, (str, bytes)) or not isinstance(texts, Sequence):
@@ -93,7 +93,7 @@ def as_text_dataset(
         )
     for i, text in enumerate(texts):
         if not isinstance(text, str):
-            raise DataError(f"texts[{i}] must be a string, got {type(text).__name__}: {text!r}")
+            raise DataError(f"texts[{i}] must be a string, got {type(text).__name__}: {show(text)}")
     columns: dict[str, list[Any]] = {"text": list(texts)}
     prompts = aligned(prompts, len(texts), "prompts", label="prompts", error=DataError)
     references = aligned(references, len(texts), "reference_texts", label="reference_texts", error=DataError)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aligntune.errors import DataError
+from aligntune.errors import DataError, show
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def encode(
         token = tokenizer.eos_token_id if tokenizer.eos_token_id is not None else tokenizer.pad_token_id
         if token is None:
             raise DataError(
-                f"Text {empty[0]} ({texts[empty[0]]!r}) encodes to no tokens and the tokenizer has no "
+                f"Text {empty[0]} ({show(texts[empty[0]])}) encodes to no tokens and the tokenizer has no "
                 "end-of-sequence or pad token to stand for it"
             )
         for i in empty:

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from aligntune import distributed
-from aligntune.errors import ConfigurationError
+from aligntune.errors import ConfigurationError, show
 from aligntune.reward_model.encoding import encode
 from aligntune.reward_model.pairs import PairIndex
 
@@ -121,7 +121,7 @@ def check_training_args(training_args: dict[str, Any]) -> None:
     from trl import RewardConfig
 
     if not isinstance(training_args, dict):
-        raise ConfigurationError(f"training_args must be a dict of trl.RewardConfig fields, got {training_args!r}")
+        raise ConfigurationError(f"training_args must be a dict of trl.RewardConfig fields, got {show(training_args)}")
     unknown = sorted(set(training_args) - set(RewardConfig.__dataclass_fields__))
     if unknown:
         raise ConfigurationError(

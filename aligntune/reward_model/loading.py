@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aligntune.errors import ModelLoadError
+from aligntune.errors import ModelLoadError, show
 from aligntune.model_dirs import check_flags
 
 logger = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ def load_tokenizer(path: str, *, trust_remote_code: bool = False) -> Any:
     try:
         return AutoTokenizer.from_pretrained(path, local_files_only=True, trust_remote_code=trust_remote_code)
     except Exception as exc:
-        raise ModelLoadError(f"Could not load the tokenizer from {path!r}: {type(exc).__name__}: {exc}") from exc
+        raise ModelLoadError(f"Could not load the tokenizer from {show(path)}: {type(exc).__name__}: {exc}") from exc
 
 
 def load_sequence_classifier(
@@ -55,7 +55,7 @@ def load_sequence_classifier(
         )
     except Exception as exc:
         raise ModelLoadError(
-            f"Could not load {path!r} as a sequence classifier with num_labels={num_labels}: "
+            f"Could not load {show(path)} as a sequence classifier with num_labels={num_labels}: "
             f"{type(exc).__name__}: {exc}"
         ) from exc
 

@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 from aligntune import _validation as v
 from aligntune import distributed, model_dirs
 from aligntune.atomic import staged_output
-from aligntune.outputs import check_output_dir
 from aligntune.errors import DataError
+from aligntune.outputs import check_output_dir
 from aligntune.reward_model import card, loading
 from aligntune.reward_model.data import check_training_data
 from aligntune.reward_model.fidelity import measure_fidelity, save_scatter_plot

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from aligntune import model_dirs
-from aligntune.errors import ModelLoadError
+from aligntune.errors import ModelLoadError, show
 from aligntune.reward_model import loading
 from aligntune.reward_model.encoding import encode, pad_batch
 from aligntune.rewards.base import check_finite, check_texts
@@ -39,7 +39,7 @@ def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any] | None:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelLoadError(f"{str(file)!r} is corrupted: {exc}; delete it or retrain the model") from exc
+        raise ModelLoadError(f"{show(str(file))} is corrupted: {exc}; delete it or retrain the model") from exc
     return data if isinstance(data, dict) else None
 
 
@@ -98,11 +98,7 @@ class TextRewardModel:
         model_dirs.check_flags(allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
         path = model_dirs.resolve_model_path(name_or_path, local_files_only=local_files_only)
         info = model_dirs.check_model_dir(path, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
-        if info.num_labels not in (None, 1):
-            raise ModelLoadError(
-                f"{str(name_or_path)!r} is a classifier with num_labels={info.num_labels}, not a reward model "
-                "(num_labels=1)"
-            )
+        model_dirs.check_reward_model(info, name=show(str(name_or_path)))
         manifest = read_manifest(path)
         if max_length is None:
             max_length = int((manifest or {}).get("training", {}).get("max_length", 512))
@@ -135,7 +131,7 @@ class TextRewardModel:
 
         texts, prompts, _ = check_texts(texts, prompts=prompts)
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
+            raise ValueError(f"batch_size must be an integer >= 1, got {show(batch_size)}")
         encoded = encode(self.tokenizer, texts, prompts=prompts, max_length=self.max_length)
         if encoded.n_truncated:
             logger.info(

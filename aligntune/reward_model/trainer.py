@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from aligntune import _validation as v
 from aligntune import model_dirs
-from aligntune.errors import ConfigurationError
+from aligntune.errors import ConfigurationError, show
 from aligntune.reward_model import data as _data
 from aligntune.reward_model.config import RewardModelTrainingConfig, check_arguments, default
 from aligntune.reward_model.fidelity import FidelityReport
@@ -49,7 +49,7 @@ def check_base_model_name(value: Any, *, owner: str = "RewardModelTrainer") -> s
     if not isinstance(value, str) or not value.strip():
         raise ConfigurationError(
             f"{owner}.base_model_name is required: a Hugging Face Hub name or a local model directory, "
-            f"got {v.show(value)}"
+            f"got {show(value)}"
         )
     return value
 
@@ -90,7 +90,7 @@ class RewardModelTrainer:
         if isinstance(reward_functions, (str, bytes)) or not isinstance(reward_functions, Sequence) or not reward_functions:
             raise ConfigurationError(
                 "RewardModelTrainer.reward_functions is required: a non-empty list of reward function names "
-                f"or objects, e.g. ['length', 'safety'], got {v.show(reward_functions)}"
+                f"or objects, e.g. ['length', 'safety'], got {show(reward_functions)}"
             )
         if composite_weights is not None:
             v.check_weights(composite_weights, len(reward_functions), field="RewardModelTrainer.composite_weights")
@@ -103,7 +103,7 @@ class RewardModelTrainer:
             eval_fraction=eval_fraction,
         )
         if isinstance(seed, bool) or not isinstance(seed, int):  # the message the bad-input table pins
-            raise ConfigurationError(f"RewardModelTrainer.seed must be an integer, got {v.show(seed)}")
+            raise ConfigurationError(f"RewardModelTrainer.seed must be an integer, got {show(seed)}")
         v.optional(v.positive_int).check("RewardModelTrainer.num_proc", num_proc)
         v.boolean.check("RewardModelTrainer.allow_pickle", allow_pickle)
         v.boolean.check("RewardModelTrainer.trust_remote_code", trust_remote_code)

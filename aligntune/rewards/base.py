@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from typing import Any, Callable, overload
 
 from aligntune._validation import aligned
-from aligntune.errors import DataError, RewardFunctionError
+from aligntune.errors import DataError, RewardFunctionError, show
 
 
 class RewardFunction(ABC):
@@ -58,7 +58,7 @@ class RewardFunction(ABC):
         return self.score(texts, prompts=prompts, references=references)
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.name!r} range={self.value_range}>"
+        return f"<{type(self).__name__} {show(self.name)} range={self.value_range}>"
 
 
 class FunctionReward(RewardFunction):
@@ -74,12 +74,12 @@ class FunctionReward(RewardFunction):
         batched: bool = False,
     ) -> None:
         if not callable(fn):
-            raise RewardFunctionError(f"A reward function must be callable, got {fn!r}")
+            raise RewardFunctionError(f"A reward function must be callable, got {show(fn)}")
         self.fn = fn
         self.name = name or getattr(fn, "__name__", "")
         if not self.name or self.name == "<lambda>":
             raise RewardFunctionError(
-                f"Reward function {fn!r} has no usable name; pass name='my_reward'"
+                f"Reward function {show(fn)} has no usable name; pass name='my_reward'"
             )
         doc = inspect.getdoc(fn) or ""
         self.description = description if description is not None else (doc.splitlines() or [""])[0]
@@ -168,7 +168,7 @@ def as_reward_function(obj: Any) -> RewardFunction:
     if callable(obj):
         return FunctionReward(obj)
     raise RewardFunctionError(
-        f"Expected a reward function (a RewardFunction or a callable), got {type(obj).__name__}: {obj!r}"
+        f"Expected a reward function (a RewardFunction or a callable), got {type(obj).__name__}: {show(obj)}"
     )
 
 
@@ -182,16 +182,16 @@ def _looks_like_reward(obj: Any) -> bool:
 
 def validate_reward_object(obj: Any, *, plugin: str | None = None) -> RewardFunction:
     """Check the static parts of the contract (name, description, range, score)."""
-    where = f" (registered by plugin {plugin!r})" if plugin else ""
+    where = f" (registered by plugin {show(plugin)})" if plugin else ""
     try:
         fn = as_reward_function(obj)
     except RewardFunctionError as exc:
         raise RewardFunctionError(f"{exc}{where}") from None
     if not isinstance(fn.name, str) or not fn.name.strip():
-        raise RewardFunctionError(f"Reward function {obj!r}{where} has an empty name")
+        raise RewardFunctionError(f"Reward function {show(obj)}{where} has an empty name")
     if not isinstance(getattr(fn, "description", None), str):
         raise RewardFunctionError(
-            f"Reward function {fn.name!r}{where} must have a string description, "
+            f"Reward function {show(fn.name)}{where} must have a string description, "
             f"got {getattr(fn, 'description', None)!r}"
         )
     vr = getattr(fn, "value_range", None)
@@ -202,7 +202,7 @@ def validate_reward_object(obj: Any, *, plugin: str | None = None) -> RewardFunc
         or vr[0] >= vr[1]
     ):
         raise RewardFunctionError(
-            f"Reward function {fn.name!r}{where} has value_range {vr!r}; "
+            f"Reward function {show(fn.name)}{where} has value_range {show(vr)}; "
             "expected a (low, high) pair of finite numbers with low < high"
         )
     return fn
@@ -228,7 +228,7 @@ def check_texts(
     for i, t in enumerate(texts):
         if not isinstance(t, str):
             raise DataError(
-                f"{what}[{i}] must be a string, got {type(t).__name__}: {t!r}; "
+                f"{what}[{i}] must be a string, got {type(t).__name__}: {show(t)}; "
                 "convert or drop non-string entries"
             )
     checked = [
@@ -251,36 +251,36 @@ def score_checked(
     Raises :class:`RewardFunctionError` naming the function (and its plugin) if it
     raises, returns the wrong number of scores, a non-number, NaN or infinity.
     """
-    where = f" from plugin {plugin!r}" if plugin else ""
+    where = f" from plugin {show(plugin)}" if plugin else ""
     try:
         scores = fn.score(texts, prompts=prompts, references=references)
     except RewardFunctionError:
         raise
     except Exception as exc:
         raise RewardFunctionError(
-            f"Reward function {fn.name!r}{where} raised {type(exc).__name__}: {exc} "
+            f"Reward function {show(fn.name)}{where} raised {type(exc).__name__}: {exc} "
             f"while scoring a batch of {len(texts)} texts"
         ) from exc
     try:
         scores = list(scores)
     except TypeError:
         raise RewardFunctionError(
-            f"Reward function {fn.name!r}{where} must return a list of floats, got {type(scores).__name__}"
+            f"Reward function {show(fn.name)}{where} must return a list of floats, got {type(scores).__name__}"
         ) from None
     if len(scores) != len(texts):
         raise RewardFunctionError(
-            f"Reward function {fn.name!r}{where} returned {len(scores)} scores for {len(texts)} texts; "
+            f"Reward function {show(fn.name)}{where} returned {len(scores)} scores for {len(texts)} texts; "
             "it must return exactly one score per text"
         )
     out = []
     for i, s in enumerate(scores):
         if isinstance(s, bool) or not _is_number(s):
             raise RewardFunctionError(
-                f"Reward function {fn.name!r}{where} returned {type(s).__name__} {s!r} for text {i}; "
+                f"Reward function {show(fn.name)}{where} returned {type(s).__name__} {show(s)} for text {i}; "
                 "scores must be floats"
             )
         out.append(float(s))
-    return check_finite(out, who=f"Reward function {fn.name!r}{where}", texts=texts)
+    return check_finite(out, who=f"Reward function {show(fn.name)}{where}", texts=texts)
 
 
 def check_finite(

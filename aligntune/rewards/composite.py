@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from aligntune._validation import check_weights
-from aligntune.errors import ConfigurationError
+from aligntune.errors import ConfigurationError, show
 from aligntune.rewards.base import RewardFunction, check_texts, score_checked
 from aligntune.rewards.registry import RewardRegistry
 
@@ -50,7 +50,7 @@ class CompositeReward(RewardFunction):
     ) -> None:
         if isinstance(functions, (str, bytes)) or not isinstance(functions, Sequence) or not functions:
             raise ConfigurationError(
-                f"functions must be a non-empty list of reward function names or objects, got {functions!r}"
+                f"functions must be a non-empty list of reward function names or objects, got {show(functions)}"
             )
         if registry is None:
             registry = RewardRegistry()
@@ -64,9 +64,8 @@ class CompositeReward(RewardFunction):
         if dupes:
             raise ConfigurationError(f"Each reward function may appear once; repeated: {dupes}")
         raw = [1.0] * len(self.functions) if weights is None else check_weights(weights, len(self.functions))
-        total = sum(raw)
         self.raw_weights = raw
-        self.weights = [w / total for w in raw]
+        self.weights = normalised(raw)
         self.name = name
         self.description = "Weighted sum of " + ", ".join(
             f"{w:.3g}*{n}" for w, n in zip(self.weights, names)
@@ -117,3 +116,18 @@ class CompositeReward(RewardFunction):
             "normalized_weights": self.weights,
             "plugins": self._plugins,
         }
+
+
+def normalised(weights: Sequence[float]) -> list[float]:
+    """Positive finite ``weights`` scaled to sum to 1, exact at the edges of float range.
+
+    Dividing by the largest weight first keeps the sum finite (``[1e308, 1e308]`` would
+    overflow to ``inf`` and turn every weight into 0).
+
+    >>> normalised([1e308, 1e308]), normalised([1, 3])
+    ([0.5, 0.5], [0.25, 0.75])
+    """
+    top = max(weights)
+    scaled = [w / top for w in weights]
+    total = sum(scaled)
+    return [w / total for w in scaled]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Callable
 
-from aligntune.errors import ConfigurationError, PluginError
+from aligntune.errors import ConfigurationError, PluginError, RewardFunctionError, show
 from aligntune.hookspecs import hookimpl
 from aligntune.plugins import PluginManager, get_plugin_manager
 from aligntune.plugins.lookup import lookup
@@ -142,10 +142,10 @@ def check_reward_functions(where: str, value: Any) -> None:
     ``where`` names the field in the message (``RewardModelTrainingConfig.reward_functions``).
     """
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-        raise ConfigurationError(f"{where} must be a list of reward function names or objects, got {value!r}")
+        raise ConfigurationError(f"{where} must be a list of reward function names or objects, got {show(value)}")
     if len(value) == 0:
         raise ConfigurationError(f"{where} is required and must not be empty; e.g. ['length', 'safety']")
     try:
         RewardRegistry().resolve(value)
-    except ConfigurationError as exc:
+    except (ConfigurationError, RewardFunctionError) as exc:  # a config names its field, as a ConfigurationError
         raise ConfigurationError(f"{where}: {exc}") from exc

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from aligntune.errors import BackendUnavailableError
+from aligntune.errors import BackendUnavailableError, show
 from aligntune.plugins.lookup import lookup
 
 if TYPE_CHECKING:
@@ -66,4 +66,4 @@ def require_available(backend: Any) -> None:
     """Raise :class:`BackendUnavailableError` if ``backend`` cannot run here."""
     status = backend.availability()
     if not status.available:
-        raise BackendUnavailableError(f"RL backend {backend.name!r} cannot run on this machine: {status.reason}")
+        raise BackendUnavailableError(f"RL backend {show(backend.name)} cannot run on this machine: {status.reason}")

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from aligntune import model_dirs
-from aligntune.errors import ConfigurationError, RewardSourceError
+from aligntune.errors import ConfigurationError, RewardSourceError, show
 from aligntune.hookspecs import hookimpl
 from aligntune.reward_model.scoring import TextRewardModel
 from aligntune.reward_model.trainer import train_from_config
@@ -49,12 +49,12 @@ class CustomTrainedSource:
         out = Path(tc.output_dir).expanduser()
         if out.is_dir() and any(out.iterdir()) and not tc.overwrite:
             raise ConfigurationError(
-                f"The reward model output directory {tc.output_dir!r} already exists and is not empty; choose "
+                f"The reward model output directory {show(tc.output_dir)} already exists and is not empty; choose "
                 "another reward_training_output_dir, delete it, or pass reward_training_overwrite=True "
                 "(RewardModelTrainingConfig.overwrite)"
             )
         if model_dirs.looks_local(tc.base_model_name):
-            check_model_dir(tc.base_model_name, what="reward_training_base_model")
+            check_model_dir(tc.base_model_name, what="reward_training_base_model", reward_model=False)
         else:
             model_dirs.check_hub_reachable(tc.base_model_name, field="reward_training_base_model")
 
@@ -91,7 +91,7 @@ class PretrainedHFSource:
             return TextRewardModel.from_pretrained(name)
         except OSError as exc:
             raise RewardSourceError(
-                f"Could not load reward model {name!r} from the Hugging Face Hub: {exc}. "
+                f"Could not load reward model {show(name)} from the Hugging Face Hub: {exc}. "
                 "If this machine is offline, download it elsewhere and pass the directory as "
                 "reward_model_path= (source_type='pretrained_local')"
             ) from exc

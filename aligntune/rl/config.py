@@ -29,7 +29,7 @@ from typing import Any
 from attrs import define, field
 
 from aligntune import _validation as v
-from aligntune.errors import ConfigurationError
+from aligntune.errors import ConfigurationError, show
 from aligntune.plugins.lookup import lookup
 from aligntune.reward_model.config import RewardModelTrainingConfig
 from aligntune.rewards.registry import check_reward_functions
@@ -57,7 +57,7 @@ def _check_dataset(inst: Any, attribute: Any, value: Any) -> None:
         return  # a datasets.Dataset (checked without importing datasets)
     raise ConfigurationError(
         f"PPOTrainingConfig.dataset_name must be a hub name, a path (file or saved dataset directory) "
-        f"or a datasets.Dataset, got {type(value).__name__}: {v.show(value)}"
+        f"or a datasets.Dataset, got {type(value).__name__}: {show(value)}"
     )
 
 
@@ -78,7 +78,7 @@ def _check_rule_weights(inst: Any, attribute: Any, value: Any) -> None:
 def _check_options(inst: Any, attribute: Any, value: Any) -> None:
     if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
         raise ConfigurationError(
-            f"PPOTrainingConfig.{attribute.name} must be a dict with string keys, got {type(value).__name__}: {v.show(value)}"
+            f"PPOTrainingConfig.{attribute.name} must be a dict with string keys, got {type(value).__name__}: {show(value)}"
         )
 
 SOURCE_FIELDS: dict[str, str] = {
@@ -116,7 +116,7 @@ class RewardModelSourceConfig:
         expected = SOURCE_FIELDS.get(self.source_type)
         if expected is not None and given[0] != expected:
             raise ConfigurationError(
-                f"RewardModelSourceConfig(source_type={self.source_type!r}) takes {expected}=, got {given[0]}="
+                f"RewardModelSourceConfig(source_type={show(self.source_type)}) takes {expected}=, got {given[0]}="
             )
         if self.training_config is not None and not isinstance(self.training_config, RewardModelTrainingConfig):
             raise ConfigurationError(
@@ -124,7 +124,7 @@ class RewardModelSourceConfig:
                 f"got {type(self.training_config).__name__}"
             )
         if expected is None:
-            lead = f"RewardModelSourceConfig.source_type {self.source_type!r} is not a known source."
+            lead = f"RewardModelSourceConfig.source_type {show(self.source_type)} is not a known source."
             lookup("reward_model_sources", self.source_type, lead=lead)
 
 
@@ -186,13 +186,16 @@ class PPOTrainingConfig:
     reward_model_weight: float | None = field(default=None, validator=v.optional(v.positive))
     reward_batch_size: int = field(default=32, validator=v.positive_int)
     # PPO
-    num_epochs: float = field(default=1, validator=v.positive)
-    total_episodes: int | None = field(default=None, validator=v.optional(v.positive_int))
+    num_epochs: float = field(default=1, validator=v.epochs)
+    total_episodes: int | None = field(
+        default=None,
+        validator=v.optional(v.at_most(v.positive_int, 10**9, "a run of more episodes would not end")),
+    )
     batch_size: int = field(default=4, validator=v.positive_int)
     gradient_accumulation_steps: int = field(default=1, validator=v.positive_int)
     num_mini_batches: int = field(default=1, validator=v.positive_int)
     num_ppo_epochs: int = field(default=4, validator=v.positive_int)
-    learning_rate: float = field(default=3e-6, validator=v.positive)
+    learning_rate: float = field(default=3e-6, validator=v.learning_rate)
     response_length: int = field(default=48, validator=v.positive_int)
     temperature: float = field(default=0.7, validator=v.positive)
     kl_coef: float = field(default=0.05, validator=v.non_negative)
@@ -205,7 +208,7 @@ class PPOTrainingConfig:
     whiten_rewards: bool = field(default=False, validator=v.boolean)
     missing_eos_penalty: float | None = field(default=None, validator=v.optional(v.non_negative))
     stop_at_eos: bool = field(default=True, validator=v.boolean)
-    seed: int = field(default=42, validator=v.integer)
+    seed: int = field(default=42, validator=v.seed)
     logging_steps: int = field(default=1, validator=v.positive_int)
     report_to: str | list[str] = field(default="none", converter=_to_list, validator=v.report_to)
     bf16: bool = field(default=False, validator=v.boolean)
@@ -234,7 +237,7 @@ class PPOTrainingConfig:
         if has_model and not isinstance(self.reward_source, RewardModelSourceConfig):
             raise ConfigurationError(
                 "PPOTrainingConfig.reward_source must be a RewardModelSourceConfig, "
-                f"got {type(self.reward_source).__name__}: {v.show(self.reward_source)}"
+                f"got {type(self.reward_source).__name__}: {show(self.reward_source)}"
             )
         if not has_model and not has_rules:
             raise ConfigurationError(
@@ -250,7 +253,7 @@ class PPOTrainingConfig:
             )
         if self.reward_model_weight is not None and not (has_model and has_rules):
             raise ConfigurationError(
-                f"PPOTrainingConfig.reward_model_weight={self.reward_model_weight!r} weighs a reward model "
+                f"PPOTrainingConfig.reward_model_weight={show(self.reward_model_weight)} weighs a reward model "
                 "against reward_functions; it needs both reward_source and reward_functions"
             )
 

@@ -25,14 +25,15 @@ from typing import Any
 import attrs
 
 from aligntune import model_dirs
-from aligntune._validation import did_you_mean, show
+from aligntune._validation import did_you_mean
 from aligntune.defaults import default_reward_base
-from aligntune.errors import BackendError, ConfigurationError
+from aligntune.errors import BackendError, ConfigurationError, show
+from aligntune.outputs import check_output_dir
 from aligntune.reward_model import config as rm_config
+from aligntune.rl import preflight
 from aligntune.rl.backends import get_backend, require_available
 from aligntune.rl.config import PPOTrainingConfig, RewardModelSourceConfig
 from aligntune.rl.prompts import load_prompt_dataset
-from aligntune.outputs import check_output_dir
 from aligntune.rl.sources import check_source
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def build_rl_config(**kwargs: Any) -> Any:
     for key in kwargs:
         if key not in valid:
             raise ConfigurationError(
-                f"create_rl_trainer() got an unknown argument {key!r}.{did_you_mean(key, valid)} "
+                f"create_rl_trainer() got an unknown argument {show(key)}.{did_you_mean(key, valid)} "
                 f"Valid arguments: {', '.join(valid)}"
             )
     if "model_name" not in kwargs:
@@ -151,7 +152,7 @@ def resolve_backend(config: Any) -> Any:
     backend = get_backend(config.backend)
     if config.algorithm not in backend.algorithms:
         raise BackendError(
-            f"RL backend {backend.name!r} does not support algorithm {config.algorithm!r}; "
+            f"RL backend {show(backend.name)} does not support algorithm {show(config.algorithm)}; "
             f"it supports: {', '.join(backend.algorithms)}"
         )
     require_available(backend)
@@ -159,22 +160,31 @@ def resolve_backend(config: Any) -> Any:
 
 
 def validate_rl_config(config: Any) -> None:
-    """The checks that touch the file system (no model loads): outputs, sources, policy, prompts."""
+    """The checks that touch the file system (no model loads): outputs, sources, policy, prompts.
+
+    Then the pre-flight checks of :mod:`aligntune.rl.preflight`: enough prompts for a batch,
+    prompt and response within the policy's positions, the tokens PPO needs.
+    """
     check_output_dir(
         config.output_dir, overwrite=config.overwrite, inputs=config.input_paths(),
-        fix="pass overwrite=True (aligntune ppo --set overwrite=true) to replace a previous run",
+        fix="pass overwrite=True (aligntune ppo --overwrite) to replace a previous run",
     )
     if config.reward_source is not None:
         check_source(config.reward_source)
     check_policy_reference(config.model_name)
     if config.value_model_name is not None:
         check_policy_reference(config.value_model_name, field="value_model_name")
-    load_prompt_dataset(
+    prompts = load_prompt_dataset(
         config.dataset_name,
         split=config.dataset_split,
         prompt_column=config.prompt_column,
         max_samples=config.max_samples,
     )
+    preflight.check_prompt_count(
+        len(prompts), batch_size=config.batch_size,
+        gradient_accumulation_steps=config.gradient_accumulation_steps, origin=prompts.origin,
+    )
+    preflight.check_policy(config)
 
 
 def create_rl_trainer(**kwargs: Any) -> Any:

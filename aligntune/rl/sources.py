@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from aligntune import model_dirs
-from aligntune.errors import RewardSourceError
+from aligntune.errors import ConfigurationError, ModelLoadError, RewardSourceError, show
 from aligntune.plugins.lookup import lookup
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def load_reward_model(config: RewardModelSourceConfig) -> LoadedRewardModel:
     reward = source.load(config)
     if not callable(getattr(reward, "score", None)) or getattr(reward, "tokenizer", None) is None:
         raise RewardSourceError(
-            f"Reward-model source {config.source_type!r} returned {type(reward).__name__}, which is not a "
+            f"Reward-model source {show(config.source_type)} returned {type(reward).__name__}, which is not a "
             "loaded reward model (it needs .score(texts, prompts=..., batch_size=...) and .tokenizer); "
             "return a TextRewardModel from its load()"
         )
@@ -88,9 +88,10 @@ def load_reward_model(config: RewardModelSourceConfig) -> LoadedRewardModel:
     return reward
 
 
-def check_model_dir(path: str | os.PathLike[str], *, what: str = "reward model") -> Path:
+def check_model_dir(path: str | os.PathLike[str], *, what: str = "reward model", reward_model: bool = True) -> Path:
     """For source authors: check (without loading) that ``path`` is a model directory with
-    config, weights and a tokenizer; the :class:`ConfigurationError` names ``what``."""
+    config, weights and a tokenizer, and (``reward_model``) a sequence classifier with one
+    output; the :class:`ConfigurationError` names ``what``."""
     checked = model_dirs.check_reference(
         path,
         field=what,
@@ -99,4 +100,9 @@ def check_model_dir(path: str | os.PathLike[str], *, what: str = "reward model")
         "RewardModelTrainer.train_reward_model's output)",
     )
     assert checked is not None  # local=True always checks a directory
+    if reward_model:
+        try:
+            model_dirs.check_reward_model(model_dirs.check_model_dir(checked), name=f"{what}={show(os.fspath(path))}")
+        except ModelLoadError as exc:
+            raise ConfigurationError(str(exc)) from exc
     return checked

@@ -28,7 +28,7 @@ import torch
 from aligntune import model_dirs
 from aligntune.errors import ConfigurationError
 from aligntune.rewards.base import check_finite
-from aligntune.rewards.composite import CompositeReward
+from aligntune.rewards.composite import CompositeReward, normalised
 from aligntune.rl.bridge.tokens import framing_of, same_vocabulary
 
 logger = logging.getLogger(__name__)
@@ -72,13 +72,11 @@ class RewardScorer:
         self.reward_model = reward_model
         self.batch_size = batch_size
         self.rules = None
-        rule_total = 0.0
         if reward_functions:
             self.rules = CompositeReward(list(reward_functions), reward_function_weights)
-            rule_total = sum(self.rules.raw_weights)
         if reward_model is not None and self.rules is not None:
-            total = float(reward_model_weight) + rule_total
-            self.model_weight, self.rules_weight = float(reward_model_weight) / total, rule_total / total
+            shares = normalised([float(reward_model_weight), *self.rules.raw_weights])
+            self.model_weight, self.rules_weight = shares[0], sum(shares[1:])
         else:
             self.model_weight = 1.0 if reward_model is not None else 0.0
             self.rules_weight = 1.0 if self.rules is not None else 0.0

@@ -37,7 +37,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from aligntune.errors import ConfigurationError
+from aligntune.errors import ConfigurationError, show
 from aligntune.reward_model.scoring import TextRewardModel
 from aligntune.rl.sources import check_model_dir
 
@@ -74,7 +74,7 @@ class ModelStoreSource:
             )
         store = Path(str(raw)).expanduser()
         if not store.is_dir():
-            raise ConfigurationError(f"The model store {str(raw)!r} does not exist or is not a directory")
+            raise ConfigurationError(f"The model store {show(str(raw))} does not exist or is not a directory")
         return store
 
     def resolve(self, config: Any) -> Path:
@@ -89,20 +89,20 @@ class ModelStoreSource:
         if not name or "/" in name or name.startswith(".") or not entry.is_dir():
             available = sorted(p.name for p in store.iterdir() if p.is_dir() and not p.name.startswith("."))
             raise ConfigurationError(
-                f"Model {name!r} is not in the store {str(store)!r}; available: {', '.join(available) or 'none'}"
+                f"Model {show(name)} is not in the store {show(str(store))}; available: {', '.join(available) or 'none'}"
             )
         if (entry / "config.json").is_file():
             if version:
-                raise ConfigurationError(f"Model {name!r} in {str(store)!r} has no versions; drop '@{version}'")
+                raise ConfigurationError(f"Model {show(name)} in {show(str(store))} has no versions; drop '@{version}'")
             return entry
         versions = sorted(
             (p.name for p in entry.iterdir() if p.is_dir() and not p.name.startswith(".")), key=_natural_key
         )
         if not versions:
-            raise ConfigurationError(f"Model {name!r} in {str(store)!r} has no versions and no config.json")
+            raise ConfigurationError(f"Model {show(name)} in {show(str(store))} has no versions and no config.json")
         if version and version not in versions:
             raise ConfigurationError(
-                f"Model {name!r} has no version {version!r}; available versions: {', '.join(versions)}"
+                f"Model {show(name)} has no version {show(version)}; available versions: {', '.join(versions)}"
             )
         return entry / (version or versions[-1])
 
@@ -112,14 +112,14 @@ class ModelStoreSource:
 
     def _checked_dir(self, config: Any) -> Path:
         path = self.resolve(config)
-        check_model_dir(path, what=f"model_store entry {config.model_name!r}")
+        check_model_dir(path, what=f"model_store entry {show(config.model_name)}")
         manifest = self.manifest(path)
         expected = config.options.get("expect_functions")
         if expected is not None:
             trained = list(manifest.get("reward_functions", {}).get("functions", []))
             if sorted(expected) != sorted(trained):
                 raise ConfigurationError(
-                    f"Model {config.model_name!r} ({path}) was trained from reward functions {trained}, "
+                    f"Model {show(config.model_name)} ({path}) was trained from reward functions {trained}, "
                     f"but options['expect_functions'] is {list(expected)}"
                 )
         return path
@@ -130,15 +130,15 @@ class ModelStoreSource:
         file = path / MANIFEST
         if not file.is_file():
             raise ConfigurationError(
-                f"{str(path)!r} has no {MANIFEST}: the model store only serves reward models trained with "
+                f"{show(str(path))} has no {MANIFEST}: the model store only serves reward models trained with "
                 "aligntune (train_reward_model writes it), so that their reward functions are known"
             )
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigurationError(f"{str(file)!r} is corrupted ({exc}); retrain or restore the model") from exc
+            raise ConfigurationError(f"{show(str(file))} is corrupted ({exc}); retrain or restore the model") from exc
         if not isinstance(data, dict):
-            raise ConfigurationError(f"{str(file)!r} must hold a JSON object")
+            raise ConfigurationError(f"{show(str(file))} must hold a JSON object")
         return data
 
     # -- loading -------------------------------------------------------------------------

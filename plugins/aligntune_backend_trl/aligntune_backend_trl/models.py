@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from aligntune.errors import ModelLoadError
+from aligntune.errors import ModelLoadError, show
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def load_tokenizer(name: str) -> Any:
     try:
         return prepare_tokenizer(AutoTokenizer.from_pretrained(name))
     except (OSError, ValueError) as exc:
-        raise ModelLoadError(f"Could not load the policy tokenizer from {name!r}: {exc}") from exc
+        raise ModelLoadError(f"Could not load the policy tokenizer from {show(name)}: {exc}") from exc
 
 
 def load_causal_lm(name: str, config: Any) -> Any:
@@ -61,7 +61,7 @@ def load_causal_lm(name: str, config: Any) -> Any:
     try:
         return AutoModelForCausalLM.from_pretrained(name, dtype=_dtype(config))
     except (OSError, ValueError) as exc:
-        raise ModelLoadError(f"Could not load the policy {name!r} as a causal LM: {exc}") from exc
+        raise ModelLoadError(f"Could not load the policy {show(name)} as a causal LM: {exc}") from exc
 
 
 def load_value_model(name: str, config: Any, pad_token_id: int | None) -> Any:
@@ -74,7 +74,7 @@ def load_value_model(name: str, config: Any, pad_token_id: int | None) -> Any:
     try:
         model = AutoModelForSequenceClassification.from_pretrained(name, num_labels=1, dtype=_dtype(config))
     except (OSError, ValueError) as exc:
-        raise ModelLoadError(f"Could not load the value model from {name!r}: {exc}") from exc
+        raise ModelLoadError(f"Could not load the value model from {show(name)}: {exc}") from exc
     finally:
         hf_logging.set_verbosity(verbosity)
     if pad_token_id is not None:

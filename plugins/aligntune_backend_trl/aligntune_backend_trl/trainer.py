@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from aligntune import distributed
 from aligntune.atomic import staged_output
 from aligntune.errors import BackendError
-from aligntune import distributed
 from aligntune.outputs import write_marker
+from aligntune.rl import preflight
 from aligntune.rl.prompts import format_prompts, load_prompt_dataset
 from aligntune.rl.sources import load_reward_model
 from aligntune_backend_trl.models import PolicyBundle, complete_bundle, load_policy_bundle
@@ -110,6 +111,11 @@ class AlignTunePPOTrainer:
             batch_size=cfg.reward_batch_size,
         )
         self.adapter = RewardAdapter(scorer, prompt_width=width)
+        # TRL repeats a drop_last dataloader forever: an empty one would hang, so refuse it here too
+        preflight.check_prompt_count(
+            len(dataset), batch_size=cfg.batch_size,
+            gradient_accumulation_steps=cfg.gradient_accumulation_steps, origin=prompt_data.origin,
+        )
         args = trl_ppo.ppo_args(cfg, len(dataset))
         callback = RewardLogCallback(self.adapter, total_steps=0)
         self.trl_trainer = trl_ppo.build_trl_trainer(args, bundle, self.adapter, dataset, [callback])

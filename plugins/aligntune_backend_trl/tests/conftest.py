@@ -7,7 +7,6 @@ import json
 import pytest
 
 
-
 @pytest.fixture(scope="session")
 def corpus():
     from aligntune.data.corpus import load_bundled_corpus

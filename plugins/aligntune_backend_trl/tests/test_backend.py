@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from aligntune.rl.backends import get_backend
 from aligntune_backend_trl.backend import TRLBackend, _version_tuple
+
+from aligntune.rl.backends import get_backend
 
 
 def test_registered_through_the_entry_point():

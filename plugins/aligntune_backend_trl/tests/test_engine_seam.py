@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from aligntune_backend_trl.engine import PolicyBundle, build_ppo_trainer, load_policy_bundle
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from aligntune.errors import BackendError, ConfigurationError
-from aligntune_backend_trl.engine import PolicyBundle, build_ppo_trainer, load_policy_bundle
 
 
 @pytest.mark.slow
@@ -65,3 +65,27 @@ def test_seam_argument_errors(config, llama_dir):
         build_ppo_trainer(config, policy=object(), tokenizer=object(), policy_loader=load_policy_bundle)
     bundle = PolicyBundle(policy=None, tokenizer=None)
     assert bundle.ref_policy is None
+
+
+def test_too_few_prompts_for_a_batch_is_refused_not_a_hang(llama_dir, prompts, tmp_path):
+    """TRL's PPO repeats a drop_last loader forever; the engine refuses an empty one even when called directly."""
+    import signal
+
+    from aligntune.rl.config import PPOTrainingConfig
+
+    config = PPOTrainingConfig(
+        model_name=llama_dir, dataset_name=prompts, reward_functions=["length"], output_dir=str(tmp_path / "out"),
+        batch_size=16, total_episodes=32, response_length=8, num_ppo_epochs=1,
+    )
+
+    def hang(signum, frame):
+        raise AssertionError("PPO hung on a prompt set smaller than one batch")
+
+    previous = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(120)
+    try:
+        with pytest.raises(ConfigurationError, match=r"has 8 prompts, fewer than one batch of .* = 16"):
+            build_ppo_trainer(config).train()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

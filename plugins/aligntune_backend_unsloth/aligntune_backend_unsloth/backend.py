@@ -6,9 +6,8 @@ import logging
 from typing import Any
 
 from aligntune._validation import did_you_mean
+from aligntune.errors import BackendUnavailableError, ConfigurationError, show
 from aligntune.rl.backends import Availability
-from aligntune.errors import BackendUnavailableError, ConfigurationError
-
 from aligntune_backend_unsloth.availability import check_availability
 
 logger = logging.getLogger(__name__)
@@ -26,16 +25,16 @@ def check_options(options: dict[str, Any]) -> None:
     for key, value in options.items():
         if key not in OPTIONS:
             raise ConfigurationError(
-                f"backend_options[{key!r}] is not an Unsloth option.{did_you_mean(key, OPTIONS)} "
+                f"backend_options[{show(key)}] is not an Unsloth option.{did_you_mean(key, OPTIONS)} "
                 f"Known: {', '.join(f'{k} ({v})' for k, v in OPTIONS.items())}"
             )
     if "lora" in options and not isinstance(options["lora"], dict):
-        raise ConfigurationError(f"backend_options['lora'] must be a dict, got {options['lora']!r}")
+        raise ConfigurationError(f"backend_options['lora'] must be a dict, got {show(options['lora'])}")
     if "load_in_4bit" in options and not isinstance(options["load_in_4bit"], bool):
-        raise ConfigurationError(f"backend_options['load_in_4bit'] must be True or False, got {options['load_in_4bit']!r}")
+        raise ConfigurationError(f"backend_options['load_in_4bit'] must be True or False, got {show(options['load_in_4bit'])}")
     seq = options.get("max_seq_length")
     if seq is not None and (isinstance(seq, bool) or not isinstance(seq, int) or seq < 1):
-        raise ConfigurationError(f"backend_options['max_seq_length'] must be an integer >= 1, got {seq!r}")
+        raise ConfigurationError(f"backend_options['max_seq_length'] must be an integer >= 1, got {show(seq)}")
 
 
 class UnslothBackend:

@@ -7,7 +7,7 @@ from abc import abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
-from aligntune.errors import ConfigurationError
+from aligntune.errors import ConfigurationError, show
 from aligntune.rewards.base import RewardFunction, check_texts
 
 
@@ -46,8 +46,8 @@ class BasicReward(RewardFunction):
         """Score checked inputs."""
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
-        return f"<{type(self).__name__} {self.name!r} ({args})>"
+        args = ", ".join(f"{k}={show(v)}" for k, v in self.params.items())
+        return f"<{type(self).__name__} {show(self.name)} ({args})>"
 
 
 def check_number(
@@ -62,13 +62,13 @@ def check_number(
     """Validate a numeric factory argument; raise :class:`ConfigurationError` naming it."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ConfigurationError(
-            f"{owner}({field}=...) must be a finite number, got {type(value).__name__}: {value!r}"
+            f"{owner}({field}=...) must be a finite number, got {type(value).__name__}: {show(value)}"
         )
     if low is not None and (value < low or (value == low and not low_inclusive)):
         bound = ">=" if low_inclusive else ">"
-        raise ConfigurationError(f"{owner}({field}=...) must be {bound} {low}, got {value!r}")
+        raise ConfigurationError(f"{owner}({field}=...) must be {bound} {low}, got {show(value)}")
     if high is not None and value > high:
-        raise ConfigurationError(f"{owner}({field}=...) must be <= {high}, got {value!r}")
+        raise ConfigurationError(f"{owner}({field}=...) must be <= {high}, got {show(value)}")
     return float(value)
 
 
@@ -76,6 +76,6 @@ def check_choice(owner: str, field: str, value: Any, choices: Sequence[str]) -> 
     """Validate a string factory argument against ``choices``."""
     if value not in choices:
         raise ConfigurationError(
-            f"{owner}({field}=...) must be one of {', '.join(map(repr, choices))}, got {value!r}"
+            f"{owner}({field}=...) must be one of {', '.join(map(repr, choices))}, got {show(value)}"
         )
     return str(value)

@@ -16,7 +16,6 @@ import re
 
 from aligntune_rewards_basic._gated import GatedPatterns
 
-
 # -- refusals, redirections, discouragement (run on the response) --------------------
 
 _NEG_AUX = r"(?:can't|cannot|can not|won't|will not|don't|do not|wouldn't|would not|shouldn't|must not)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from aligntune.errors import ConfigurationError
+from aligntune.errors import ConfigurationError, show
 from aligntune_rewards_basic._base import BasicReward, check_number
 
 #: Default target range, in whitespace-separated words.
@@ -81,10 +81,10 @@ def length_reward(
     owner = "length_reward"
     for field, value in (("min_words", min_words), ("max_words", max_words)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ConfigurationError(f"{owner}({field}=...) must be an integer >= 1, got {value!r}")
+            raise ConfigurationError(f"{owner}({field}=...) must be an integer >= 1, got {show(value)}")
     if max_words < min_words:
         raise ConfigurationError(
-            f"{owner}(max_words=...) must be >= min_words ({min_words}), got {max_words!r}"
+            f"{owner}(max_words=...) must be >= min_words ({min_words}), got {show(max_words)}"
         )
     below = check_number(
         owner, "below_scale", min_words / 2 if below_scale is None else below_scale, low=0, low_inclusive=False

@@ -8,11 +8,11 @@ from typing import Any, Callable
 
 from aligntune_rewards_basic import _safety_encouraged as enc
 from aligntune_rewards_basic import _safety_patterns as pat
+from aligntune_rewards_basic._base import BasicReward, check_number
+from aligntune_rewards_basic._gated import word_keys
 from aligntune_rewards_basic._safety_grading import graded_harm
 from aligntune_rewards_basic._safety_requests import HARMFUL_REQUEST
 from aligntune_rewards_basic._safety_topics import CRIME_SEVERITY, prompt_reading
-from aligntune_rewards_basic._base import BasicReward, check_number
-from aligntune_rewards_basic._gated import word_keys
 from aligntune_rewards_basic._text import FUNCTION_WORDS, ramp, sentences
 
 #: Offensive-language probabilities at or below the floor count as 0, at or above the
