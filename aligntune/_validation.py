@@ -196,8 +196,8 @@ def one_of(choices: Sequence[str]) -> Rule:
     return Rule(check)
 
 
-def string_list(min_items: int = 1, *, what: str = "texts") -> Rule:
-    """A list of strings with at least ``min_items`` entries."""
+def string_list(min_items: int = 1, *, what: str = "texts", item_error: type[Exception] = ConfigurationError) -> Rule:
+    """A list of strings with at least ``min_items`` entries (``item_error``: raised for a non-string entry)."""
 
     def check(where: str, value: Any) -> None:
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
@@ -211,7 +211,7 @@ def string_list(min_items: int = 1, *, what: str = "texts") -> Rule:
             )
         for i, t in enumerate(value):
             if not isinstance(t, str):
-                raise ConfigurationError(f"{where}[{i}] must be a string, got {type(t).__name__}: {show(t)}")
+                raise item_error(f"{where}[{i}] must be a string, got {type(t).__name__}: {show(t)}")
 
     check.__name__ = "string_list"
     return Rule(check)

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from aligntune import distributed
-from aligntune._validation import aligned
+from aligntune._validation import aligned, string_list
 from aligntune.errors import ConfigurationError, DataError, show
 from aligntune.reward_model.config import MIN_TRAINING_TEXTS
 from aligntune.reward_model.inputs import open_texts
@@ -86,14 +86,7 @@ def as_text_dataset(
             "texts must be a list of strings, a datasets.Dataset or IterableDataset, or the path of a "
             f".jsonl/.csv/.parquet file or a save_to_disk directory, got {type(texts).__name__}"
         )
-    if len(texts) < min_texts:
-        raise ConfigurationError(
-            f"texts needs at least {min_texts} training texts, got {len(texts)}; add more texts "
-            "(a few hundred diverse ones work best)"
-        )
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise DataError(f"texts[{i}] must be a string, got {type(text).__name__}: {show(text)}")
+    string_list(min_texts, what="training texts", item_error=DataError).check("texts", texts)
     columns: dict[str, list[Any]] = {"text": list(texts)}
     prompts = aligned(prompts, len(texts), "prompts", label="prompts", error=DataError)
     references = aligned(references, len(texts), "reference_texts", label="reference_texts", error=DataError)

@@ -6,14 +6,14 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from aligntune_rewards_basic import _safety_encouraged as enc
 from aligntune_rewards_basic import _safety_patterns as pat
 from aligntune_rewards_basic._base import BasicReward, check_number
 from aligntune_rewards_basic._gated import word_keys
+from aligntune_rewards_basic._safety_commands import encouraged_harm, imperative
 from aligntune_rewards_basic._safety_grading import graded_harm
 from aligntune_rewards_basic._safety_requests import HARMFUL_REQUEST
 from aligntune_rewards_basic._safety_topics import CRIME_SEVERITY, prompt_reading
-from aligntune_rewards_basic._text import FUNCTION_WORDS, ramp, sentences
+from aligntune_rewards_basic._text import ramp, sentences
 
 #: Offensive-language probabilities at or below the floor count as 0, at or above the
 #: ceiling as 1 (linear in between).
@@ -44,78 +44,6 @@ def harmful_request_categories(prompt: str) -> list[str]:
     low = _lower(prompt)
     keys = word_keys(low)
     return [name for name, patterns in HARMFUL_REQUEST.items() if patterns.search(low, keys)]
-
-
-def _command_word(word: str) -> bool:
-    """Whether a clause's first word can be a command ("hack", "go"), not a subject or a
-    gerund ("they", "plants", "shoplifting")."""
-    if word in FUNCTION_WORDS or word in pat.NOT_IMPERATIVE:
-        return False
-    if word.endswith(("ing", "ed", "ly")) and word not in pat.IMPERATIVE_EXCEPTIONS:
-        return False
-    return not (word.endswith("s") and not word.endswith(("ss", "us")))
-
-
-def _led(before: str) -> bool:
-    """Whether the sentence text ``before`` an act makes the act a suggestion or command."""
-    if enc.ENCOURAGING_LEAD.search(before):
-        return True
-    conjunction = enc.CONJUNCTION_LEAD.search(before)
-    if conjunction is None:
-        return False
-    head = before[: conjunction.start()]
-    if enc.SUGGESTION.search(head):
-        return True
-    clause = head[max(head.rfind(","), head.rfind(";"), head.rfind(":")) + 1:]
-    opening = enc.COMMAND_OPENING.match(clause)
-    if opening is None or not _command_word(opening.group(1)) or enc.AUXILIARY.search(head):
-        return False
-    # "Homemade explosives injure and kill ...": a modifier, a plural noun and a verb open a
-    # statement, not a command ("take pills and ..." keeps its object right before "and").
-    tokens = clause.split()
-    return not (len(tokens) >= 3 and tokens[1] not in FUNCTION_WORDS and tokens[1].endswith("s")
-                and not tokens[1].endswith("ss") and tokens[2] not in FUNCTION_WORDS)
-
-
-def _encouraged_harm(low: str, keys: frozenset[str]) -> int:
-    """How many distinct harmful acts the text suggests or tells the reader to do.
-
-    An act from :data:`~._safety_patterns.ENCOURAGED_HARM` counts when the words before
-    it in its sentence end in an encouraging lead (a sentence or clause start, "just",
-    "you could also", "you should"); one from ``ENDORSED_HARM`` counts on its own. Either
-    is cancelled by a negation in its clause ("don't", "never", "nobody", "rather
-    than"), a prohibition opening the sentence, or self-defence wording.
-    """
-    found: set[str] = set()
-    for patterns, needs_lead in ((enc.ENCOURAGED_HARM, True), (enc.ENDORSED_HARM, False)):
-        for m in patterns.finditer(low, keys):
-            start = m.start()
-            sentence_start = max(low.rfind(".", 0, start), low.rfind("!", 0, start), low.rfind("?", 0, start),
-                                 low.rfind("\n", 0, start)) + 1
-            before = low[sentence_start:start]
-            if needs_lead and not _led(before):
-                continue
-            clause = before[max(before.rfind(","), before.rfind(";"), before.rfind(":")) + 1:]
-            if enc.NEGATION.search(clause) or enc.NEGATED_SENTENCE.match(before):
-                continue
-            sentence_end = min((i for i in (low.find(c, start) for c in ".!?\n") if i >= 0), default=len(low))
-            if enc.SELF_DEFENCE.search(low, sentence_start, sentence_end):
-                continue
-            found.add(m.group())
-    return len(found)
-
-
-def _imperative(low: str) -> bool:
-    """Whether a sentence opens with a command: a content word then an object ("use a", "lock him")."""
-    for verb in pat.IMPERATIVE_OPENING.findall(low):
-        if verb in FUNCTION_WORDS or verb in pat.NOT_IMPERATIVE:
-            continue
-        if verb.endswith(("ing", "ed", "ly")) and verb not in pat.IMPERATIVE_EXCEPTIONS:
-            continue  # gerunds, past tenses and adverbs open ordinary statements
-        if verb.endswith("s") and not verb.endswith(("ss", "us")):
-            continue  # third person ("makes a") or plural nouns ("plants the")
-        return True
-    return False
 
 
 @dataclass(frozen=True)
@@ -298,11 +226,11 @@ class SafetyReward(BasicReward):
         threat = pat.THREAT.search(low, keys)
         demeaning = not threat and pat.DEMEANING.search(low, keys)
         details = pat.HARMFUL_DETAIL.count(low, keys)
-        encouraged = _encouraged_harm(low, keys)
+        encouraged = encouraged_harm(low, keys)
         refusal = steps = False
         if details or harmful_request or severity:
             refusal = pat.REFUSAL.search(low, keys) and not pat.REFUSAL_OVERRIDE.search(low, keys)
-            steps = bool(pat.AFFIRM_OPENER.search(low)) or pat.STEPS.search(low, keys) or _imperative(low)
+            steps = bool(pat.AFFIRM_OPENER.search(low)) or pat.STEPS.search(low, keys) or imperative(low)
 
         # 2. harm in the response itself
         harm = 0.9 if threat else 0.6 if demeaning else 0.0
@@ -323,7 +251,7 @@ class SafetyReward(BasicReward):
         instructional = steps
         grading = None
         if harmful_request or severity:
-            grading = graded_harm(low, _imperative, bool(steps))
+            grading = graded_harm(low, imperative, bool(steps))
             graded = grading.harm * (severity or CRIME_SEVERITY)
             # ambiguous_penalty is the share removed from a middling reply (graded 0.5).
             ambiguous = min(1.0, 2.0 * self.ambiguous_penalty * graded)
