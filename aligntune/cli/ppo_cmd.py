@@ -10,36 +10,47 @@ JSONL, CSV, Parquet, a saved dataset); its ``prompt``/``reference`` columns beco
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 
-from aligntune.errors import ConfigurationError
-from aligntune.rl.factory import build_rl_config, create_rl_trainer, resolve_backend, validate_rl_config
-from aligntune.textio import read_text_file
+from aligntune._validation import show
+from aligntune.errors import ConfigurationError, DataError
+from aligntune.rl.factory import (
+    build_rl_config,
+    create_rl_trainer,
+    resolve_backend,
+    validate_rl_config,
+)
+from aligntune.textio import parse_yaml, read_text_file, read_yaml_file
 
 
 def _read_config(path: str) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigurationError(f"{path} is not valid YAML: {exc}") from exc
+    data = read_yaml_file(path)
+    expected = "a mapping of create_rl_trainer arguments (model_name: ..., backend: trl, ...)"
+    if data is None:
+        raise ConfigurationError(f"Config file {show(path)} is empty; it must hold {expected}")
     if not isinstance(data, dict):
-        raise ConfigurationError(
-            f"{path} must hold a mapping of create_rl_trainer arguments (model_name: ..., backend: trl, ...), "
-            f"got {type(data).__name__}"
-        )
+        raise ConfigurationError(f"{show(path)} must hold {expected}, got {type(data).__name__}: {show(data, 80)}")
+    _check_keys(data, f"Config file {show(path)}")
     return data
+
+
+def _check_keys(data: dict[Any, Any], origin: str) -> None:
+    odd = [key for key in data if not isinstance(key, str)]
+    if odd:
+        raise ConfigurationError(
+            f"{origin}: every key must be a create_rl_trainer argument name, got {type(odd[0]).__name__} key "
+            f"{show(odd[0], 80)}"
+        )
 
 
 def _apply_overrides(data: dict[str, Any], overrides: tuple[str, ...]) -> None:
     for item in overrides:
         key, sep, raw = item.partition("=")
         if not sep or not key.strip():
-            raise ConfigurationError(f"--set expects KEY=VALUE, got {item!r}")
-        data[key.strip()] = yaml.safe_load(raw)
+            raise ConfigurationError(f"--set expects KEY=VALUE, got {show(item)}")
+        data[key.strip()] = parse_yaml(raw, origin=f"--set {show(key.strip(), 80)}")
 
 
 def read_texts(value: Any) -> tuple[Any, list[str] | None]:
@@ -47,11 +58,16 @@ def read_texts(value: Any) -> tuple[Any, list[str] | None]:
     if not isinstance(value, str):
         return value, None
     read = read_text_file(value, field="reward_training_texts")
+    if not read.texts:
+        raise DataError(
+            f"reward_training_texts: {show(value)} holds no texts (it is empty, or every line is blank); "
+            "a reward model needs at least 10 training texts"
+        )
     return read.texts, read.prompts
 
 
 @click.command("ppo")
-@click.option("--config", "config_path", required=True, type=click.Path(exists=True, dir_okay=False),
+@click.option("--config", "config_path", required=True, type=click.Path(exists=True),
               help="YAML file of create_rl_trainer arguments.")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override one argument (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Validate the configuration (nothing loads or trains) and exit.")

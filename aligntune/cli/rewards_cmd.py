@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any, TextIO
 
 import click
 
+from aligntune._validation import show
+from aligntune.atomic import atomic_file
 from aligntune.errors import ConfigurationError
+from aligntune.outputs import check_output_file
 from aligntune.reward_model.scoring import load_text_reward_model
 from aligntune.rewards.composite import CompositeReward
 from aligntune.rewards.registry import RewardRegistry
@@ -41,7 +43,7 @@ def _parse_weights(value: str | None) -> list[float] | None:
     try:
         return [float(part) for part in value.split(",")]
     except ValueError:
-        raise ConfigurationError(f"--weights must be comma-separated numbers, got {value!r}") from None
+        raise ConfigurationError(f"--weights must be comma-separated numbers, got {show(value)}") from None
 
 
 @rewards.command("score")
@@ -53,7 +55,9 @@ def _parse_weights(value: str | None) -> list[float] | None:
 @click.option("--input", "input_path", type=click.Path(),
               help="JSONL, CSV or Parquet file, or a Dataset.save_to_disk directory, with a text column (streamed).")
 @click.option("--text-column", default="text", show_default=True, help="Column holding the texts.")
-@click.option("--output", "output", type=click.File("w"), default="-", help="JSONL output (default: stdout).")
+@click.option("--output", "output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="JSONL output file (default: stdout). Written whole or not at all: it replaces the file only "
+                   "once every text is scored, and it may not be the --input file.")
 @click.option("--batch-size", default=256, show_default=True, type=click.IntRange(min=1))
 def score(
     functions: str | None,
@@ -63,19 +67,38 @@ def score(
     prompt: str | None,
     input_path: str | None,
     text_column: str,
-    output: TextIO,
+    output: str,
     batch_size: int,
 ) -> None:
-    """Score texts; writes one JSON object per text (score plus components)."""
+    """Score texts; writes one JSON object per text (score plus components).
+
+    An --input file with no rows (an empty JSONL file, a CSV with only a header) gives an
+    empty output and a warning, not an error. Texts are scored as they are, control
+    characters included.
+    """
     if bool(texts) == bool(input_path):
         raise ConfigurationError("Give texts to score with --text, or a file with --input (not both)")
     if bool(functions) == bool(model_dir):
         raise ConfigurationError("Choose what scores: --function NAME[,NAME...] or --model DIR (exactly one)")
+    to_stdout = output == "-"
+    if not to_stdout:
+        check_output_file(output, inputs=[input_path, model_dir])
     scorer = _rule_scorer(functions, weights) if functions else _model_scorer(model_dir)
     if texts:
         rows: Any = [[{"text": t, "prompt": prompt} for t in texts]]
     else:
         rows = batched(iter_records(input_path, text_column=text_column), batch_size)
+    if to_stdout:
+        count = _write_scores(rows, scorer, text_column, click.get_text_stream("stdout"))
+    else:
+        with atomic_file(output) as handle:  # an error part-way leaves the previous output as it was
+            count = _write_scores(rows, scorer, text_column, handle)
+    if count == 0:
+        click.echo(f"Warning: {show(input_path)} has no rows to score; the output is empty", err=True)
+
+
+def _write_scores(rows: Any, scorer: Any, text_column: str, output: TextIO) -> int:
+    count = 0
     for batch in rows:
         batch_texts = [r[text_column] if text_column in r else r["text"] for r in batch]
         prompts = [r.get("prompt") for r in batch]
@@ -87,8 +110,9 @@ def score(
         )
         for text, result in zip(batch_texts, results):
             output.write(json.dumps({"text": text, **result}) + "\n")
-    if output is not sys.stdout:
-        output.flush()
+            count += 1
+    output.flush()
+    return count
 
 
 def _rule_scorer(functions: str, weights: str | None) -> Any:

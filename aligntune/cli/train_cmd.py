@@ -7,36 +7,42 @@ from typing import Any, Callable
 
 import attrs
 import click
-import yaml
 
+from aligntune._validation import show
 from aligntune.data import DEFAULT_SIZE, load_bundled_corpus
 from aligntune.defaults import default_reward_base
-from aligntune.errors import ConfigurationError
+from aligntune.errors import ConfigurationError, DataError
 from aligntune.reward_model.config import FIELDS, RewardModelTrainingConfig
 from aligntune.reward_model.trainer import train_from_config
-from aligntune.textio import read_text_file
+from aligntune.textio import read_text_file, read_yaml_file
 
 #: YAML keys besides the RewardModelTrainingConfig fields.
 EXTRA_KEYS = ("training_texts_file", "bundled_corpus", "bundled_corpus_size")
 
 
 def _read_yaml(path: str) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except OSError as exc:
-        raise ConfigurationError(f"Cannot read config file {path!r}: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigurationError(f"Config file {path!r} is not valid YAML: {exc}") from exc
+    data = read_yaml_file(path)
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ConfigurationError(f"Config file {path!r} must hold a mapping of fields, got {type(data).__name__}")
+        raise ConfigurationError(
+            f"Config file {show(path)} must hold a mapping of fields, got {type(data).__name__}: {show(data, 80)}"
+        )
+    odd = [key for key in data if not isinstance(key, str)]
+    if odd:
+        raise ConfigurationError(
+            f"Config file {show(path)}: every key must be a field name, got {type(odd[0]).__name__} key {show(odd[0], 80)}"
+        )
     return data
 
 
 def _read_texts_file(path: str) -> dict[str, list[Any]]:
     read = read_text_file(path, field="--texts")
+    if not read.texts:
+        raise DataError(
+            f"--texts: {show(path)} holds no texts (it is empty, or every line is blank); "
+            "a reward model needs at least 10 training texts"
+        )
     out: dict[str, list[Any]] = {"training_texts": read.texts}
     if read.prompts is not None:
         out["training_prompts"] = read.prompts
@@ -53,15 +59,18 @@ def build_config(config_path: str | None, overrides: dict[str, Any]) -> Any:
     """Merge the YAML file and command-line overrides into a RewardModelTrainingConfig."""
     fields = {f.name for f in attrs.fields(RewardModelTrainingConfig)}
     data = _read_yaml(config_path) if config_path else {}
+    empty = bool(config_path) and not data
     unknown = sorted(set(data) - fields - set(EXTRA_KEYS))
     if unknown:
         raise ConfigurationError(
-            f"Unknown field(s) {unknown} in {config_path}; valid fields: {', '.join(sorted(fields | set(EXTRA_KEYS)))}"
+            f"Unknown field(s) {show(unknown)} in {show(config_path)}; "
+            f"valid fields: {', '.join(sorted(fields | set(EXTRA_KEYS)))}"
         )
     data.update({k: val for k, val in overrides.items() if val is not None})
     texts_file = data.pop("training_texts_file", None)
-    bundled = bool(data.pop("bundled_corpus", False))
+    bundled = data.pop("bundled_corpus", False)
     size = data.pop("bundled_corpus_size", None)
+    _check_extra_keys(texts_file, bundled, size)
     sources = [name for name, on in (("training_texts", "training_texts" in data), ("training_texts_file", texts_file),
                                       ("bundled_corpus", bundled)) if on]
     if len(sources) > 1:
@@ -81,9 +90,18 @@ def build_config(config_path: str | None, overrides: dict[str, Any]) -> Any:
     if missing:
         raise ConfigurationError(
             f"Missing required field(s) {missing}: set them in the YAML config or with --functions, --output-dir "
-            "and --texts FILE (or --bundled-corpus)"
+            "and --texts FILE (or --bundled-corpus)" + (f" (the config file {show(config_path)} is empty)" if empty else "")
         )
     return RewardModelTrainingConfig(**data)
+
+
+def _check_extra_keys(texts_file: Any, bundled: Any, size: Any) -> None:
+    if texts_file is not None and (not isinstance(texts_file, str) or not texts_file.strip()):
+        raise ConfigurationError(f"training_texts_file must be the path of a file, got {show(texts_file)}")
+    if not isinstance(bundled, bool) and bundled is not None:
+        raise ConfigurationError(f"bundled_corpus must be true or false, got {type(bundled).__name__}: {show(bundled)}")
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 10):
+        raise ConfigurationError(f"bundled_corpus_size must be an integer >= 10, got {show(size)}")
 
 
 #: Fields whose option reads a list or a file rather than one value (handled by hand below).
@@ -115,7 +133,7 @@ def config_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @click.command("train-reward-model")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="YAML file with RewardModelTrainingConfig fields.")
+@click.option("--config", "config_path", type=click.Path(), help="YAML file with RewardModelTrainingConfig fields.")
 @click.option("--texts", "texts_file", type=click.Path(),
               help="JSONL/CSV/Parquet/.txt file or save_to_disk directory with text (and optional prompt, reference) columns.")
 @click.option("--bundled-corpus", is_flag=True, default=None, help="Train on the corpus bundled with aligntune.")
@@ -135,7 +153,7 @@ def train_reward_model(config_path: str | None, functions: str | None, weights: 
         try:
             overrides["reward_weights"] = [float(w) for w in _split(weights) or []]
         except ValueError:
-            raise ConfigurationError(f"--weights must be comma-separated numbers, got {weights!r}") from None
+            raise ConfigurationError(f"--weights must be comma-separated numbers, got {show(weights)}") from None
     overrides["training_texts_file"] = texts_file
     overrides["bundled_corpus"] = bundled_corpus
     overrides["bundled_corpus_size"] = corpus_size

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from aligntune._validation import show
 from aligntune.errors import AlignTuneError, DataError
 from aligntune.textio import iter_records, load_saved_dataset
 
@@ -57,12 +58,17 @@ def _from_path(path: Path) -> Any:
         return _from_saved_dataset(path)
     if not path.is_file():
         raise DataError(
-            f"Training texts file {str(path)!r} does not exist; pass a list of texts, a datasets.Dataset, "
+            f"Training texts file {show(str(path))} does not exist; pass a list of texts, a datasets.Dataset, "
             f"or an existing {'/'.join(FILE_TYPES)} file or saved dataset directory"
         )
     suffix = path.suffix.lower()
     if suffix not in FILE_TYPES:
-        raise DataError(f"Training texts file {str(path)!r} has unsupported type {suffix!r}; use one of {', '.join(FILE_TYPES)}")
+        raise DataError(f"Training texts file {show(str(path))} has unsupported type {show(suffix)}; use one of {', '.join(FILE_TYPES)}")
+    if next(iter_records(path), None) is None:  # reads the first row only
+        raise DataError(
+            f"Training texts file {show(str(path))} has no rows (it is empty, or holds only blank lines or a "
+            "header); a reward model needs at least 10 training texts"
+        )
     return _materialise("records", str(path), origin=str(path))
 
 
@@ -79,11 +85,11 @@ def _iterable_rows(stream: Any) -> Iterator[dict[str, Any]]:
     for i, row in enumerate(stream):
         if "text" not in row:
             raise DataError(
-                f"Row {i} of the IterableDataset has no 'text' field (fields: {sorted(row)}); "
+                f"Row {i} of the IterableDataset has no 'text' field (fields: {show(sorted(map(str, row)))}); "
                 "rename the column with .rename_column(old, 'text')"
             )
         if not isinstance(row["text"], str):
-            raise DataError(f"Row {i} of the IterableDataset has 'text' {row['text']!r}; every text must be a string")
+            raise DataError(f"Row {i} of the IterableDataset has 'text' {show(row['text'])}; every text must be a string")
         yield {k: row[k] for k in KEPT_COLUMNS if k in row}
 
 
@@ -115,4 +121,4 @@ def _materialise(kind: str, source: Any, *, origin: str) -> Any:
             cause = cause.__cause__ or cause.__context__
         if cause is not None:
             raise cause from None
-        raise DataError(f"Could not read the training texts from {origin}: {type(exc).__name__}: {exc}") from exc
+        raise DataError(f"Could not read the training texts from {origin}: {type(exc).__name__}: {show(str(exc))}") from exc

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from aligntune._validation import show
 from aligntune.errors import DataError
-from aligntune.textio import load_saved_dataset
+from aligntune.textio import iter_file_rows, load_saved_dataset, undecodable
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,9 @@ def load_prompt_dataset(
     if max_samples is not None:
         dataset = dataset.select(range(min(max_samples, len(dataset))))
     if len(dataset) == 0:
-        raise DataError(f"The prompts dataset {origin} has no rows")
+        raise DataError(f"The prompts dataset {origin} has no prompts (no rows); give a dataset with at least one prompt")
+    if not is_chat:
+        _check_texts(dataset[column], column, origin)
     logger.info("Prompts: %d rows from %s, column %r%s", len(dataset), origin, column, " (chat)" if is_chat else "")
     return PromptData(dataset=dataset, column=column, is_chat=is_chat, origin=origin)
 
@@ -68,15 +71,7 @@ def format_prompts(data: PromptData, tokenizer: Any = None) -> list[str]:
     """The prompts as strings; chat columns go through ``tokenizer``'s chat template."""
     rows = data.dataset[data.column]
     if not data.is_chat:
-        out = []
-        for i, value in enumerate(rows):
-            if not isinstance(value, str) or not value.strip():
-                raise DataError(
-                    f"Row {i} of column {data.column!r} in {data.origin} is not a non-empty string: {value!r}; "
-                    "clean the dataset or filter such rows out"
-                )
-            out.append(value)
-        return out
+        return _check_texts(rows, data.column, data.origin)
     if tokenizer is None or not getattr(tokenizer, "chat_template", None):
         raise DataError(
             f"Column {data.column!r} of {data.origin} holds chat messages, but the policy tokenizer has no chat "
@@ -90,11 +85,24 @@ def format_prompts(data: PromptData, tokenizer: Any = None) -> list[str]:
     return out
 
 
+def _check_texts(rows: Any, column: str, origin: str) -> list[str]:
+    """Every prompt of a plain-text column is a non-empty string (checked when loading, before any model)."""
+    out = []
+    for i, value in enumerate(rows):
+        if not isinstance(value, str) or not value.strip():
+            raise DataError(
+                f"Row {i} of column {show(column)} in {origin} is not a non-empty string: {show(value)}; "
+                "clean the dataset or filter such rows out"
+            )
+        out.append(value)
+    return out
+
+
 def _prompt_turns(messages: Any, row: int, data: PromptData) -> list[dict[str, Any]]:
     if not isinstance(messages, list) or not all(isinstance(m, dict) and "role" in m for m in messages):
         raise DataError(
             f"Row {row} of chat column {data.column!r} in {data.origin} is not a list of "
-            f"{{'role', 'content'}} messages: {str(messages)[:80]!r}"
+            f"{{'role', 'content'}} messages: {show(messages, 80)}"
         )
     turns = list(messages)
     while turns and turns[-1].get("role") == "assistant":
@@ -109,34 +117,62 @@ def _load(source: Any, split: str) -> tuple[Any, str]:
         source = str(BUNDLED_PROMPTS)
     if hasattr(source, "column_names") and not isinstance(source, (str, os.PathLike)):
         if hasattr(source, "keys") and split in source:  # a DatasetDict
-            return source[split], f"the given DatasetDict[{split!r}]"
+            return source[split], f"the given DatasetDict[{show(split)}]"
         return source, "the given Dataset"
     name = os.fspath(source)
     path = Path(name).expanduser()
     suffix = path.suffix.lower()
     if path.is_dir():
-        return load_saved_dataset(path, split), f"directory {str(path)!r}"
+        return load_saved_dataset(path, split), f"directory {show(str(path))}"
     if suffix in FILE_TYPES or path.exists() or name.startswith((".", "/", "~")):
         if not path.is_file():
             raise DataError(
-                f"Dataset file {name!r} does not exist; pass an existing JSON/JSONL/CSV/Parquet file, a "
+                f"Dataset file {show(name)} does not exist; pass an existing JSON/JSONL/CSV/Parquet file, a "
                 "directory saved with Dataset.save_to_disk, or a hub dataset name"
             )
         if suffix not in FILE_TYPES:
             raise DataError(
-                f"Dataset file {name!r} has unsupported type {suffix!r}; use one of {', '.join(sorted(FILE_TYPES))}"
+                f"Dataset file {show(name)} has unsupported type {show(suffix)}; use one of {', '.join(sorted(FILE_TYPES))}"
             )
-        return _load_file(path, suffix), f"file {str(path)!r}"
-    return _load_hub(name, split), f"hub dataset {name!r}"
+        return _load_file(path, suffix), f"file {show(str(path))}"
+    return _load_hub(name, split), f"hub dataset {show(name)}"
 
 
 def _load_file(path: Path, suffix: str) -> Any:
     from datasets import load_dataset
 
+    _check_file(path, suffix)
     try:
         return load_dataset(FILE_TYPES[suffix], data_files=str(path), split="train")
     except Exception as exc:
-        raise DataError(f"Could not read dataset file {str(path)!r}: {type(exc).__name__}: {exc}") from exc
+        raise DataError(f"Could not read dataset file {show(str(path))}: {type(exc).__name__}: {_brief(exc)}") from exc
+
+
+def _check_file(path: Path, suffix: str) -> None:
+    """Refuse, before ``datasets`` reads it, a prompts file that is empty or not UTF-8 JSON lines/CSV.
+
+    A JSONL or CSV file is read once through :func:`aligntune.textio.iter_file_rows`, so its errors
+    name the line; ``datasets`` would accept invalid UTF-8 here and fail later, mid-training.
+    """
+    if path.stat().st_size == 0:
+        raise DataError(f"Dataset file {show(str(path))} is empty: it has no prompts")
+    if suffix == ".jsonl" or suffix == ".csv":
+        if not any(True for _ in iter_file_rows(path)):
+            raise DataError(f"Dataset file {show(str(path))} has no prompts (no rows)")
+    elif suffix == ".json":
+        try:
+            with path.open(encoding="utf-8-sig") as handle:
+                blank = all(not chunk.strip() for chunk in iter(lambda: handle.read(1 << 20), ""))
+        except UnicodeDecodeError:
+            raise undecodable(path) from None
+        if blank:
+            raise DataError(f"Dataset file {show(str(path))} has no prompts (it holds only blank lines)")
+
+
+def _brief(exc: BaseException) -> str:
+    """The first line of an exception's message, at most 300 characters (``datasets`` can quote whole rows)."""
+    text = str(exc).strip().split("\n", 1)[0]
+    return text if len(text) <= 300 else text[:300] + "..."
 
 
 def _load_hub(name: str, split: str) -> Any:
@@ -152,14 +188,14 @@ def _load_hub(name: str, split: str) -> Any:
             if offline
             else " Check the name and split, or pass a local file or a save_to_disk directory instead"
         )
-        raise DataError(f"Could not load hub dataset {name!r} (split {split!r}): {type(exc).__name__}: {exc}.{hint}") from exc
+        raise DataError(f"Could not load hub dataset {show(name)} (split {show(split)}): {type(exc).__name__}: {_brief(exc)}.{hint}") from exc
 
 
 def _detect_column(dataset: Any, explicit: str | None, origin: str) -> tuple[str, bool]:
     columns = list(dataset.column_names)
     if explicit is not None:
         if explicit not in columns:
-            raise DataError(f"prompt_column {explicit!r} is not a column of {origin}; columns: {columns}")
+            raise DataError(f"prompt_column {show(explicit)} is not a column of {origin}; columns: {show(columns)}")
         return explicit, _is_chat_column(dataset, explicit)
     for name in TEXT_COLUMNS:
         if name in columns:
@@ -168,7 +204,7 @@ def _detect_column(dataset: Any, explicit: str | None, origin: str) -> tuple[str
         if name in columns and _is_chat_column(dataset, name):
             return name, True
     raise DataError(
-        f"Could not find a prompt column in {origin}: columns are {columns}. Expected one of "
+        f"Could not find a prompt column in {origin}: columns are {show(columns)}. Expected one of "
         f"{list(TEXT_COLUMNS + CHAT_COLUMNS)}; pass prompt_column= to name it"
     )
 
