@@ -14,7 +14,7 @@ VPY="$ROOT/.venv/bin/python"
 # The Unsloth plugin installs with its dependencies like the others: unsloth itself (CUDA only)
 # comes through the aligntune[unsloth] extra, which is not asked for here.
 "$VPY" -m pip install --quiet --disable-pip-version-check \
-  -e ".[dev]" \
+  -e ".[dev,ppo]" \
   -e plugins/aligntune_rewards_basic \
   $( [ -d plugins/aligntune_backend_trl ] && echo "-e plugins/aligntune_backend_trl" ) \
   $( [ -d plugins/aligntune_backend_unsloth ] && echo "-e plugins/aligntune_backend_unsloth" )

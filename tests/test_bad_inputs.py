@@ -258,7 +258,7 @@ ROWS: list[Row] = [
     ("rl-unknown-backend", lambda c: _rl(c, backend="trll"),
      BackendError, r"Unknown RL backend 'trll'. Did you mean 'trl'\?"),
     ("rl-unknown-algorithm", lambda c: _rl(c, algorithm="dpo"),
-     ConfigurationError, r"algorithm must be one of \['ppo'\], got 'dpo'"),
+     ConfigurationError, r"algorithm must be one of \['ppo', 'grpo', 'rloo'\], got 'dpo'"),
     ("rl-unsloth-without-gpu", lambda c: _rl(c, backend="unsloth"),
      BackendUnavailableError, r"RL backend 'unsloth' cannot run on this machine: .*backend=\"?'?trl"),
     ("rl-two-sources", lambda c: _rl(c, reward_functions=None, reward_model_path=str(c.rm), reward_model_name="a/b"),
@@ -292,6 +292,185 @@ ROWS: list[Row] = [
      ConfigurationError, r"num_mini_batches must divide batch_size \* gradient_accumulation_steps"),
     ("rl-training-args-without-training", lambda c: _rl(c, reward_training_epochs=2),
      ConfigurationError, r"reward_training_epochs only apply with train_custom_reward_model=True"),
+    # -- outputs: never destroy what aligntune did not write (issue 10) -------------------------------
+    # The working directory holds user files (see _write_cwd_files); the harness checks they are unchanged.
+    ("train-output-is-cwd", lambda c: _train(c, output_dir=".", overwrite=True),
+     ConfigurationError, r"output_dir='\.' is the current working directory"),
+    ("rl-output-is-cwd", lambda c: _rl(c, output_dir=".", overwrite=True),
+     ConfigurationError, r"output_dir='\.' is the current working directory"),
+    ("train-output-is-the-base-model", lambda c: _train(c, output_dir=str(c.rm), overwrite=True),
+     ConfigurationError, r"output_dir=.* is an input of this run"),
+    ("train-output-contains-the-base-model", lambda c: _train(c, output_dir=str(c.root), overwrite=True),
+     ConfigurationError, r"output_dir=.* contains an input of this run"),
+    ("train-output-symlink-to-an-input", lambda c: _train(c, output_dir="link_to_rm", overwrite=True),
+     ConfigurationError, r"output_dir='link_to_rm' is an input of this run"),
+    ("train-overwrite-a-user-directory", lambda c: _train(c, output_dir="existing_out", overwrite=True),
+     ConfigurationError, r"output_dir='existing_out' is not empty and was not written by aligntune"),
+    ("train-output-root", lambda c: _train(c, output_dir="/", overwrite=True),
+     ConfigurationError, r"output_dir='/' (is|contains) (the filesystem root|the current working directory)"),
+    ("train-output-under-a-file", lambda c: _train(c, output_dir="notes.txt/model"),
+     ConfigurationError, r"notes.txt is a file, so the directory cannot be created"),
+    ("rl-output-a-previous-run", lambda c: _rl(c, output_dir="prev_run", stop_at_eos=False),
+     ConfigurationError, r"output_dir 'prev_run' already exists and is not empty.*overwrite=True"),
+    ("rl-overwrite-a-user-directory", lambda c: _rl(c, output_dir="existing_out", overwrite=True),
+     ConfigurationError, r"output_dir='existing_out' is not empty and was not written by aligntune"),
+    ("rl-output-contains-the-prompts", lambda c: _rl(c, output_dir=str(c.root), overwrite=True),
+     ConfigurationError, r"output_dir=.* contains an input of this run"),
+    ("rl-output-home", lambda c: _rl(c, output_dir="~", overwrite=True),
+     ConfigurationError, r"output_dir='~' is your home directory"),
+    ("rl-overwrite-not-a-bool", lambda c: _rl(c, overwrite="yes"),
+     ConfigurationError, r"PPOTrainingConfig.overwrite must be True or False, got str: 'yes'"),
+    # -- unusual models: wrong head, wrong label count, missing tokens, too short a context ------------
+    ("rl-causal-lm-as-reward-model", lambda c: _rl(c, reward_functions=None, reward_model_path=str(c.causal)),
+     ConfigurationError, r"is a BertLMHeadModel .* not a reward model.*randomly initialised score head"),
+    ("rl-base-encoder-as-reward-model", lambda c: _rl(c, reward_functions=None, reward_model_path=str(c.policy)),
+     ConfigurationError, r"sets neither num_labels nor id2label, so it is not a reward model"),
+    ("rl-three-labels-reward-model", lambda c: _rl(c, reward_functions=None, reward_model_path=str(c.three_labels)),
+     ConfigurationError, r"is a classifier with num_labels=3, not a reward model"),
+    ("scoring-causal-lm", lambda c: __import__("aligntune.reward_model.scoring", fromlist=["x"]).TextRewardModel
+     .from_pretrained(str(c.causal)),
+     ModelLoadError, r"is a BertLMHeadModel .* not a reward model"),
+    ("rl-policy-without-eos", lambda c: _rl(c),
+     ConfigurationError, r"the policy's tokenizer declares no end-of-sequence token.*stop_at_eos=False"),
+    ("rl-policy-without-pad-or-eos", lambda c: _rl(c, model_name=str(c.no_special), stop_at_eos=False),
+     ConfigurationError, r"has neither a pad nor an end-of-sequence token"),
+    ("rl-prompt-and-response-past-positions", lambda c: _rl(c, max_prompt_length=200, response_length=100,
+                                                            stop_at_eos=False),
+     ConfigurationError, r"model_name=.* has 256 positions, fewer than max_prompt_length \+ response_length = "
+                         r"200 \+ 100 = 300"),
+    ("rl-batch-larger-than-the-prompts", lambda c: _rl(c, batch_size=16, stop_at_eos=False),
+     ConfigurationError, r"has 12 prompts, fewer than one batch of .* = 16 \* 1 = 16"),
+    ("rl-accumulated-batch-larger-than-the-prompts", lambda c: _rl(c, batch_size=4, gradient_accumulation_steps=4,
+                                                                   stop_at_eos=False),
+     ConfigurationError, r"has 12 prompts, fewer than one batch of .* = 4 \* 4 = 16"),
+    # -- GRPO and RLOO: their own knobs, groups of completions, the backends that run them -------------
+    ("rl-grpo-one-generation", lambda c: _rl(c, algorithm="grpo", num_generations=1),
+     ConfigurationError, r"num_generations must be at least 2 for grpo, got 1"),
+    ("rl-rloo-loss-type", lambda c: _rl(c, algorithm="rloo", loss_type="dapo"),
+     ConfigurationError, r"loss_type applies to algorithm 'grpo' only, not 'rloo'"),
+    ("rl-grpo-normalize-advantages", lambda c: _rl(c, algorithm="grpo", normalize_advantages=True),
+     ConfigurationError, r"normalize_advantages applies to algorithm 'rloo' only, not 'grpo'"),
+    ("rl-ppo-beta", lambda c: _rl(c, beta=0.1),
+     ConfigurationError, r"beta applies to algorithm 'grpo' or 'rloo' only, not 'ppo' \(PPO's KL coefficient is kl_coef\)"),
+    ("rl-grpo-loss-type-typo", lambda c: _rl(c, algorithm="grpo", loss_type="dapoo"),
+     ConfigurationError, r"loss_type must be one of \['grpo', 'dr_grpo', 'dapo'"),
+    ("rl-grpo-scale-rewards", lambda c: _rl(c, algorithm="grpo", scale_rewards="per-group"),
+     ConfigurationError, r"scale_rewards must be one of \['group', 'batch', 'none', True, False\]"),
+    ("rl-grpo-keyword-typo", lambda c: _rl(c, algorithm="grpo", num_generation=4),
+     ConfigurationError, r"unknown argument 'num_generation'. Did you mean 'num_generations'\?"),
+    ("rl-rloo-on-unsloth", lambda c: _rl(c, algorithm="rloo", backend="unsloth"),
+     BackendError, r"RL backend 'unsloth' does not support algorithm 'rloo'; it supports: grpo, ppo"),
+    ("rl-grpo-batch-larger-than-the-prompts", lambda c: _rl(c, algorithm="grpo", batch_size=13, stop_at_eos=False),
+     ConfigurationError, r"has 12 prompts, fewer than one batch of .* = 13 \* 1 = 13"),
+    # -- unusual numbers: the edges of float and integer range --------------------------------------
+    ("config-learning-rate-1e308", lambda c: _config(c, learning_rate=1e308),
+     ConfigurationError, r"learning_rate must be at most 1, got 1e\+308"),
+    ("rl-learning-rate-1e308", lambda c: _rl(c, learning_rate=1e308),
+     ConfigurationError, r"PPOTrainingConfig.learning_rate must be at most 1, got 1e\+308"),
+    ("train-learning-rate-inf", lambda c: _train(c, learning_rate=math.inf),
+     ConfigurationError, r"train_reward_model.learning_rate must be > 0, got inf"),
+    ("config-epochs-1e308", lambda c: _config(c, num_epochs=1e308),
+     ConfigurationError, r"num_epochs must be at most 1000, got 1e\+308"),
+    ("rl-total-episodes-10e30", lambda c: _rl(c, total_episodes=10**30),
+     ConfigurationError, r"total_episodes must be at most 1000000000, got 10{30}"),
+    ("config-seed-2-to-the-64", lambda c: _config(c, seed=2**64),
+     ConfigurationError, r"RewardModelTrainingConfig.seed must be between 0 and 4294967295 .*got 18446744073709551616"),
+    ("rl-seed-negative", lambda c: _rl(c, seed=-1),
+     ConfigurationError, r"PPOTrainingConfig.seed must be between 0 and 4294967295 .*got -1"),
+    ("config-weight-inf", lambda c: _config(c, reward_weights=[math.inf]),
+     ConfigurationError, r"reward_weights\[0\] must be a positive finite number, got inf"),
+    # -- hostile text and files (issue 10) --
+    # Invalid UTF-8 is a DataError naming the file and line, in every reader.
+    ("cli-score-invalid-utf8-jsonl", _cli("rewards", "score", "--function", "length", "--input", "hostile_utf8.jsonl"),
+     1, r"hostile_utf8.jsonl:2 is not UTF-8 text: byte 14 of the line is 0xe9, which is not valid UTF-8"),
+    ("cli-score-invalid-utf8-csv", _cli("rewards", "score", "--function", "length", "--input", "hostile_utf8.csv"),
+     1, r"hostile_utf8.csv:3 is not a readable CSV file: byte 4 of the line is 0xe9"),
+    ("cli-score-utf16-jsonl", _cli("rewards", "score", "--function", "length", "--input", "hostile_utf16.jsonl"),
+     1, r"hostile_utf16.jsonl:1 is not UTF-8 text: it is UTF-16 .*re-save the file as UTF-8"),
+    ("cli-train-invalid-utf8-txt", _cli("train-reward-model", "--base-model", "{rm}", "--functions", "length",
+                                        "--texts", "hostile_utf8.txt", "--output-dir", "out"),
+     1, r"--texts: .*hostile_utf8.txt:2 is not UTF-8 text: byte 4 of the line is 0xe9"),
+    ("data-invalid-utf8-jsonl", lambda c: _trainer(c).generate_training_data("hostile_utf8.jsonl"),
+     DataError, r"hostile_utf8.jsonl:2 is not UTF-8 text"),
+    ("rl-prompts-invalid-utf8", lambda c: _rl(c, dataset_name="hostile_prompts_utf8.jsonl"),
+     DataError, r"hostile_prompts_utf8.jsonl:2 is not UTF-8 text"),
+    # Empty files: no training texts, no prompts, no config.
+    ("cli-train-empty-texts-file", _cli("train-reward-model", "--base-model", "{rm}", "--functions", "length",
+                                        "--texts", "hostile_empty.jsonl", "--output-dir", "out"),
+     1, r"--texts: 'hostile_empty.jsonl' holds no texts .*at least 10 training texts"),
+    ("cli-train-blank-txt", _cli("train-reward-model", "--base-model", "{rm}", "--functions", "length",
+                                 "--texts", "hostile_blank.txt", "--output-dir", "out"),
+     1, r"holds no texts \(it is empty, or every line is blank\)"),
+    ("data-empty-texts-file", lambda c: _trainer(c).generate_training_data("hostile_empty.jsonl"),
+     DataError, r"'hostile_empty.jsonl' has no rows .*at least 10 training texts"),
+    ("rl-empty-prompts-file", lambda c: _rl(c, dataset_name="hostile_empty.jsonl"),
+     DataError, r"'hostile_empty.jsonl' is empty: it has no prompts"),
+    ("rl-header-only-prompts-csv", lambda c: _rl(c, dataset_name="hostile_header_only.csv"),
+     DataError, r"'hostile_header_only.csv' has no prompts \(no rows\)"),
+    ("rl-null-prompt", lambda c: _rl(c, dataset_name="hostile_null_prompt.jsonl"),
+     DataError, r"Row 1 of column 'prompt' in file .*hostile_null_prompt.jsonl' is not a non-empty string: None"),
+    ("cli-ppo-empty-config", _cli("ppo", "--config", "hostile_empty.yaml"),
+     1, r"Config file 'hostile_empty.yaml' is empty; it must hold a mapping of create_rl_trainer arguments"),
+    ("cli-train-empty-config", _cli("train-reward-model", "--config", "hostile_empty.yaml", "--base-model", "{rm}"),
+     1, r"Missing required field\(s\) .*\(the config file 'hostile_empty.yaml' is empty\)"),
+    # Lines and fields of the wrong shape; the message stays short whatever the value's size.
+    ("cli-score-jsonl-array-line", _cli("rewards", "score", "--function", "length", "--input", "hostile_array.jsonl"),
+     1, r"hostile_array.jsonl:1 must be a JSON object .*got list: \[1, 2\]"),
+    ("cli-score-jsonl-string-line", _cli("rewards", "score", "--function", "length", "--input", "hostile_string.jsonl"),
+     1, r"hostile_string.jsonl:2 must be a JSON object .*got str: 'x'"),
+    ("cli-score-number-text", _cli("rewards", "score", "--function", "length", "--input", "hostile_number.jsonl"),
+     1, r"hostile_number.jsonl:1: 'text' must be a string, got int: 5"),
+    ("cli-score-list-text", _cli("rewards", "score", "--function", "length", "--input", "hostile_list.jsonl"),
+     1, r"hostile_list.jsonl:1: 'text' must be a string, got list: \['a', 'b'\]"),
+    ("cli-score-csv-duplicate-header", _cli("rewards", "score", "--function", "length", "--input", "hostile_dup.csv"),
+     1, r"hostile_dup.csv:1: the header names the column\(s\) \['text'\] more than once"),
+    ("cli-score-csv-ragged-row", _cli("rewards", "score", "--function", "length", "--input", "hostile_ragged.csv"),
+     1, r"hostile_ragged.csv:3 has 3 field\(s\) but the header names 2 column\(s\)"),
+    ("cli-score-jsonl-too-deep", _cli("rewards", "score", "--function", "length", "--input", "hostile_deep.jsonl"),
+     1, r"hostile_deep.jsonl:1 is nested too deeply to read as JSON"),
+    ("cli-score-jsonl-huge-integer", _cli("rewards", "score", "--function", "length", "--input", "hostile_int.jsonl"),
+     1, r"hostile_int.jsonl:1 is not readable JSON: .*4300"),
+    ("cli-score-lone-surrogate", _cli("rewards", "score", "--function", "length", "--input", "hostile_surrogate.jsonl"),
+     1, r"hostile_surrogate.jsonl:1: 'text' holds a lone surrogate \(U\+D800 at character 5\)"),
+    ("cli-score-raw-nul-in-json", _cli("rewards", "score", "--function", "length", "--input", "hostile_nul.jsonl"),
+     1, r"hostile_nul.jsonl:1 is not valid JSON: Invalid control character at column 12 \(control characters inside"),
+    ("cli-score-10mb-list-text", lambda c: ["rewards", "score", "--function", "length", "--input",
+                                            str(c.root.parent / "hostile-text" / "hostile_10mb.jsonl")],
+     1, r"hostile_10mb.jsonl:1: 'text' must be a string, got list: \[1, 1, [^\n]{0,300}$"),
+    # The YAML readers of train-reward-model and ppo: one line, before anything else runs.
+    ("cli-train-config-not-utf8", _cli("train-reward-model", "--config", "hostile_latin1.yaml"),
+     1, r"hostile_latin1.yaml:2 is not UTF-8 text: byte 16 of the line is 0xe9"),
+    ("cli-ppo-config-not-utf8", _cli("ppo", "--config", "hostile_latin1.yaml", "--dry-run"),
+     1, r"hostile_latin1.yaml:2 is not UTF-8 text"),
+    ("cli-train-config-tab", _cli("train-reward-model", "--config", "hostile_tab.yaml"),
+     1, r"'hostile_tab.yaml' is not valid YAML at line 3, column 1: .*'\\t'.*indent YAML with spaces, not tabs$"),
+    ("cli-ppo-config-tab", _cli("ppo", "--config", "hostile_tab.yaml"),
+     1, r"'hostile_tab.yaml' is not valid YAML at line 3, column 1: .*indent YAML with spaces, not tabs$"),
+    ("cli-train-config-directory", _cli("train-reward-model", "--config", "existing_out"),
+     1, r"Config file 'existing_out' is a directory; give a YAML file"),
+    ("cli-ppo-config-directory", _cli("ppo", "--config", "existing_out", "--dry-run"),
+     1, r"Config file 'existing_out' is a directory; give a YAML file"),
+    ("cli-train-config-billion-laughs", _cli("train-reward-model", "--config", "hostile_laughs.yaml"),
+     1, r"'hostile_laughs.yaml': its YAML aliases \(\*name\) expand it to more than 1,000,000 values"),
+    ("cli-ppo-config-billion-laughs", _cli("ppo", "--config", "hostile_laughs.yaml", "--dry-run"),
+     1, r"'hostile_laughs.yaml': its YAML aliases \(\*name\) expand it to more than 1,000,000 values"),
+    ("cli-ppo-config-self-alias", _cli("ppo", "--config", "hostile_self.yaml", "--dry-run"),
+     1, r"'hostile_self.yaml' has an alias inside the value it names"),
+    ("cli-ppo-config-number-key", _cli("ppo", "--config", "hostile_int_key.yaml", "--dry-run"),
+     1, r"every key must be a create_rl_trainer argument name, got int key 1"),
+    ("cli-train-bundled-corpus-string", _cli("train-reward-model", "--config", "hostile_bundled.yaml"),
+     1, r"bundled_corpus must be true or false, got str: 'no'"),
+    # --output may not be the input (nor a link to it), nor a directory.
+    ("cli-score-output-is-input", _cli("rewards", "score", "--function", "length", "--input", "t.jsonl",
+                                       "--output", "t.jsonl"),
+     1, r"--output 't.jsonl' is also the input; writing it would destroy the input"),
+    ("cli-score-output-links-to-input", _cli("rewards", "score", "--function", "length", "--input", "t.jsonl",
+                                             "--output", "hostile_link.jsonl"),
+     1, r"--output 'hostile_link.jsonl' is also the input"),
+    ("cli-score-output-is-a-directory", _cli("rewards", "score", "--function", "length", "--text", "a",
+                                             "--output", "existing_out"),
+     2, r"'existing_out' is a directory"),
+    # -- end hostile text --
     # -- the command line (exit status, fragment) ------------------------------------------------
     ("cli-score-typo", _cli("rewards", "score", "--function", "lenght", "--text", "hi"),
      1, r"Did you mean 'length'\?"),
@@ -368,13 +547,31 @@ def inputs(tmp_path_factory, tiny_bert_dir):
     (corrupted_policy / "config.json").write_text('{"model_type": "gpt2", "n_embd": ')
     empty_dir = root / "empty"
     empty_dir.mkdir()
+    causal = root / "causal-lm"  # a decoder with an LM head: no score head, no labels
+    shutil.copytree(policy, causal)
+    causal_config = json.loads((causal / "config.json").read_text())
+    causal_config.update(architectures=["BertLMHeadModel"], is_decoder=True)
+    (causal / "config.json").write_text(json.dumps(causal_config))
+    three_labels = root / "three-labels"
+    shutil.copytree(rm, three_labels)
+    labels_config = json.loads((three_labels / "config.json").read_text())
+    labels_config.update(id2label={str(i): f"l{i}" for i in range(3)}, label2id={f"l{i}": i for i in range(3)})
+    (three_labels / "config.json").write_text(json.dumps(labels_config))
+    no_special = root / "no-special-tokens"  # a policy whose tokenizer declares neither pad nor eos
+    shutil.copytree(policy, no_special)
+    (no_special / "special_tokens_map.json").unlink(missing_ok=True)
+    tok_config = json.loads((no_special / "tokenizer_config.json").read_text())
+    tok_config.pop("pad_token", None)
+    tok_config.pop("eos_token", None)
+    (no_special / "tokenizer_config.json").write_text(json.dumps(tok_config))
     prompts = root / "prompts.jsonl"
     prompts.write_text("".join(json.dumps({"prompt": t}) + "\n" for t in TEXTS), encoding="utf-8")
     no_prompt_column = root / "no_prompt.jsonl"
     no_prompt_column.write_text("".join(json.dumps({"id": i, "score": 1}) + "\n" for i in range(4)), encoding="utf-8")
     data = RewardModelTrainer(str(rm), ["length"]).generate_training_data(TEXTS)
     return SimpleNamespace(rm=rm, policy=policy, no_tokenizer=no_tokenizer, empty_dir=empty_dir, prompts=prompts,
-                           corrupted_policy=corrupted_policy,
+                           corrupted_policy=corrupted_policy, causal=causal, three_labels=three_labels,
+                           no_special=no_special,
                            no_prompt_column=no_prompt_column, data=data, root=root)
 
 
@@ -382,6 +579,10 @@ def _write_cwd_files(c: Any) -> None:
     """Files some rows refer to by relative path (written before the snapshot)."""
     Path("existing_out").mkdir()
     Path("existing_out/keep.txt").write_text("keep me")
+    Path("prev_run/policy").mkdir(parents=True)  # a previous PPO run, with a user's file inside
+    Path("prev_run/aligntune-output.json").write_text('{"written_by": "aligntune", "kind": "rl_run"}')
+    Path("prev_run/policy/my_notes.txt").write_text("mine")
+    Path("link_to_rm").symlink_to(c.rm, target_is_directory=True)
     Path("notes.txt").write_text("a file, not a directory")
     Path("t.jsonl").write_text(json.dumps({"text": "hello"}) + "\n")
     Path("broken.jsonl").write_text(json.dumps({"text": "ok"}) + "\n{not json\n")
@@ -391,14 +592,58 @@ def _write_cwd_files(c: Any) -> None:
     Path("ppo.yaml").write_text(
         f"model_name: {c.policy}\ndataset_name: {c.prompts}\nreward_functions: [length]\noutput_dir: ppo_out\n"
     )
+    # -- hostile text and files (issue 10) --
+    hostile = {
+        "hostile_utf8.jsonl": b'{"text": "ok"}\n{"text": "caf\xe9"}\n',
+        "hostile_utf8.csv": b"text\nok\ncaf\xe9\n",
+        "hostile_utf8.txt": b"ok\ncaf\xe9\n",
+        "hostile_utf16.jsonl": '{"text": "ok"}\n'.encode("utf-16"),
+        "hostile_prompts_utf8.jsonl": b'{"prompt": "ok"}\n{"prompt": "caf\xe9"}\n',
+        "hostile_empty.jsonl": b"",
+        "hostile_blank.txt": b"\n  \n\t\n",
+        "hostile_header_only.csv": b"prompt,id\n",
+        "hostile_null_prompt.jsonl": b'{"prompt": "ok"}\n{"prompt": null}\n',
+        "hostile_empty.yaml": b"",
+        "hostile_array.jsonl": b"[1, 2]\n",
+        "hostile_string.jsonl": b'{"text": "ok"}\n"x"\n',
+        "hostile_number.jsonl": b'{"text": 5}\n',
+        "hostile_list.jsonl": b'{"text": ["a", "b"]}\n',
+        "hostile_dup.csv": b"text,id,text\na,1,b\n",
+        "hostile_ragged.csv": b"text,id\na,1\nb,2,extra\n",
+        "hostile_deep.jsonl": b"[" * 100_000 + b"\n",
+        "hostile_int.jsonl": b'{"text": "a", "id": ' + b"9" * 5000 + b"}\n",
+        "hostile_surrogate.jsonl": b'{"text": "half \\ud800 a pair"}\n',
+        "hostile_nul.jsonl": b'{"text": "a\x00b"}\n',
+        "hostile_latin1.yaml": "output_dir: out\nbase_model: caf\xe9\n".encode("latin-1"),
+        "hostile_tab.yaml": b"output_dir: out\nbackend_options:\n\tx: 1\n",
+        "hostile_self.yaml": b"model_name: x\nreward_functions: &r [length, *r]\n",
+        "hostile_int_key.yaml": b"model_name: x\n1: 2\n",
+        "hostile_bundled.yaml": b"bundled_corpus: 'no'\n",
+    }
+    laughs = "&a [" + ", ".join(["x"] * 9) + "]"
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        laughs = f"&{name} [{laughs}, " + ", ".join(f"*{prev}" for _ in range(8)) + "]"
+    hostile["hostile_laughs.yaml"] = f"model_name: x\nreward_functions: {laughs}\n".encode()
+    for name, content in hostile.items():
+        Path(name).write_bytes(content)
+    Path("hostile_link.jsonl").symlink_to("t.jsonl")
+    big = c.root.parent / "hostile-text" / "hostile_10mb.jsonl"  # written once, outside the hashed snapshot
+    if not big.exists():
+        big.parent.mkdir(exist_ok=True)
+        big.write_text('{"text": [' + "1, " * (10 * 1024 * 1024 // 3) + "1]}\n", encoding="utf-8")
+    # -- end hostile text --
 
 
-def _snapshot(*roots: Path) -> dict[str, tuple[int, int]]:
+def _snapshot(*roots: Path) -> dict[str, tuple[int, int, str]]:
+    """Every path under ``roots`` with its size, modification time and content hash."""
+    import hashlib
+
     out = {}
     for root in roots:
         for path in [root, *root.rglob("*")]:
             st = path.stat()
-            out[str(path)] = (st.st_size if path.is_file() else -1, st.st_mtime_ns)
+            digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+            out[str(path)] = (st.st_size if path.is_file() else -1, st.st_mtime_ns, digest)
     return out
 
 
@@ -462,3 +707,38 @@ def test_the_table_is_large_and_covers_every_entry_point():
     prefixes = {row[0].split("-")[0] for row in ROWS}
     assert {"registry", "config", "trainer", "data", "train", "source", "rl", "cli"} <= prefixes
     assert os.environ.get("HF_HUB_OFFLINE") == "1"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param(["x"] * 1_000_000, id="a million-item list"),
+        pytest.param("w" * 10_000_000, id="a 10 MB string"),
+        pytest.param(__import__("functools").reduce(lambda inner, _: [inner] * 9, range(9), ["x"] * 9),
+                     id="nine levels of shared lists (YAML aliases)"),
+        pytest.param({f"k{i}": i for i in range(100_000)}, id="a 100,000-key dict"),
+    ],
+)
+def test_error_messages_stay_short_whatever_the_value(value, inputs):
+    """Every message shows a bounded view of the bad value (type, size, a cut repr), quickly."""
+    import time
+
+    from aligntune.core.rl.config import RewardModelSourceConfig, RewardModelTrainingConfig
+
+    calls = [
+        lambda: RewardModelTrainingConfig(base_model_name=str(inputs.rm), training_texts=TEXTS, reward_functions=value,
+                                          output_dir="out"),
+        lambda: RewardModelTrainingConfig(base_model_name=str(inputs.rm), training_texts=TEXTS,
+                                          reward_functions=["length"], output_dir="out", learning_rate=value),
+        lambda: _rl(inputs, learning_rate=value),
+        lambda: _rl(inputs, reward_function_weights=value),
+        lambda: RewardModelSourceConfig(source_type="pretrained_local", model_path=str(inputs.rm), options=value)
+        and _rl(inputs, reward_source=value),
+        lambda: _trainer(inputs, functions=["length"], seed=value),
+    ]
+    for call in calls:
+        started = time.perf_counter()
+        with pytest.raises(ConfigurationError) as info:
+            call()
+        assert len(str(info.value)) < 1_000, str(info.value)[:2_000]
+        assert time.perf_counter() - started < 5

@@ -709,6 +709,6 @@ def test_a_second_rl_run_into_a_running_runs_directory_is_refused(tmp_path, tiny
     kwargs = dict(model_name=str(tiny_gpt2_dir), dataset_name=str(prompts), reward_functions=["length"],
                   output_dir=str(tmp_path / "run"), batch_size=2)
     first = create_rl_trainer(**kwargs)
-    first._mark_output_dir()  # the first run has started writing
+    first.run_dir.mark()  # the first run has started writing
     with pytest.raises(ConfigurationError, match=r"output_dir .*run' already exists and is not empty"):
         create_rl_trainer(**kwargs)

@@ -51,6 +51,9 @@ class RLBackend(Protocol):
     def create_trainer(self, config: Any) -> RLTrainer:
         """Build a trainer from a validated RL config."""
 
+    # Optional: ``check_algorithm(algorithm) -> Availability`` for an algorithm that needs more than
+    # the backend does (PPO needs a trl that still has it); ``create_rl_trainer`` calls it when present.
+
 
 def get_backend(name: str, *, plugin_manager: PluginManager | None = None) -> Any:
     """The registered backend called ``name``.

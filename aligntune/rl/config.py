@@ -31,11 +31,10 @@ from attrs import define, field
 from aligntune import _validation as v
 from aligntune.errors import ConfigurationError, show
 from aligntune.plugins.lookup import lookup
+from aligntune.rl.algorithms import ALGORITHMS, check_algorithm_options
 from aligntune.reward_model.config import RewardModelTrainingConfig
 from aligntune.rewards.registry import check_reward_functions
 
-#: RL algorithms aligntune knows; a backend lists the ones it implements.
-ALGORITHMS: tuple[str, ...] = ("ppo",)
 
 
 def _to_list(value: Any) -> Any:
@@ -135,7 +134,7 @@ class PPOTrainingConfig:
     Models
         ``model_name``: hub name or local directory of the policy (a causal LM).
         ``value_model_name``: the value model's base (default: the policy, with a fresh
-        value head). ``algorithm`` (``"ppo"``) and ``backend`` (``"trl"``, ``"unsloth"``
+        value head). ``algorithm`` (``"ppo"``, ``"grpo"`` or ``"rloo"``) and ``backend`` (``"trl"``, ``"unsloth"``
         or a plugin's backend).
 
     Prompts
@@ -158,6 +157,12 @@ class PPOTrainingConfig:
         ``whiten_rewards``, ``missing_eos_penalty``, ``stop_at_eos``, ``seed``,
         ``logging_steps``, ``report_to``, ``bf16``; ``backend_options``: settings only one
         backend understands (e.g. Unsloth's LoRA rank), checked by that backend.
+
+    GRPO and RLOO (see :mod:`aligntune.rl.algorithms`; refused with PPO)
+        ``num_generations`` (completions per prompt, default 4; ``batch_size`` counts
+        prompts), ``beta`` (KL coefficient), ``max_completion_length`` (default:
+        ``response_length``); GRPO's ``loss_type`` and ``scale_rewards``; RLOO's
+        ``normalize_advantages``. ``temperature`` and ``learning_rate`` as for PPO.
 
     Output
         ``output_dir`` (``metrics.json``, the reward curve and, by default, the saved
@@ -185,6 +190,13 @@ class PPOTrainingConfig:
     )
     reward_model_weight: float | None = field(default=None, validator=v.optional(v.positive))
     reward_batch_size: int = field(default=32, validator=v.positive_int)
+    # GRPO and RLOO (None: not given; refused with other algorithms)
+    num_generations: int | None = field(default=None, validator=v.optional(v.positive_int))
+    beta: float | None = field(default=None, validator=v.optional(v.non_negative))
+    max_completion_length: int | None = field(default=None, validator=v.optional(v.positive_int))
+    loss_type: str | None = field(default=None, validator=v.optional_str)
+    scale_rewards: str | bool | None = field(default=None)
+    normalize_advantages: bool | None = field(default=None, validator=v.optional(v.boolean))
     # PPO
     num_epochs: float = field(default=1, validator=v.epochs)
     total_episodes: int | None = field(
@@ -219,6 +231,7 @@ class PPOTrainingConfig:
 
     def __attrs_post_init__(self) -> None:
         self._check_reward_source()
+        check_algorithm_options(self)
         local = self.batch_size * self.gradient_accumulation_steps
         if local % self.num_mini_batches:
             raise ConfigurationError(

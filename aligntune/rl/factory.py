@@ -27,7 +27,7 @@ import attrs
 from aligntune import model_dirs
 from aligntune._validation import did_you_mean
 from aligntune.defaults import default_reward_base
-from aligntune.errors import BackendError, ConfigurationError, show
+from aligntune.errors import BackendError, BackendUnavailableError, ConfigurationError, show
 from aligntune.outputs import check_output_dir
 from aligntune.reward_model import config as rm_config
 from aligntune.rl import preflight
@@ -156,6 +156,13 @@ def resolve_backend(config: Any) -> Any:
             f"it supports: {', '.join(backend.algorithms)}"
         )
     require_available(backend)
+    check = getattr(backend, "check_algorithm", None)  # optional: an algorithm may need more than the backend
+    if callable(check):
+        status = check(config.algorithm)
+        if not status.available:
+            raise BackendUnavailableError(
+                f"RL backend {show(backend.name)} cannot run {config.algorithm!r} here: {status.reason}"
+            )
     return backend
 
 
@@ -200,5 +207,5 @@ def create_rl_trainer(**kwargs: Any) -> Any:
     config = build_rl_config(**kwargs)
     backend = resolve_backend(config)
     validate_rl_config(config)
-    logger.info("PPO with backend %r; reward: %s", backend.name, config.describe_reward())
+    logger.info("%s with backend %r; reward: %s", config.algorithm.upper(), backend.name, config.describe_reward())
     return backend.create_trainer(config)

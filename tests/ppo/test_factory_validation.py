@@ -90,7 +90,7 @@ def test_bad_weights(no_model_loads, base, weights, message):
 
 
 def test_unknown_algorithm_lists_the_available_ones(no_model_loads, base):
-    with pytest.raises(ConfigurationError, match=r"algorithm must be one of \['ppo'\], got 'dpo'"):
+    with pytest.raises(ConfigurationError, match=r"algorithm must be one of \['ppo', 'grpo', 'rloo'\], got 'dpo'"):
         create_rl_trainer(**base, algorithm="dpo", reward_functions=["length"])
 
 

@@ -5,11 +5,22 @@ from __future__ import annotations
 from importlib import metadata
 from typing import Any
 
+from aligntune.errors import ConfigurationError
 from aligntune.rl.backends import Availability
 
-#: The trl versions whose ``trl.experimental.ppo`` this backend runs on.
-TRL_RANGE = ((1, 0), (1, 13))
-INSTALL = "pip install 'trl>=1.0,<1.13'"
+#: The last trl release with ``trl.experimental.ppo`` (PPO was deleted in 1.13).
+LAST_TRL_WITH_PPO = "1.12.0"
+#: trl versions per algorithm: PPO from 1.0 through 1.12, GRPO and RLOO from 1.12 on (1.x).
+TRL_RANGES: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
+    "ppo": ((1, 0), (1, 13)),
+    "grpo": ((1, 12), (2, 0)),
+    "rloo": ((1, 12), (2, 0)),
+}
+INSTALL = {
+    "ppo": "pip install 'trl>=1.0,<1.13'  (or pip install 'aligntune[ppo]')",
+    "grpo": "pip install 'trl>=1.12,<2'",
+    "rloo": "pip install 'trl>=1.12,<2'",
+}
 
 
 def _version_tuple(version: str) -> tuple[int, ...]:
@@ -20,36 +31,54 @@ def _version_tuple(version: str) -> tuple[int, ...]:
     return tuple(parts)
 
 
+def _trl_version() -> str | None:
+    try:
+        return metadata.version("trl")
+    except metadata.PackageNotFoundError:
+        return None
+
+
 class TRLBackend:
-    """PPO with TRL's ``PPOTrainer``; runs on CPU or GPU."""
+    """PPO with TRL's ``PPOTrainer`` (trl <= 1.12), GRPO and RLOO with its core trainers; CPU or GPU."""
 
     name = "trl"
-    algorithms: tuple[str, ...] = ("ppo",)
-    description = "PPO on trl.experimental.ppo.PPOTrainer (trl>=1.0,<1.13), CPU or GPU"
+    algorithms: tuple[str, ...] = ("ppo", "grpo", "rloo")
+    description = "PPO (trl>=1.0,<1.13), GRPO and RLOO (trl>=1.12) on TRL's trainers, CPU or GPU"
 
     def availability(self) -> Availability:
-        """trl must be installed in the PPO-capable range (checked without importing it)."""
-        try:
-            version = metadata.version("trl")
-        except metadata.PackageNotFoundError:
-            return Availability(False, f"trl is not installed; install it with: {INSTALL}")
-        low, high = TRL_RANGE
-        if not (low <= _version_tuple(version) < high):
+        """trl must be installed, in a 1.x release (checked without importing it)."""
+        version = _trl_version()
+        if version is None:
+            return Availability(False, f"trl is not installed; install it with: {INSTALL['grpo']}")
+        if not ((1, 0) <= _version_tuple(version) < (2, 0)):
+            return Availability(False, f"trl {version} is installed; this backend runs trl 1.x: {INSTALL['grpo']}")
+        return Availability(True)
+
+    def check_algorithm(self, algorithm: str) -> Availability:
+        """Whether the installed trl has ``algorithm`` (PPO only through 1.12)."""
+        version = _trl_version() or "none"
+        low, high = TRL_RANGES[algorithm]
+        if version != "none" and low <= _version_tuple(version) < high:
+            return Availability(True)
+        if algorithm == "ppo":
             return Availability(
                 False,
-                f"trl {version} is installed, but PPO (trl.experimental.ppo) exists only in trl>=1.0,<1.13; "
-                f"install it with: {INSTALL}",
+                f"trl {version} is installed, and trl removed PPO after {LAST_TRL_WITH_PPO} (the last release with "
+                f"trl.experimental.ppo). Install it with: {INSTALL['ppo']}, or use algorithm='grpo' or 'rloo'",
             )
-        return Availability(True)
+        return Availability(False, f"trl {version} is installed; {algorithm} needs trl>=1.12: {INSTALL[algorithm]}")
 
     def create_trainer(self, config: Any) -> Any:
         """A trainer for a validated :class:`~aligntune.rl.config.PPOTrainingConfig` (loads nothing yet)."""
-        from aligntune.errors import ConfigurationError
-        from aligntune_backend_trl.engine import build_ppo_trainer
-
         if config.backend_options:
             raise ConfigurationError(
-                f"The trl backend takes no backend_options, got {sorted(config.backend_options)}; every PPO setting "
-                "is a create_rl_trainer argument (see aligntune.core.backend_factory.valid_arguments())"
+                f"The trl backend takes no backend_options, got {sorted(config.backend_options)}; every setting "
+                "is a create_rl_trainer argument (see aligntune.rl.factory.valid_arguments())"
             )
-        return build_ppo_trainer(config)
+        if config.algorithm == "ppo":
+            from aligntune_backend_trl.engine import build_ppo_trainer  # torch and trl load with the engine
+
+            return build_ppo_trainer(config)
+        from aligntune_backend_trl.online import AlignTuneOnlineTrainer
+
+        return AlignTuneOnlineTrainer(config)

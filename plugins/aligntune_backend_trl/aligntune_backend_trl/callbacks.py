@@ -63,3 +63,26 @@ class RewardLogCallback(TrainerCallback):
 
     def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         self._bar.close()
+
+
+class OnlineLogCallback(TrainerCallback):
+    """GRPO/RLOO: one record per logged step (from the reward callables' last batch) to a progress bar and the log."""
+
+    def __init__(self, trainer: Any, *, desc: str, show_progress: bool = True) -> None:
+        self.trainer = trainer
+        self.desc = desc
+        self._bar = tqdm(desc=desc, unit="step", disable=not show_progress)
+
+    def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        self._bar.reset(total=state.max_steps)
+
+    def on_log(self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        if not logs or "reward" not in logs:
+            return
+        record = self.trainer.record(logs)
+        self._bar.update(1)
+        self._bar.set_postfix(reward=f"{record['reward_mean']:.4f}")
+        logger.info("%s step %d: mean reward %.4f", self.desc, record["step"], record["reward_mean"])
+
+    def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        self._bar.close()

@@ -5,17 +5,14 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable
 
-from aligntune import distributed
-from aligntune.atomic import staged_output
 from aligntune.errors import BackendError
-from aligntune.outputs import write_marker
 from aligntune.rl import preflight
 from aligntune.rl.prompts import format_prompts, load_prompt_dataset
 from aligntune.rl.sources import load_reward_model
 from aligntune_backend_trl.models import PolicyBundle, complete_bundle, load_policy_bundle
+from aligntune_backend_trl.run_dir import RunDirectory
 
 logger = logging.getLogger("aligntune_backend_trl")
 
@@ -60,8 +57,7 @@ class AlignTunePPOTrainer:
         self.trl_trainer: Any = None
         self.history: list[dict[str, Any]] = []
         self.result: PPOResult | None = None
-        self._saved: set[str] = set()
-        self._marked = False
+        self.run_dir = RunDirectory(config)
 
     # -- steps -----------------------------------------------------------------------
 
@@ -70,7 +66,7 @@ class AlignTunePPOTrainer:
         src = self.config.reward_source
         if src is None or self.reward_model is not None:
             return self.reward_model
-        self._mark_output_dir()  # a reward model trained for the run goes into output_dir
+        self.run_dir.mark()  # a reward model trained for the run goes into output_dir
         self.reward_model = load_reward_model(src)
         # what the user named (a hub name, a directory, a plugin's own reference), else where it was trained to
         self.reward_model_path = src.model_path or src.model_name or self.reward_model.path
@@ -130,7 +126,7 @@ class AlignTunePPOTrainer:
         from aligntune_backend_trl import reporting, trl_ppo
 
         start = time.perf_counter()
-        self._mark_output_dir()
+        self.run_dir.mark()
         trainer = self.trl_trainer or self.build()
         logger.info("PPO: %s; reward: %s", self.config.model_name, self.config.describe_reward())
         trainer.train()
@@ -167,19 +163,6 @@ class AlignTunePPOTrainer:
         )
         return self.result
 
-    def _mark_output_dir(self) -> None:
-        """Create ``output_dir`` as a directory aligntune owns, before anything is written into it.
-
-        ``create_rl_trainer`` checked it (see :mod:`aligntune.outputs`); only the main process writes.
-        """
-        if self._marked:
-            return
-        self._marked = True
-        if distributed.is_main_process():
-            out = Path(self.config.output_dir).expanduser()
-            out.mkdir(parents=True, exist_ok=True)
-            write_marker(out, "rl_run")
-
     def save_model(self, output_dir: str | None = None, *, overwrite: bool | None = None) -> str:
         """Save the policy (unwrapped from DDP/DeepSpeed) and its tokenizer with ``save_pretrained``.
 
@@ -193,18 +176,9 @@ class AlignTunePPOTrainer:
             raise BackendError("Nothing to save yet: call train() first (the policy loads there)")
         from aligntune_backend_trl import trl_ppo
 
-        target = Path(output_dir or Path(self.config.output_dir) / "policy")
         policy = trl_ppo.unwrapped_policy(self.trl_trainer) if self.trl_trainer is not None else self.bundle.policy
         main = self.trl_trainer is None or trl_ppo.is_main_process(self.trl_trainer)
-        replace = self.config.overwrite if overwrite is None else overwrite
-        replace = replace or str(target.resolve()) in self._saved
-        if main:
-            with staged_output(target, overwrite=replace, kind="policy", inputs=self.config.input_paths(),
-                               what="save_model(output_dir)") as staging:
-                policy.save_pretrained(staging)
-                self.bundle.tokenizer.save_pretrained(staging)
-            logger.info("Policy saved to %s", target)
-        self._saved.add(str(target.resolve()))
+        path = self.run_dir.save_policy(policy, self.bundle.tokenizer, output_dir, overwrite=overwrite, main=main)
         if self.trl_trainer is not None:
             trl_ppo.wait_for_everyone(self.trl_trainer)
-        return str(target)
+        return path

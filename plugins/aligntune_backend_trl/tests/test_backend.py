@@ -10,7 +10,7 @@ from aligntune.rl.backends import get_backend
 def test_registered_through_the_entry_point():
     backend = get_backend("trl")
     assert isinstance(backend, TRLBackend)
-    assert backend.algorithms == ("ppo",)
+    assert backend.algorithms == ("ppo", "grpo", "rloo")
 
 
 def test_available_with_the_pinned_trl():
@@ -56,3 +56,44 @@ def test_no_module_of_the_backend_names_a_source_type():
         if name in path.read_text(encoding="utf-8")
     }
     assert not found
+
+
+def test_ppo_on_a_trl_without_it_is_one_clear_error(monkeypatch):
+    """trl deleted PPO after 1.12: with a newer trl, PPO is refused naming both versions; GRPO/RLOO run."""
+    import importlib.metadata
+
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "1.16.0" if name == "trl" else real(name))
+    backend = TRLBackend()
+    assert backend.availability().available
+    ppo = backend.check_algorithm("ppo")
+    assert not ppo.available
+    assert "trl 1.16.0 is installed" in ppo.reason and "after 1.12.0" in ppo.reason and "'grpo'" in ppo.reason
+    assert backend.check_algorithm("grpo").available and backend.check_algorithm("rloo").available
+
+
+def test_create_trainer_picks_the_engine_of_the_algorithm(config):
+    import attrs
+    from aligntune_backend_trl.online import AlignTuneOnlineTrainer
+
+    trainer = TRLBackend().create_trainer(attrs.evolve(config, algorithm="grpo", num_ppo_epochs=4))
+    assert isinstance(trainer, AlignTuneOnlineTrainer) and trainer.trl_trainer is None
+
+
+def test_ppo_with_the_installed_trl_runs_or_is_refused_clearly(tmp_path):
+    """On trl 1.12 PPO is available; on the newer-trl lane (trl >= 1.13) create_rl_trainer refuses it."""
+    import importlib.metadata
+
+    import pytest
+
+    from aligntune.core.backend_factory import create_rl_trainer
+    from aligntune.errors import BackendUnavailableError
+
+    version = importlib.metadata.version("trl")
+    kwargs = dict(model_name="some/policy", reward_functions=["length"], algorithm="ppo",
+                  output_dir=str(tmp_path / "out"))
+    if _version_tuple(version) < (1, 13):
+        assert TRLBackend().check_algorithm("ppo").available
+        return
+    with pytest.raises(BackendUnavailableError, match=rf"trl {version} is installed, and trl removed PPO after 1\.12\.0"):
+        create_rl_trainer(**kwargs)

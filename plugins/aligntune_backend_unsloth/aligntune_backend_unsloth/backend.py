@@ -1,4 +1,4 @@
-"""The ``unsloth`` backend: an Unsloth-loaded policy on the TRL backend's PPO engine."""
+"""The ``unsloth`` backend: an Unsloth-loaded policy on the TRL backend's engines (GRPO, Unsloth's supported RL path, and PPO)."""
 
 from __future__ import annotations
 
@@ -38,14 +38,16 @@ def check_options(options: dict[str, Any]) -> None:
 
 
 class UnslothBackend:
-    """PPO with the policy loaded by Unsloth (4-bit for bnb checkpoints, LoRA adapters).
+    """GRPO and PPO with the policy loaded by Unsloth (4-bit for bnb checkpoints, LoRA adapters).
 
-    Needs a CUDA GPU and the ``unsloth`` package; never falls back to the CPU.
+    GRPO is the RL path Unsloth supports (unsloth is imported before trl, so its GRPO
+    patches apply); PPO on ``FastLanguageModel`` is kept but Unsloth's maintainers do not
+    support it. Needs a CUDA GPU and the ``unsloth`` package; never falls back to the CPU.
     """
 
     name = "unsloth"
-    algorithms: tuple[str, ...] = ("ppo",)
-    description = "PPO with an Unsloth-loaded policy (4-bit, LoRA) on the TRL PPO engine; CUDA GPU only"
+    algorithms: tuple[str, ...] = ("grpo", "ppo")
+    description = "GRPO (and PPO) with an Unsloth-loaded policy (4-bit, LoRA) on the TRL engines; CUDA GPU only"
 
     def availability(self) -> Availability:
         """Available only with a CUDA GPU and unsloth installed (unsloth is not imported)."""
@@ -62,24 +64,35 @@ class UnslothBackend:
             raise BackendUnavailableError(f"RL backend 'unsloth' cannot run on this machine: {status.reason}")
         options = dict(config.backend_options)
         check_options(options)
+        if config.algorithm == "grpo":
+            from aligntune_backend_trl.online import AlignTuneOnlineTrainer
+
+            return AlignTuneOnlineTrainer(config, policy_loader=lambda cfg: _load_policy(cfg, options))
         from aligntune_backend_trl.engine import build_ppo_trainer
 
         return build_ppo_trainer(config, policy_loader=lambda cfg: _load_bundle(cfg, options))
 
 
-def _load_bundle(config: Any, options: dict[str, Any]) -> Any:
-    from aligntune_backend_trl.engine import PolicyBundle
+def _load_policy(config: Any, options: dict[str, Any]) -> tuple[Any, Any]:
+    """``(model, tokenizer)`` from Unsloth (imported here, only once this backend runs)."""
+    from aligntune.rl.algorithms import completion_length
 
     from aligntune_backend_unsloth.loading import load_policy
 
-    max_seq = options.get("max_seq_length") or config.max_prompt_length + config.response_length
-    policy, tokenizer = load_policy(
+    max_seq = options.get("max_seq_length") or config.max_prompt_length + completion_length(config)
+    return load_policy(
         config.model_name,
         max_seq_length=max_seq,
         load_in_4bit=options.get("load_in_4bit"),
         lora=options.get("lora"),
         seed=config.seed,
     )
+
+
+def _load_bundle(config: Any, options: dict[str, Any]) -> Any:
+    from aligntune_backend_trl.engine import PolicyBundle
+
+    policy, tokenizer = _load_policy(config, options)
     # The reference is the policy with its LoRA adapters disabled (ref_policy=None);
     # the value model is built by the TRL engine from config.value_model_name/model_name.
     return PolicyBundle(policy=policy, tokenizer=tokenizer)

@@ -21,7 +21,7 @@ def test_backend_is_discovered_through_its_entry_point():
     assert reg.plugin == "backend_unsloth"
     info = {i.name: i for i in pm.plugins()}["backend_unsloth"]
     assert info.distribution == "aligntune-backend-unsloth"
-    assert reg.obj.algorithms == ("ppo",)
+    assert reg.obj.algorithms == ("grpo", "ppo")
 
 
 @pytest.mark.skipif(HAS_CUDA, reason="checks the no-GPU path")
@@ -62,9 +62,17 @@ print("transformers imported:", "transformers" in sys.modules)
 
 
 @pytest.mark.skipif(HAS_CUDA, reason="checks the no-GPU path")
-def test_unavailable_error_type():
+@pytest.mark.parametrize("algorithm", ["ppo", "grpo"])
+def test_unavailable_error_type(algorithm):
     with pytest.raises(BackendUnavailableError, match="GPU"):
-        create_rl_trainer(model_name="any/model", backend="unsloth", reward_functions=["length"])
+        create_rl_trainer(model_name="any/model", backend="unsloth", algorithm=algorithm, reward_functions=["length"])
+
+
+def test_rloo_is_not_an_unsloth_algorithm():
+    from aligntune.errors import BackendError
+
+    with pytest.raises(BackendError, match=r"does not support algorithm 'rloo'; it supports: grpo, ppo"):
+        create_rl_trainer(model_name="any/model", backend="unsloth", algorithm="rloo", reward_functions=["length"])
 
 
 def test_unknown_backend_option_is_refused_before_loading():
@@ -108,3 +116,27 @@ def test_ppo_with_unsloth_on_a_tiny_llama(tmp_path):
     assert result.steps >= 1
     path = trainer.save_model()
     AutoModelForCausalLM.from_pretrained(path)
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not HAS_CUDA, reason="needs a CUDA GPU and unsloth")
+def test_grpo_with_unsloth_on_a_tiny_llama(tmp_path):
+    """GRPO, Unsloth's supported RL path, on a tiny Llama built offline, with LoRA.
+
+    Needs: a CUDA GPU, ``pip install 'aligntune[unsloth]'`` (unsloth 2026.10.x with its CUDA
+    torch), and the basic rewards. Runs 2 GRPO steps and checks the saved adapters' directory.
+    """
+    pytest.importorskip("unsloth")
+    from aligntune.demo.tiny_policy import build_tiny_policy
+
+    texts = [f"The answer to question {i} is to water the plants and rest well." for i in range(200)]
+    policy_dir = build_tiny_policy(tmp_path / "policy", texts, architecture="llama", hidden=128, n_head=2)
+    trainer = create_rl_trainer(
+        model_name=str(policy_dir), backend="unsloth", algorithm="grpo", reward_functions=["length", "coherence"],
+        max_samples=8, batch_size=2, num_generations=2, total_episodes=8, response_length=16,
+        output_dir=str(tmp_path / "grpo"), backend_options={"load_in_4bit": False, "lora": {"r": 8, "lora_alpha": 8}},
+    )
+    result = trainer.train()
+    assert result.steps >= 1 and all("rewards/length" in step for step in result.history)
+    saved = trainer.save_model()
+    assert (tmp_path / "grpo" / "policy").is_dir() and saved.endswith("policy")
