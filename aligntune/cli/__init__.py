@@ -56,7 +56,7 @@ class _Group(click.Group):
 @click.version_option(package_name="aligntune")
 @click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
 def main(verbose: int) -> None:
-    """aligntune: rule-based rewards -> reward models -> PPO."""
+    """aligntune: rule-based rewards -> reward models -> PPO, GRPO or RLOO."""
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
@@ -65,3 +65,4 @@ main.add_command(plugins_cmd.plugins)
 main.add_command(rewards_cmd.rewards)
 main.add_command(train_cmd.train_reward_model)
 main.add_command(ppo_cmd.ppo)
+main.add_command(ppo_cmd.rl)

@@ -1,4 +1,9 @@
-"""``aligntune ppo --config FILE.yaml``: PPO from a YAML file of ``create_rl_trainer`` arguments.
+"""``aligntune ppo --config FILE.yaml`` and ``aligntune rl --config FILE.yaml``: RL from a YAML
+file of ``create_rl_trainer`` arguments.
+
+``rl`` runs the algorithm the file names (``algorithm: ppo``, ``grpo`` or ``rloo``; it must
+name one, in the file or with ``--set algorithm=...``); ``ppo`` is the same command with
+the config's default algorithm, PPO.
 
 The YAML file is one mapping whose keys are the keyword arguments of
 :func:`aligntune.rl.factory.create_rl_trainer`. ``reward_training_texts`` may
@@ -66,17 +71,34 @@ def read_texts(value: Any) -> tuple[Any, list[str] | None]:
     return read.texts, read.prompts
 
 
-@click.command("ppo")
-@click.option("--config", "config_path", required=True, type=click.Path(exists=True),
-              help="YAML file of create_rl_trainer arguments.")
-@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override one argument (repeatable).")
-@click.option("--dry-run", is_flag=True, help="Validate the configuration (nothing loads or trains) and exit.")
-@click.option("--overwrite", is_flag=True, default=None,
-              help="Replace a previous run's outputs in output_dir (only a directory aligntune wrote).")
-def ppo(config_path: str, overrides: tuple[str, ...], dry_run: bool, overwrite: bool | None) -> None:
-    """Run PPO (training the reward model first when the config asks for it)."""
+def _options(command: Any) -> Any:
+    """The options ``ppo`` and ``rl`` share."""
+    for option in reversed([
+        click.option("--config", "config_path", required=True, type=click.Path(exists=True),
+                     help="YAML file of create_rl_trainer arguments."),
+        click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+                     help="Override one argument (repeatable)."),
+        click.option("--dry-run", is_flag=True, help="Validate the configuration (nothing loads or trains) and exit."),
+        click.option("--overwrite", is_flag=True, default=None,
+                     help="Replace a previous run's outputs in output_dir (only a directory aligntune wrote)."),
+    ]):
+        command = option(command)
+    return command
+
+
+def run_config(config_path: str, overrides: tuple[str, ...], dry_run: bool, overwrite: bool | None, *,
+               name_algorithm: bool = False) -> None:
+    """Read, override, validate and (unless ``dry_run``) run one config; print the outputs as JSON.
+
+    ``name_algorithm``: the config must name its algorithm, and the messages name it (``rl``).
+    """
     data = _read_config(config_path)
     _apply_overrides(data, overrides)
+    if name_algorithm and data.get("algorithm") is None:
+        raise ConfigurationError(
+            f"Config file {show(config_path)} names no algorithm: aligntune rl runs the one it names, so add "
+            f"'algorithm: ppo', 'algorithm: grpo' or 'algorithm: rloo' (or --set algorithm=...)"
+        )
     if overwrite:
         data["overwrite"] = True
     if "reward_training_texts" in data:
@@ -87,12 +109,15 @@ def ppo(config_path: str, overrides: tuple[str, ...], dry_run: bool, overwrite: 
         config = build_rl_config(**data)
         resolve_backend(config)
         validate_rl_config(config)
-        click.echo(f"Configuration is valid: backend {config.backend!r}, reward: {config.describe_reward()}")
+        algorithm = f"algorithm {config.algorithm!r}, " if name_algorithm else ""
+        click.echo(f"Configuration is valid: {algorithm}backend {config.backend!r}, reward: {config.describe_reward()}")
         return
     trainer = create_rl_trainer(**data)
     result = trainer.train()
     path = trainer.save_model()
+    summary = {"algorithm": trainer.config.algorithm} if name_algorithm else {}
     click.echo(json.dumps({
+        **summary,
         "policy": path,
         "reward_model": result.reward_model_path,
         "steps": result.steps,
@@ -101,3 +126,17 @@ def ppo(config_path: str, overrides: tuple[str, ...], dry_run: bool, overwrite: 
         "metrics": result.metrics_path,
         "reward_curve": result.plot_path,
     }, indent=2))
+
+
+@click.command("ppo")
+@_options
+def ppo(config_path: str, overrides: tuple[str, ...], dry_run: bool, overwrite: bool | None) -> None:
+    """Run PPO (training the reward model first when the config asks for it)."""
+    run_config(config_path, overrides, dry_run, overwrite)
+
+
+@click.command("rl")
+@_options
+def rl(config_path: str, overrides: tuple[str, ...], dry_run: bool, overwrite: bool | None) -> None:
+    """Run the config's RL algorithm: PPO, GRPO or RLOO (training the reward model first when asked)."""
+    run_config(config_path, overrides, dry_run, overwrite, name_algorithm=True)
