@@ -168,7 +168,7 @@ def test_ppo_with_a_custom_trained_reward_model_under_torchrun(tiny_bert_dir, tm
 
     # trainer.save_model() under DDP saved the unwrapped, trained policy once
     assert r0["saved"] == r1["saved"] == str(ppo_dir / "policy")
-    assert sorted(p.name for p in ppo_dir.iterdir()) == ["aligntune-output.json", "metrics.json", "policy", "reward_curve.png"]
+    assert sorted(p.name for p in ppo_dir.iterdir()) == ["aligntune-output.json", "metrics.json", "policy", "reward_curve.png", "rl_report.png"]
     trained = AutoModelForCausalLM.from_pretrained(r0["saved"])
     start = AutoModelForCausalLM.from_pretrained(policy)
     changed = [n for n, p in trained.state_dict().items() if not torch.equal(p, start.state_dict()[n])]

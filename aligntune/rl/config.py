@@ -31,10 +31,9 @@ from attrs import define, field
 from aligntune import _validation as v
 from aligntune.errors import ConfigurationError, show
 from aligntune.plugins.lookup import lookup
-from aligntune.rl.algorithms import ALGORITHMS, check_algorithm_options
 from aligntune.reward_model.config import RewardModelTrainingConfig
 from aligntune.rewards.registry import check_reward_functions
-
+from aligntune.rl.algorithms import ALGORITHMS, check_algorithm_options
 
 
 def _to_list(value: Any) -> Any:
@@ -72,6 +71,14 @@ def _check_rule_weights(inst: Any, attribute: Any, value: Any) -> None:
     if inst.reward_functions is None:
         raise ConfigurationError(f"{where} was given without reward_functions; pass the functions they weigh")
     v.check_weights(value, len(inst.reward_functions), field=where)
+
+
+def _check_gold_weights(inst: Any, attribute: Any, value: Any) -> None:
+    if value is None:
+        return
+    if inst.gold_reward_functions is None:
+        raise ConfigurationError("PPOTrainingConfig.gold_reward_weights was given without gold_reward_functions")
+    v.check_weights(value, len(inst.gold_reward_functions), field="PPOTrainingConfig.gold_reward_weights")
 
 
 def _check_options(inst: Any, attribute: Any, value: Any) -> None:
@@ -164,6 +171,18 @@ class PPOTrainingConfig:
         ``response_length``); GRPO's ``loss_type`` and ``scale_rewards``; RLOO's
         ``normalize_advantages``. ``temperature`` and ``learning_rate`` as for PPO.
 
+    Gold against proxy (:mod:`aligntune.rl.monitor`)
+        ``gold_reward_functions`` / ``gold_reward_weights``: the rules the RL reward
+        stands for (default: a trained reward model's manifest, or the rule reward itself).
+        ``eval_steps``: every so many steps, generate on ``eval_prompts`` held-out prompts
+        (``eval_dataset_name``, or that many prompts split off the prompt set) with fixed
+        sampling and score gold and proxy. ``keep_best`` (``"gold"``, the default when a
+        gold and evaluations exist, or ``"last"``): which policy ``save_model`` saves.
+        ``stop_on_overoptimization``: end training when the held-out proxy rises while the
+        gold falls ``overoptimization_patience`` evaluations in a row.
+        ``log_completions_steps``: every so many steps, append sampled prompts and responses
+        with their proxy, gold and component scores to ``completions.jsonl``.
+
     Output
         ``output_dir`` (``metrics.json``, the reward curve and, by default, the saved
         policy and a reward model trained for the run). ``overwrite``: replace a previous
@@ -225,6 +244,16 @@ class PPOTrainingConfig:
     report_to: str | list[str] = field(default="none", converter=_to_list, validator=v.report_to)
     bf16: bool = field(default=False, validator=v.boolean)
     backend_options: dict[str, Any] = field(factory=dict, validator=_check_options)
+    # Gold against proxy (see aligntune.rl.monitor)
+    gold_reward_functions: list[Any] | None = field(default=None, converter=_to_list, validator=_check_rule_functions)
+    gold_reward_weights: list[float] | None = field(default=None, converter=_to_list, validator=_check_gold_weights)
+    eval_steps: int | None = field(default=None, validator=v.optional(v.positive_int))
+    eval_dataset_name: Any = field(default=None, converter=_path_or_str, validator=_check_dataset)
+    eval_prompts: int = field(default=16, validator=v.positive_int)
+    keep_best: str | None = field(default=None, validator=v.optional(v.one_of(("gold", "last"))))
+    stop_on_overoptimization: bool = field(default=False, validator=v.boolean)
+    overoptimization_patience: int = field(default=2, validator=v.positive_int)
+    log_completions_steps: int | None = field(default=None, validator=v.optional(v.positive_int))
     # Output
     output_dir: str = field(default="./aligntune_ppo", converter=_path_or_str, validator=v.non_empty_str)
     overwrite: bool = field(default=False, validator=v.boolean)
@@ -232,6 +261,15 @@ class PPOTrainingConfig:
     def __attrs_post_init__(self) -> None:
         self._check_reward_source()
         check_algorithm_options(self)
+        if self.eval_steps is None:
+            for name, needs in (("stop_on_overoptimization", self.stop_on_overoptimization),
+                                ("keep_best='gold'", self.keep_best == "gold"),
+                                ("eval_dataset_name", self.eval_dataset_name is not None)):
+                if needs:
+                    raise ConfigurationError(
+                        f"PPOTrainingConfig.{name} works on held-out evaluations; pass eval_steps= (evaluate every "
+                        "so many steps) as well"
+                    )
         local = self.batch_size * self.gradient_accumulation_steps
         if local % self.num_mini_batches:
             raise ConfigurationError(

@@ -20,7 +20,7 @@ def test_a_previous_run_is_replaced_only_with_overwrite_and_user_folders_never(p
     first = create_rl_trainer(**kwargs)
     first.train()
     first.save_model()
-    assert sorted(p.name for p in out.iterdir()) == ["aligntune-output.json", "metrics.json", "policy", "reward_curve.png"]
+    assert sorted(p.name for p in out.iterdir()) == ["aligntune-output.json", "metrics.json", "policy", "reward_curve.png", "rl_report.png"]
     first_metrics = json.loads((out / "metrics.json").read_text())
 
     with pytest.raises(ConfigurationError, match=r"already exists and is not empty.*overwrite=True"):

@@ -46,6 +46,8 @@ class Batch:
     prompts: list[str] = field(default_factory=list)
     completions: list[str] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
+    #: The completions' token ids, when the trainer passes them (TRL does: ``completion_ids``).
+    completion_ids: list[list[int]] = field(default_factory=list)
 
 
 class _TextReward:
@@ -60,7 +62,8 @@ class _TextReward:
     def __call__(self, prompts: Sequence[Any], completions: Sequence[Any], **kwargs: Any) -> list[float]:
         prompt_texts, completion_texts = _texts(prompts, "prompts"), _texts(completions, "completions")
         scores = self.score(prompt_texts, completion_texts)
-        self.last = Batch(prompt_texts, completion_texts, scores)
+        ids = [list(row) for row in kwargs.get("completion_ids") or []]
+        self.last = Batch(prompt_texts, completion_texts, scores, ids)
         self.calls += 1
         return scores
 
@@ -119,6 +122,13 @@ def reward_callables(
     if not callables:
         raise RewardFunctionError("No reward: pass a reward model, reward functions, or both")
     return callables, normalised(raw)
+
+
+def score_texts(callables: Sequence[_TextReward], weights: Sequence[float], prompts: list[str],
+                completions: list[str]) -> list[float]:
+    """The weighted reward of new completions (what the trainer would optimise), leaving ``last`` as it is."""
+    per_callable = [c.score(prompts, completions) for c in callables]
+    return [sum(w * scores[i] for scores, w in zip(per_callable, weights)) for i in range(len(completions))]
 
 
 def combined(callables: Sequence[_TextReward], weights: Sequence[float]) -> list[float]:

@@ -35,8 +35,10 @@ class RewardLogCallback(TrainerCallback):
     scored responses are drained each step; ``samples`` of them are kept per step.
     """
 
-    def __init__(self, adapter: Any, total_steps: int, *, samples: int = 4, show_progress: bool = True) -> None:
+    def __init__(self, adapter: Any, total_steps: int, *, samples: int = 4, show_progress: bool = True,
+                 monitor: Any = None) -> None:
         self.adapter = adapter
+        self.monitor = monitor
         self.steps: list[dict[str, Any]] = []
         self.samples = samples
         self._bar = tqdm(total=total_steps, desc="PPO", unit="step", disable=not show_progress)
@@ -55,10 +57,16 @@ class RewardLogCallback(TrainerCallback):
             {"prompt": r.prompt, "response": r.response, "reward": r.score, "response_ids": list(r.response_ids)}
             for r in scored[: self.samples]
         ]
+        if self.monitor is not None and scored:
+            eos = self.monitor.tokenizer.eos_token_id
+            self.monitor.on_batch(record, [r.prompt for r in scored], [r.response for r in scored], rewards,
+                                  lengths=[len(r.response_ids) for r in scored],
+                                  ended=[eos in r.response_ids for r in scored])
         self.steps.append(record)
         kl = logs.get("objective/kl", math.nan)
         self._bar.update(1)
-        self._bar.set_postfix(reward=f"{mean:.4f}", kl=f"{kl:.3f}")
+        gold = record.get("gold")
+        self._bar.set_postfix(reward=f"{mean:.4f}", kl=f"{kl:.3f}", **({"gold": f"{gold:.4f}"} if gold is not None else {}))
         logger.info("PPO step %d: mean reward %.4f, KL %.4f", record["step"], mean, kl)
 
     def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:

@@ -18,13 +18,14 @@ from aligntune import distributed
 from aligntune.errors import BackendError
 from aligntune.rl import preflight
 from aligntune.rl.algorithms import completion_length, generations
-from aligntune.rl.bridge.callables import combined, reward_callables
+from aligntune.rl.bridge.callables import combined, reward_callables, score_texts
+from aligntune.rl.monitor import resolve_gold
 from aligntune.rl.prompts import format_prompts, load_prompt_dataset
 from aligntune.rl.sources import load_reward_model
-
 from aligntune_backend_trl import reporting
 from aligntune_backend_trl.callbacks import OnlineLogCallback
 from aligntune_backend_trl.models import load_causal_lm, load_tokenizer, prepare_tokenizer
+from aligntune_backend_trl.monitoring import MonitorCallback, RunMonitor
 from aligntune_backend_trl.run_dir import RunDirectory
 from aligntune_backend_trl.trainer import PPOResult
 
@@ -114,6 +115,10 @@ class AlignTuneOnlineTrainer:
         prompt_data = load_prompt_dataset(cfg.dataset_name, split=cfg.dataset_split, prompt_column=cfg.prompt_column,
                                           max_samples=cfg.max_samples)
         prompts = format_prompts(prompt_data, self.tokenizer)
+        self.monitor = RunMonitor(cfg, resolve_gold(cfg, reward_model), max_new_tokens=completion_length(cfg))
+        prompts = self.monitor.hold_out(prompts, self.tokenizer, is_chat=prompt_data.is_chat)
+        self.monitor.proxy = lambda p, c: score_texts(self.callables, self.weights, p, c)
+        self.monitor.policy_of = lambda: self.trl_trainer.accelerator.unwrap_model(self.trl_trainer.model)
         preflight.check_prompt_count(len(prompts), batch_size=cfg.batch_size,
                                      gradient_accumulation_steps=cfg.gradient_accumulation_steps,
                                      origin=prompt_data.origin)
@@ -123,7 +128,7 @@ class AlignTuneOnlineTrainer:
         self._callback = OnlineLogCallback(self, desc=cfg.algorithm.upper())
         self.trl_trainer = trainer_class(
             model=policy, reward_funcs=self.callables, args=args, train_dataset=Dataset.from_dict({"prompt": prompts}),
-            processing_class=self.tokenizer, callbacks=[self._callback],
+            processing_class=self.tokenizer, callbacks=[self._callback, MonitorCallback(self.monitor)],
         )
         self.trl_trainer.remove_callback(PrinterCallback)  # the progress bar and the log carry the figures
         return self.trl_trainer
@@ -143,6 +148,11 @@ class AlignTuneOnlineTrainer:
             {"prompt": p, "response": c, "reward": r, "components": {fn.__name__: fn.last.scores[i] for fn in self.callables}}
             for i, (p, c, r) in enumerate(zip(last.prompts, last.completions, rewards))
         ][:8]
+        eos = self.tokenizer.eos_token_id
+        ids = last.completion_ids or [[] for _ in last.completions]
+        self.monitor.on_batch(record, last.prompts, last.completions, rewards,
+                              lengths=[(row.index(eos) + 1 if eos in row else len(row)) for row in ids],
+                              ended=[eos in row for row in ids])
         self.history.append(record)
         return record
 
@@ -166,12 +176,15 @@ class AlignTuneOnlineTrainer:
             "reward_start": self.history[0]["reward_mean"],
             "reward_end": self.history[-1]["reward_mean"],
             "seconds": seconds,
+            "monitor": self.monitor.summary(),
         }
         metrics_path = plot_path = None
         if trainer.accelerator.is_main_process:
-            metrics_path = reporting.write_metrics(self.config.output_dir, summary, self.history)
+            metrics_path = reporting.write_metrics(self.config.output_dir, summary, self.history,
+                                                   evaluations=self.monitor.evaluations)
             plot_path = reporting.plot_reward_curve(self.config.output_dir, self.history,
                                                     title=f"{self.config.algorithm.upper()} reward")
+            reporting.plot_rl_report(self.config.output_dir, self.history, self.monitor.evaluations, kl_key="kl")
         self.result = PPOResult(
             steps=len(self.history), reward_start=summary["reward_start"], reward_end=summary["reward_end"],
             metrics_path=metrics_path or "", plot_path=plot_path, reward_model_path=self.reward_model_path,
@@ -190,6 +203,6 @@ class AlignTuneOnlineTrainer:
         accelerator = self.trl_trainer.accelerator
         policy = accelerator.unwrap_model(self.trl_trainer.model)
         path = self.run_dir.save_policy(policy, self.tokenizer, output_dir, overwrite=overwrite,
-                                        main=accelerator.is_main_process)
+                                        main=accelerator.is_main_process, monitor=self.monitor, result=self.result)
         accelerator.wait_for_everyone()
         return path

@@ -8,13 +8,16 @@ it and ``overwrite`` is on (or when this trainer saved there before).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from aligntune import distributed
 from aligntune.atomic import staged_output
 from aligntune.outputs import write_marker
+from aligntune_backend_trl.policy_card import policy_card
 
 logger = logging.getLogger("aligntune_backend_trl")
 
@@ -38,16 +41,37 @@ class RunDirectory:
         return out
 
     def save_policy(self, policy: Any, tokenizer: Any, output_dir: str | None, *, overwrite: bool | None,
-                    main: bool) -> str:
-        """Save ``policy`` and ``tokenizer`` to ``output_dir`` (default ``<output_dir>/policy``); return the path."""
+                    main: bool, monitor: Any = None, result: Any = None) -> str:
+        """Save ``policy`` and ``tokenizer`` to ``output_dir`` (default ``<output_dir>/policy``); return the path.
+
+        With a ``monitor`` that kept a better policy by held-out gold (``keep_best='gold'``),
+        that one is saved, and the model card (``README.md``) says which step and why.
+        """
         target = Path(output_dir or Path(self.config.output_dir) / "policy")
         replace = self.config.overwrite if overwrite is None else overwrite
         replace = replace or str(target.resolve()) in self._saved
+        best, why = monitor.best_state() if monitor is not None else (None, "the last step's policy")
         if main:
             with staged_output(target, overwrite=replace, kind="policy", inputs=self.config.input_paths(),
                                what="save_model(output_dir)") as staging:
-                policy.save_pretrained(staging)
+                with _swapped(policy, best):
+                    policy.save_pretrained(staging)
                 tokenizer.save_pretrained(staging)
-            logger.info("Policy saved to %s", target)
+                (staging / "README.md").write_text(policy_card(self.config, monitor, result, why), encoding="utf-8")
+            logger.info("Policy saved to %s: %s", target, why)
         self._saved.add(str(target.resolve()))
         return str(target)
+
+
+@contextlib.contextmanager
+def _swapped(policy: Any, state: dict[str, Any] | None) -> Iterator[None]:
+    """``policy`` with ``state`` loaded for the duration (the trained weights come back after)."""
+    if state is None:
+        yield
+        return
+    current = {k: v.detach().clone() for k, v in policy.state_dict().items()}
+    policy.load_state_dict(state)
+    try:
+        yield
+    finally:
+        policy.load_state_dict(current)

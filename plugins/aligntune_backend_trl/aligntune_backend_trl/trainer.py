@@ -9,9 +9,11 @@ from typing import Any, Callable
 
 from aligntune.errors import BackendError
 from aligntune.rl import preflight
+from aligntune.rl.monitor import resolve_gold
 from aligntune.rl.prompts import format_prompts, load_prompt_dataset
 from aligntune.rl.sources import load_reward_model
 from aligntune_backend_trl.models import PolicyBundle, complete_bundle, load_policy_bundle
+from aligntune_backend_trl.monitoring import MonitorCallback, RunMonitor, StopForOverOptimisation
 from aligntune_backend_trl.run_dir import RunDirectory
 
 logger = logging.getLogger("aligntune_backend_trl")
@@ -95,6 +97,8 @@ class AlignTunePPOTrainer:
             cfg.dataset_name, split=cfg.dataset_split, prompt_column=cfg.prompt_column, max_samples=cfg.max_samples
         )
         prompts = format_prompts(prompt_data, bundle.tokenizer)
+        self.monitor = RunMonitor(cfg, resolve_gold(cfg, reward_model), max_new_tokens=cfg.response_length)
+        prompts = self.monitor.hold_out(prompts, bundle.tokenizer, is_chat=prompt_data.is_chat)
         dataset, width = tokenize_prompts(
             bundle.tokenizer, prompts, max_width=cfg.max_prompt_length, add_special_tokens=not prompt_data.is_chat
         )
@@ -113,8 +117,12 @@ class AlignTunePPOTrainer:
             gradient_accumulation_steps=cfg.gradient_accumulation_steps, origin=prompt_data.origin,
         )
         args = trl_ppo.ppo_args(cfg, len(dataset))
-        callback = RewardLogCallback(self.adapter, total_steps=0)
-        self.trl_trainer = trl_ppo.build_trl_trainer(args, bundle, self.adapter, dataset, [callback])
+        self.monitor.proxy = lambda prompts, responses: scorer.score_texts(responses, prompts)
+        self.monitor.policy_of = lambda: trl_ppo.unwrapped_policy(self.trl_trainer)
+        callback = RewardLogCallback(self.adapter, total_steps=0, monitor=self.monitor)
+        # TRL's PPO loop reads no should_training_stop: the monitor raises to stop it
+        monitor_callback = MonitorCallback(self.monitor, raise_to_stop=True)
+        self.trl_trainer = trl_ppo.build_trl_trainer(args, bundle, self.adapter, dataset, [callback, monitor_callback])
         callback._bar.total = trl_ppo.total_steps(args)
         self._callback = callback
         return self.trl_trainer
@@ -129,7 +137,11 @@ class AlignTunePPOTrainer:
         self.run_dir.mark()
         trainer = self.trl_trainer or self.build()
         logger.info("PPO: %s; reward: %s", self.config.model_name, self.config.describe_reward())
-        trainer.train()
+        try:
+            trainer.train()
+        except StopForOverOptimisation as stop:
+            logger.warning("PPO stopped at step %s on the over-optimisation alarm", stop.args[0])
+        self.monitor.evaluate(int(trainer.state.global_step))
         self.history = self._callback.steps
         if not self.history:
             raise BackendError("PPO ran no steps; check total_episodes/num_epochs against batch_size")
@@ -143,11 +155,15 @@ class AlignTunePPOTrainer:
             "reward_end": self.history[-1]["reward_mean"],
             "seconds": seconds,
             "fast_path": bool(self.adapter.scorer.fast_path),
+            "monitor": self.monitor.summary(),
         }
         metrics_path = plot_path = None
         if trl_ppo.is_main_process(trainer):
-            metrics_path = reporting.write_metrics(self.config.output_dir, summary, self.history)
+            metrics_path = reporting.write_metrics(self.config.output_dir, summary, self.history,
+                                                   evaluations=self.monitor.evaluations)
             plot_path = reporting.plot_reward_curve(self.config.output_dir, self.history)
+            reporting.plot_rl_report(self.config.output_dir, self.history, self.monitor.evaluations,
+                                     kl_key="objective/kl")
         self.result = PPOResult(
             steps=len(self.history),
             reward_start=summary["reward_start"],
@@ -178,7 +194,8 @@ class AlignTunePPOTrainer:
 
         policy = trl_ppo.unwrapped_policy(self.trl_trainer) if self.trl_trainer is not None else self.bundle.policy
         main = self.trl_trainer is None or trl_ppo.is_main_process(self.trl_trainer)
-        path = self.run_dir.save_policy(policy, self.bundle.tokenizer, output_dir, overwrite=overwrite, main=main)
+        path = self.run_dir.save_policy(policy, self.bundle.tokenizer, output_dir, overwrite=overwrite, main=main,
+                                        monitor=getattr(self, "monitor", None), result=self.result)
         if self.trl_trainer is not None:
             trl_ppo.wait_for_everyone(self.trl_trainer)
         return path

@@ -1,0 +1,210 @@
+"""Gold against proxy during a run of this backend: per-step figures, held-out evaluation, the alarm,
+the best policy by gold, and the completions log (see :mod:`aligntune.rl.monitor`).
+
+One :class:`RunMonitor` serves PPO and GRPO/RLOO: each trainer hands it the batch it
+scored every step, a text-level proxy (``proxy(prompts, responses) -> scores``) and a way
+to reach its policy; :class:`MonitorCallback` runs the held-out evaluations.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+from pathlib import Path
+from typing import Any, Callable
+
+from transformers import TrainerCallback
+
+from aligntune.rl.monitor import Gold, OverOptimisationAlarm, StepMonitor
+from aligntune.rl.prompts import format_prompts, load_prompt_dataset
+
+logger = logging.getLogger("aligntune_backend_trl")
+
+COMPLETIONS_FILE = "completions.jsonl"
+
+
+class StopForOverOptimisation(Exception):
+    """Raised from a callback to end a PPO loop (TRL's PPO loop does not read should_training_stop)."""
+
+
+def split_eval_prompts(prompts: list[str], n: int, seed: int) -> tuple[list[str], list[str]]:
+    """``(train, held_out)``: ``n`` prompts held out, chosen deterministically by ``seed``."""
+    order = list(range(len(prompts)))
+    random.Random(seed).shuffle(order)
+    held = set(order[:n])
+    return [p for i, p in enumerate(prompts) if i not in held], [prompts[i] for i in sorted(held)]
+
+
+class RunMonitor:
+    """Everything a run measures against its gold (the rules), on training batches and held-out prompts."""
+
+    def __init__(self, config: Any, gold: Gold | None, *, max_new_tokens: int) -> None:
+        self.config = config
+        self.gold = gold
+        self.monitor = StepMonitor(gold, max_new_tokens=max_new_tokens)
+        self.max_new_tokens = max_new_tokens
+        self.alarm = OverOptimisationAlarm(patience=config.overoptimization_patience)
+        self.evaluations: list[dict[str, Any]] = []
+        self.keep_best = config.keep_best or ("gold" if gold is not None and config.eval_steps else "last")
+        self.best: dict[str, Any] | None = None  # {"step", "gold", "state"}
+        self.eval_prompts: list[str] = []
+        self.proxy: Callable[[list[str], list[str]], list[float]] | None = None
+        self.tokenizer: Any = None
+        self.policy_of: Callable[[], Any] | None = None
+        self.add_special_tokens = True
+        if gold is not None:
+            logger.info("Gold: %s from %s%s", gold.names, gold.origin, " (proxy = gold)" if gold.is_proxy else "")
+
+    def hold_out(self, prompts: list[str], tokenizer: Any, *, is_chat: bool) -> list[str]:
+        """Set the held-out prompts (``eval_dataset_name``, or ``eval_prompts`` split off ``prompts``);
+        return the prompts left for training. Without ``eval_steps`` nothing is held out."""
+        cfg = self.config
+        self.tokenizer, self.add_special_tokens = tokenizer, not is_chat
+        if not cfg.eval_steps:
+            return prompts
+        if cfg.eval_dataset_name is not None:
+            data = load_prompt_dataset(cfg.eval_dataset_name, split=cfg.dataset_split, prompt_column=cfg.prompt_column,
+                                       max_samples=cfg.eval_prompts)
+            self.eval_prompts = format_prompts(data, tokenizer)
+            return prompts
+        train, self.eval_prompts = split_eval_prompts(prompts, cfg.eval_prompts, cfg.seed)
+        logger.info("Held out %d of %d prompts for evaluation every %d steps", len(self.eval_prompts), len(prompts),
+                    cfg.eval_steps)
+        return train
+
+    def best_state(self) -> tuple[dict[str, Any] | None, str]:
+        """The state to save and why: the best held-out gold's, or ``None`` for the last."""
+        if self.keep_best != "gold" or self.best is None:
+            return None, "the last step's policy (keep_best='last')" if self.keep_best == "last" else "the last step's policy"
+        last = self.evaluations[-1]["step"] if self.evaluations else None
+        if self.best["step"] == last:
+            return None, f"the last step's policy, which has the best held-out gold ({self.best['gold']:.4f})"
+        return self.best["state"], (f"the policy of step {self.best['step']}, the best held-out gold "
+                                    f"({self.best['gold']:.4f}), not the last step's (keep_best='gold')")
+
+    # -- every step ------------------------------------------------------------------------------
+
+    def on_batch(self, record: dict[str, Any], prompts: list[str], responses: list[str], proxy: list[float],
+                 *, lengths: list[int], ended: list[bool]) -> None:
+        """Add gold, components, length and truncation of the step's batch to its record; log samples."""
+        record.update(self.monitor.stats(prompts, responses, proxy, lengths=lengths, ended=ended))
+        every = self.config.log_completions_steps
+        if every and record["step"] % every == 0:
+            self._log_completions(record["step"], "train", prompts[:4], responses[:4], proxy[:4])
+
+    def _log_completions(self, step: int, split: str, prompts: list[str], responses: list[str],
+                         proxy: list[float]) -> None:
+        gold = self.monitor.per_response(prompts, responses)
+        path = Path(self.config.output_dir) / COMPLETIONS_FILE
+        with path.open("a", encoding="utf-8") as handle:
+            for p, r, s, g in zip(prompts, responses, proxy, gold):
+                handle.write(json.dumps({"step": step, "split": split, "prompt": p, "response": r, "proxy": s, **g})
+                             + "\n")
+
+    # -- held-out evaluation -------------------------------------------------------------------------
+
+    def evaluate(self, step: int) -> dict[str, Any] | None:
+        """Generate on the held-out prompts (fixed sampling and seed), score proxy and gold; track the best."""
+        if not self.eval_prompts or self.proxy is None or self.policy_of is None:
+            return None
+        if self.evaluations and self.evaluations[-1]["step"] == step:
+            return self.evaluations[-1]
+        policy = self.policy_of()
+        responses, lengths, ended = generate(policy, self.tokenizer, self.eval_prompts, seed=self.config.seed,
+                                             max_new_tokens=self.max_new_tokens, temperature=self.config.temperature,
+                                             add_special_tokens=self.add_special_tokens)
+        proxy = self.proxy(self.eval_prompts, responses)
+        row = {"step": step, **self.monitor.stats(self.eval_prompts, responses, proxy, lengths=lengths, ended=ended,
+                                                  prefix="eval/")}
+        self.evaluations.append(row)
+        every = self.config.log_completions_steps
+        if every:
+            self._log_completions(step, "eval", self.eval_prompts[:4], responses[:4], proxy[:4])
+        gold = row.get("eval/gold")
+        shown = f", gold {gold:.4f}" if gold is not None else ""
+        logger.info("Held-out evaluation at step %d: proxy %.4f%s", step, row["eval/proxy"], shown)
+        if gold is not None and not math.isnan(gold):
+            self.alarm.update(step, row["eval/proxy"], gold)
+            if self.keep_best == "gold" and (self.best is None or gold > self.best["gold"]):
+                state = {k: v.detach().to("cpu", copy=True) for k, v in policy.state_dict().items()}
+                self.best = {"step": step, "gold": gold, "state": state}
+        return row
+
+    @property
+    def should_stop(self) -> bool:
+        return self.config.stop_on_overoptimization and self.alarm.fired_at is not None
+
+    def summary(self) -> dict[str, Any]:
+        """What metrics.json and the model card say about gold and proxy."""
+        first, last = (self.evaluations[0], self.evaluations[-1]) if self.evaluations else (None, None)
+        return {
+            "gold": None if self.gold is None else {"functions": self.gold.names, "origin": self.gold.origin,
+                                                   "proxy_is_gold": self.gold.is_proxy},
+            "eval_prompts": len(self.eval_prompts),
+            "eval_start": first,
+            "eval_end": last,
+            "overoptimization_alarm_step": self.alarm.fired_at,
+            "keep_best": self.keep_best,
+            "kept_step": self.best["step"] if self.best is not None else None,
+            "kept_gold": self.best["gold"] if self.best is not None else None,
+        }
+
+
+def generate(policy: Any, tokenizer: Any, prompts: list[str], *, seed: int, max_new_tokens: int, temperature: float,
+             add_special_tokens: bool = True, batch_size: int = 16) -> tuple[list[str], list[int], list[bool]]:
+    """Sample one response per prompt with a fixed seed (the training RNG is restored afterwards)."""
+    import torch
+
+    state = torch.random.get_rng_state()
+    torch.manual_seed(seed)
+    was_training = policy.training
+    policy.eval()
+    device = next(policy.parameters()).device
+    responses: list[str] = []
+    lengths: list[int] = []
+    ended: list[bool] = []
+    try:
+        with torch.no_grad():
+            for start in range(0, len(prompts), batch_size):
+                chunk = prompts[start:start + batch_size]
+                enc = tokenizer(chunk, return_tensors="pt", padding=True, add_special_tokens=add_special_tokens)
+                enc = {k: v.to(device) for k, v in enc.items()}
+                out = policy.generate(**enc, max_new_tokens=max_new_tokens, do_sample=True, temperature=temperature,
+                                      top_k=0, top_p=1.0, pad_token_id=tokenizer.pad_token_id)
+                for row in out[:, enc["input_ids"].shape[1]:].tolist():
+                    eos = tokenizer.eos_token_id
+                    n = row.index(eos) + 1 if eos is not None and eos in row else len(row)
+                    ended.append(eos is not None and eos in row)
+                    lengths.append(n)
+                    responses.append(tokenizer.decode(row[:n], skip_special_tokens=True))
+    finally:
+        policy.train(was_training)
+        torch.random.set_rng_state(state)
+    return responses, lengths, ended
+
+
+class MonitorCallback(TrainerCallback):
+    """Held-out evaluations at the start, every ``eval_steps`` and at the end; stops on the alarm when asked."""
+
+    def __init__(self, run: RunMonitor, *, raise_to_stop: bool = False) -> None:
+        self.run = run
+        self.raise_to_stop = raise_to_stop
+
+    def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        self.run.evaluate(0)
+
+    def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
+        every = self.run.config.eval_steps
+        if every and state.global_step % every == 0:
+            self.run.evaluate(state.global_step)
+            if self.run.should_stop:
+                logger.warning("Stopping at step %d: stop_on_overoptimization=True", state.global_step)
+                if self.raise_to_stop:
+                    raise StopForOverOptimisation(state.global_step)
+                control.should_training_stop = True
+        return control
+
+    def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        self.run.evaluate(state.global_step)
