@@ -1,4 +1,4 @@
-"""``python -m aligntune.demo [OUTPUT_DIR] [--overwrite]``: run the end-to-end demo."""
+"""``python -m aligntune.demo [OUTPUT_DIR] [--algorithm ppo|grpo|rloo] [--overwrite]``: run the end-to-end demo."""
 
 from __future__ import annotations
 
@@ -18,14 +18,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m aligntune.demo", description=__doc__)
     parser.add_argument("output_dir", nargs="?", default="./aligntune_demo")
     parser.add_argument("--overwrite", action="store_true", help="replace a non-empty output directory")
-    parser.add_argument("--episodes", type=int, default=384, help="PPO episodes (responses)")
+    parser.add_argument("--algorithm", choices=("ppo", "grpo", "rloo"), default="ppo",
+                        help="the RL algorithm (default ppo)")
+    parser.add_argument("--episodes", type=int, default=None,
+                        help="RL episodes: responses (PPO, default 384) or completions (GRPO/RLOO, 4 per prompt, "
+                             "default 768)")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
 
     try:
-        run_demo(args.output_dir, overwrite=args.overwrite, ppo_episodes=args.episodes)
+        run_demo(args.output_dir, overwrite=args.overwrite, ppo_episodes=args.episodes, algorithm=args.algorithm)
     except AlignTuneError as exc:
         raise SystemExit(f"Error: {exc}") from None
 

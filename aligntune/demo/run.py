@@ -5,14 +5,17 @@
    so its samples are readable.
 2. ``create_rl_trainer(train_custom_reward_model=True, backend="trl", ...)``: train a
    reward model from the five basic reward functions on the bundled corpus, starting
-   from the bundled MiniLM, then run PPO against it. The reward crosses tokenizers:
-   policy ids are decoded and re-encoded by MiniLM's tokenizer.
-3. Print the reward model's fidelity and the reward at the start and end of PPO (PPO's
+   from the bundled MiniLM, then run PPO (``algorithm="grpo"`` or ``"rloo"``: GRPO or
+   RLOO) against it. The reward crosses tokenizers: policy ids (GRPO/RLOO: completion
+   texts) are decoded and re-encoded by MiniLM's tokenizer.
+3. Print the reward model's fidelity and the reward at the start and end of RL (the
    per-step mean and a fixed evaluation on the prompts), save both models, the plots
    and ``demo_summary.json``, and a ``ppo_config.yaml`` that reruns the same flow with
-   ``aligntune ppo --config``.
+   ``aligntune ppo --config`` (GRPO/RLOO: ``aligntune rl --config``; the file names the
+   algorithm).
 
-Defaults finish in well under 15 minutes on 2 CPU cores.
+Defaults finish in well under 15 minutes on 2 CPU cores. The summary's keys are named
+after the algorithm (``ppo_steps``, or ``grpo_steps`` with ``"algorithm": "grpo"``).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from typing import Any
 
 from aligntune.data.corpus import load_bundled_corpus
 from aligntune.demo.evaluate import evaluate_policy
-from aligntune.demo.settings import REWARD_TRAINING
+from aligntune.demo.settings import REWARD_TRAINING, RL_SETTINGS
 from aligntune.demo.tiny_policy import build_tiny_policy, warm_up
 from aligntune.errors import ConfigurationError, show
 from aligntune.rewards.composite import CompositeReward
@@ -65,21 +68,34 @@ def run_demo(
     warmup_steps: int = 300,
     reward_epochs: float = REWARD_TRAINING["num_epochs"],
     reward_max_length: int = int(REWARD_TRAINING["max_length"]),
-    ppo_episodes: int = 384,
-    ppo_batch_size: int = 8,
+    ppo_episodes: int | None = None,
+    ppo_batch_size: int | None = None,
     response_length: int = 40,
-    learning_rate: float = 3e-5,
+    learning_rate: float | None = None,
     kl_coef: float = 0.02,
     seed: int = 0,
     overwrite: bool = False,
     reward_base_model: str | None = None,
     eval_prompts: int = 32,
+    algorithm: str = "ppo",
+    num_generations: int | None = None,
 ) -> dict[str, Any]:
     """Run the demo into ``output_dir``; returns (and saves) the summary dict.
 
+    ``algorithm``: ``"ppo"``, ``"grpo"`` or ``"rloo"``. ``ppo_episodes``, ``ppo_batch_size``,
+    ``learning_rate`` and ``num_generations`` (GRPO/RLOO) default to
+    :data:`aligntune.demo.settings.RL_SETTINGS` for the algorithm; ``kl_coef`` is PPO's.
     ``reward_base_model`` defaults to the bundled MiniLM; the other arguments size the
     run (the defaults take a few minutes on 2 CPU cores).
     """
+    if algorithm not in RL_SETTINGS:
+        raise ConfigurationError(f"The demo runs algorithm 'ppo', 'grpo' or 'rloo', got {show(algorithm)}")
+    rl = RL_SETTINGS[algorithm]
+    ppo_episodes = int(rl["episodes"]) if ppo_episodes is None else ppo_episodes
+    ppo_batch_size = int(rl["batch_size"]) if ppo_batch_size is None else ppo_batch_size
+    learning_rate = float(rl["learning_rate"]) if learning_rate is None else learning_rate
+    if algorithm != "ppo" and num_generations is None:
+        num_generations = int(rl["num_generations"])
 
     out = Path(output_dir).expanduser().resolve()
     if out.exists() and any(out.iterdir()) and not overwrite:
@@ -109,6 +125,8 @@ def run_demo(
 
     config = _ppo_arguments(out, policy_dir, reward_epochs, reward_max_length, ppo_episodes, ppo_batch_size,
                             response_length, learning_rate, kl_coef, seed)
+    if algorithm != "ppo":
+        config = _group_arguments(config, algorithm, num_generations, out)
     if reward_base_model is not None:
         config["reward_training_base_model"] = str(reward_base_model)
     _write_yaml(out / "ppo_config.yaml", config)
@@ -130,23 +148,29 @@ def run_demo(
         before = evaluate_policy(str(policy_dir), eval_prompts, reward_model=trainer.reward_model, rules=rules,
                                  max_new_tokens=response_length, temperature=0.7, seed=seed)
 
-        _say(f"[3/3] PPO with backend='trl' ({ppo_episodes} episodes, cross-tokenizer reward)")
+        if algorithm == "ppo":
+            _say(f"[3/3] PPO with backend='trl' ({ppo_episodes} episodes, cross-tokenizer reward)")
+        else:
+            _say(f"[3/3] {algorithm.upper()} with backend='trl' ({ppo_episodes} completions, {num_generations} per "
+                 f"prompt, cross-tokenizer reward)")
         t = time.perf_counter()
         result = trainer.train()
         policy_path = trainer.save_model()
-        timings["ppo"] = time.perf_counter() - t
+        timings[algorithm] = time.perf_counter() - t
         after = evaluate_policy(policy_path, eval_prompts, reward_model=trainer.reward_model, rules=rules,
                                 max_new_tokens=response_length, temperature=0.7, seed=seed)
 
+    quarter = max(1, result.steps // 4)
     summary = {
+        **({} if algorithm == "ppo" else {"algorithm": algorithm}),  # the PPO summary keeps its keys
         "reward_model": str(trainer.reward_model_path),
         "fidelity": fidelity.as_dict() if fidelity else None,
         "policy": policy_path,
-        "ppo_steps": result.steps,
-        "ppo_reward_first_step": result.reward_start,
-        "ppo_reward_last_step": result.reward_end,
-        "ppo_reward_first_quarter": _mean(s["reward_mean"] for s in result.history[: max(1, result.steps // 4)]),
-        "ppo_reward_last_quarter": _mean(s["reward_mean"] for s in result.history[-max(1, result.steps // 4):]),
+        f"{algorithm}_steps": result.steps,
+        f"{algorithm}_reward_first_step": result.reward_start,
+        f"{algorithm}_reward_last_step": result.reward_end,
+        f"{algorithm}_reward_first_quarter": _mean(s["reward_mean"] for s in result.history[:quarter]),
+        f"{algorithm}_reward_last_quarter": _mean(s["reward_mean"] for s in result.history[-quarter:]),
         "eval_reward_model_before": before.reward_model,
         "eval_reward_model_after": after.reward_model,
         "eval_rules_before": before.rules,
@@ -155,12 +179,13 @@ def run_demo(
         "samples_after": after.samples,
         "reward_curve": result.plot_path,
         "metrics": result.metrics_path,
-        "fast_path": trainer.adapter.scorer.fast_path,
+        # GRPO/RLOO score completion texts, always re-encoded for the reward model
+        "fast_path": trainer.adapter.scorer.fast_path if algorithm == "ppo" else False,
         "eval_prompts": len(eval_prompts),
         "timings_s": {**timings, "total": time.perf_counter() - started},
     }
     (out / "demo_summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
-    _print_summary(summary)
+    _print_summary(summary, algorithm)
     return summary
 
 
@@ -195,6 +220,16 @@ def _ppo_arguments(out: Path, policy_dir: Path, reward_epochs: float, reward_max
     }
 
 
+def _group_arguments(config: dict[str, Any], algorithm: str, num_generations: int | None,
+                     out: Path) -> dict[str, Any]:
+    """The PPO arguments made GRPO's or RLOO's: PPO-only knobs out, the group's in."""
+    ppo_only = ("kl_coef", "num_ppo_epochs", "response_length")
+    group = {k: v for k, v in config.items() if k not in ppo_only}
+    group.update(algorithm=algorithm, output_dir=str(out / algorithm), num_generations=num_generations,
+                 max_completion_length=config["response_length"])
+    return group
+
+
 def _write_inputs(out: Path, corpus: Any, prompts: list[str]) -> None:
     with open(out / "corpus.jsonl", "w", encoding="utf-8") as handle:
         for text, prompt in zip(corpus.texts, corpus.prompts):
@@ -207,10 +242,13 @@ def _write_inputs(out: Path, corpus: Any, prompts: list[str]) -> None:
 def _write_yaml(path: Path, config: dict[str, Any]) -> None:
     import yaml
 
+    algorithm = config["algorithm"]
     rerun = dict(config, reward_training_output_dir=str(Path(config["reward_training_output_dir"]).with_name("reward_model_rerun")),
-                 output_dir=str(Path(config["output_dir"]).with_name("ppo_rerun")))
+                 output_dir=str(Path(config["output_dir"]).with_name(f"{algorithm}_rerun")))
+    command = "aligntune ppo --config " if algorithm == "ppo" else "aligntune rl --config "
     path.write_text(
-        "# Rerun the demo's PPO flow: aligntune ppo --config " + str(path) + "\n" + yaml.safe_dump(rerun, sort_keys=False),
+        f"# Rerun the demo's {algorithm.upper()} flow: " + command + str(path) + "\n"
+        + yaml.safe_dump(rerun, sort_keys=False),
         encoding="utf-8",
     )
 
@@ -220,19 +258,20 @@ def _mean(values: Any) -> float:
     return sum(values) / len(values)
 
 
-def _print_summary(s: dict[str, Any]) -> None:
+def _print_summary(s: dict[str, Any], algorithm: str = "ppo") -> None:
     fid = s["fidelity"] or {}
+    a, name = algorithm, algorithm.upper()
     _say("")
     _say("=== aligntune demo ===")
     _say(f"reward model: {s['reward_model']}")
     _say(f"  fidelity: Spearman {fid.get('spearman')}, pairwise accuracy {fid.get('pairwise_accuracy')}")
-    _say(f"PPO ({s['ppo_steps']} steps, reward model across tokenizers, fast path: {s['fast_path']}):")
-    _say(f"  mean reward per step: first {s['ppo_reward_first_step']:.4f} -> last {s['ppo_reward_last_step']:.4f}")
-    _say(f"  first quarter {s['ppo_reward_first_quarter']:.4f} -> last quarter {s['ppo_reward_last_quarter']:.4f}")
+    _say(f"{name} ({s[a + '_steps']} steps, reward model across tokenizers, fast path: {s['fast_path']}):")
+    _say(f"  mean reward per step: first {s[a + '_reward_first_step']:.4f} -> last {s[a + '_reward_last_step']:.4f}")
+    _say(f"  first quarter {s[a + '_reward_first_quarter']:.4f} -> last quarter {s[a + '_reward_last_quarter']:.4f}")
     _say(f"  evaluation ({s['eval_prompts']} prompts): reward model {s['eval_reward_model_before']:.4f} -> {s['eval_reward_model_after']:.4f}, "
          f"rule composite {s['eval_rules_before']:.4f} -> {s['eval_rules_after']:.4f}")
     for prompt, response in s["samples_after"][:2]:
-        _say(f"  sample after PPO: {show(prompt)} -> {response[:120]!r}")
+        _say(f"  sample after {name}: {show(prompt)} -> {response[:120]!r}")
     _say(f"policy: {s['policy']}")
     _say(f"plots: {s['reward_curve']}")
     _say(f"time: {s['timings_s']['total']:.0f}s")

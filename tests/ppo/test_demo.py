@@ -41,3 +41,31 @@ def test_demo_config_file_validates_with_the_cli(tmp_path, tiny_bert_dir):
     result = CliRunner().invoke(main, ["ppo", "--config", str(out / "ppo_config.yaml"), "--dry-run"])
     assert result.exit_code == 0, result.output
     assert "reward model (custom_trained" in result.output
+
+
+@pytest.mark.slow
+def test_demo_with_grpo_runs_and_its_config_names_the_algorithm(tmp_path, tiny_bert_dir, capsys):
+    import yaml
+    from click.testing import CliRunner
+
+    from aligntune.cli import main
+    from aligntune.demo import run_demo
+
+    out = tmp_path / "demo"
+    summary = run_demo(out, algorithm="grpo", corpus_size=40, warmup_steps=2, reward_max_length=64, ppo_episodes=16,
+                       ppo_batch_size=2, num_generations=4, response_length=6, reward_base_model=str(tiny_bert_dir),
+                       eval_prompts=2)
+    printed = capsys.readouterr().out
+    assert "[3/3] GRPO with backend='trl' (16 completions, 4 per prompt" in printed
+    assert "GRPO (2 steps" in printed and "mean reward per step: first" in printed
+    assert summary["algorithm"] == "grpo" and summary["grpo_steps"] == 2 and "ppo_steps" not in summary
+    assert json.loads(Path(summary["metrics"]).read_text())["summary"]["algorithm"] == "grpo"
+    assert Path(summary["policy"]).is_dir() and Path(summary["reward_model"]).is_dir()
+    text = (out / "ppo_config.yaml").read_text()
+    assert text.startswith("# Rerun the demo's GRPO flow: aligntune rl --config")
+    config = yaml.safe_load(text)
+    assert config["algorithm"] == "grpo" and config["num_generations"] == 4 and config["max_completion_length"] == 6
+    assert not {"kl_coef", "num_ppo_epochs", "response_length"} & set(config)
+    result = CliRunner().invoke(main, ["rl", "--config", str(out / "ppo_config.yaml"), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "algorithm 'grpo'" in result.output and "reward model (custom_trained" in result.output
