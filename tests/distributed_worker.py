@@ -87,6 +87,7 @@ def run_reward(opts: argparse.Namespace) -> dict[str, Any]:
         learning_rate=1e-3,
         batch_size=8,
         max_length=96,
+        objective="pairs",  # the recorder checks that TRL shards the pairs between the processes
         callbacks=[recorder.callback()],
         training_args={"use_cpu": False} if opts.no_use_cpu else None,
     )

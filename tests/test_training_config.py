@@ -110,6 +110,7 @@ def test_train_from_config_runs_the_whole_pipeline(text_rewards, tiny_bert_dir, 
         learning_rate=1e-3,
         batch_size=8,
         max_length=64,
+        eval_fraction=0.1,
     )
     trainer = RewardModelTrainer.from_config(config)
     assert trainer.composite.weights == pytest.approx([0.5, 0.25, 0.25])
@@ -180,6 +181,7 @@ def test_cli_scores_with_prompts_when_the_model_was_trained_with_them(text_rewar
     config = RewardModelTrainingConfig(
         base_model_name=str(tiny_bert_dir), training_texts=corpus_40.texts, training_prompts=corpus_40.prompts,
         reward_functions=text_rewards[:1], output_dir=str(tmp_path / "rm"), num_epochs=1, max_length=64,
+        objective="pairs",  # a one-step model whose scores move with its input (the heads of 'rules' start fitted)
     )
     path = train_from_config(config, training_args={"max_steps": 1})
     rm = load_text_reward_model(path)

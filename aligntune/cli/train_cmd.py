@@ -137,7 +137,7 @@ def config_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--texts", "texts_file", type=click.Path(),
               help="JSONL/CSV/Parquet/.txt file or save_to_disk directory with text (and optional prompt, reference) columns.")
 @click.option("--bundled-corpus", is_flag=True, default=None, help="Train on the corpus bundled with aligntune.")
-@click.option("--corpus-size", type=click.IntRange(min=10), help="How many bundled-corpus texts (default 1200).")
+@click.option("--corpus-size", type=click.IntRange(min=10), help="How many bundled-corpus texts (default 5000).")
 @config_options
 def train_reward_model(config_path: str | None, functions: str | None, weights: str | None, texts_file: str | None,
                        bundled_corpus: bool | None, corpus_size: int | None, **options: Any) -> None:

@@ -46,7 +46,7 @@ QUALITY = (("good", 0.35), ("mixed", 0.3), ("bad", 0.35))
 LEAN = 0.75
 
 #: Size of the corpus :func:`load_bundled_corpus` returns by default.
-DEFAULT_SIZE = 1200
+DEFAULT_SIZE = 5000  # distinct texts beat more passes over fewer: 4,000 train and 1,000 held out
 
 
 @dataclass(frozen=True)

@@ -87,12 +87,10 @@ def render_card(manifest: dict[str, Any], *, has_plot: bool) -> str:
 # Reward model trained with aligntune
 
 A sequence classifier with one output (`num_labels=1`) that scores a text; higher is
-better. It was trained with `trl.RewardTrainer` on preference pairs ranked by a
-weighted composite of rule-based reward functions, to reproduce that composite.
+better. {_how(manifest)}
 
 - **Base model:** `{base}`
-- **Training texts:** {data['n_train_texts']} (plus {data['n_eval_texts']} held out), {data['n_pairs']} preference pairs,
-  {data['pairs_per_text']} pairs per text, minimum score gap {data['min_score_gap']:g}, seed {data['seed']}
+- **Training data:** {_data_line(data)}
 - **Prompts used as input:** {'yes, encoded as (prompt, text) pairs' if data['uses_prompts'] else 'no'}
 - **Texts truncated to max_length={training['max_length']}:** {data['n_truncated']}
 
@@ -104,10 +102,10 @@ weighted composite of rule-based reward functions, to reproduce that composite.
 
 ## Fidelity on held-out texts
 
-| metric | value |
-|---|---|
-| Spearman correlation with the composite | {_f(fid['spearman'])} |
-| Pairwise accuracy | {_f(fid['pairwise_accuracy'])} ({fid['n_pairs']} pairs of {fid['n_texts']} texts) |
+| metric | value | bootstrap 95% interval |
+|---|---|---|
+| Spearman correlation with the composite | {_f(fid['spearman'])} | {_ci(fid.get('spearman_interval'))} |
+| Pairwise accuracy | {_f(fid['pairwise_accuracy'])} ({fid['n_pairs']} pairs of {fid['n_texts']} texts) | {_ci(fid.get('pairwise_interval'))} |
 
 | component | Spearman (model) | Spearman (composite) |
 |---|---|---|
@@ -143,3 +141,28 @@ then the single logit is the reward.
 def write_card(directory: Path, manifest: dict[str, Any], *, has_plot: bool) -> None:
     write_manifest(directory, manifest)
     (directory / "README.md").write_text(render_card(manifest, has_plot=has_plot), encoding="utf-8")
+
+
+def _ci(value: list[float] | None) -> str:
+    return "n/a" if not value else f"[{value[0]:.3f}, {value[1]:.3f}]"
+
+
+def _how(manifest: dict[str, Any]) -> str:
+    training, data = manifest["training"], manifest["data"]
+    if data.get("source") == "preference pairs":
+        return "It was trained with `trl.RewardTrainer` on given preference pairs (chosen over rejected)."
+    if training.get("objective", "pairs") == "rules":
+        return ("It was trained to reproduce a weighted composite of rule-based reward functions: one head per "
+                "function on the rule scores plus in-batch pairwise ranking, collapsed into this one output.")
+    return ("It was trained with `trl.RewardTrainer` on preference pairs ranked by a weighted composite of "
+            "rule-based reward functions, to reproduce that composite.")
+
+
+def _data_line(data: dict[str, Any]) -> str:
+    if data.get("source") == "preference pairs":
+        return f"{data['n_train_pairs']} pairs (plus {data['n_eval_pairs']} held out), seed {data['seed']}"
+    line = f"{data['n_train_texts']} texts (plus {data['n_eval_texts']} held out), seed {data['seed']}"
+    if data.get("n_pairs") is not None:
+        line += (f", {data['n_pairs']} preference pairs, {data['pairs_per_text']} pairs per text, minimum score gap "
+                 f"{data['min_score_gap']:g}")
+    return line

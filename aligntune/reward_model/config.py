@@ -75,7 +75,14 @@ class RewardModelTrainingConfig:
         default: equal). ``reference_texts`` and ``training_prompts``: optional, one per
         training text (prompts let ``safety``/``helpfulness`` judge the answer in context).
 
-    Pairs
+    Objective
+        ``objective``: ``"rules"`` (default): one regression head per reward function plus
+        in-batch pairwise ranking, each text encoded once per epoch, the heads collapsed
+        into one output at save time (``batch_size`` counts texts); ``"pairs"``: preference
+        pairs sampled from the scores, on ``trl.RewardTrainer`` (``batch_size`` counts pairs).
+        ``head_learning_rate``: the heads' own learning rate (``"rules"``).
+
+    Pairs (``objective="pairs"``; ``min_score_gap`` also sets the in-batch pairs of ``"rules"``)
         ``pairs_per_text``: how many preference pairs each text appears in.
         ``min_score_gap``: pairs whose composite scores differ by less are left out.
         ``eval_fraction``: share of texts held out to measure fidelity. ``seed``.
@@ -139,18 +146,28 @@ class RewardModelTrainingConfig:
                         help="Leave out pairs whose composite scores differ by less."),
     )
     eval_fraction: float = field(
-        default=0.1, validator=v.fraction,
+        default=0.2, validator=v.fraction,
         metadata=_spell("trainer", rl="reward_training_eval_fraction", cli="--eval-fraction",
                         help="Share of the texts held out to measure fidelity."),
     )
     seed: int = field(default=42, validator=v.seed, metadata=_spell("trainer", rl="seed", cli="--seed"))
     # Training
+    objective: str = field(
+        default="rules", validator=v.one_of(("rules", "pairs")),
+        metadata=_spell("train", rl="reward_training_objective", cli="--objective",
+                        help="rules: one head per reward function, each text once (default); pairs: trl.RewardTrainer."),
+    )
     num_epochs: float = field(
-        default=3, validator=v.epochs, metadata=_spell("train", rl="reward_training_epochs", cli="--num-epochs")
+        default=1, validator=v.epochs, metadata=_spell("train", rl="reward_training_epochs", cli="--num-epochs")
     )
     learning_rate: float = field(
-        default=1e-5, validator=v.learning_rate,
+        default=1e-4, validator=v.learning_rate,
         metadata=_spell("train", rl="reward_training_lr", cli="--learning-rate"),
+    )
+    head_learning_rate: float = field(
+        default=1e-3, validator=v.learning_rate,
+        metadata=_spell("train", rl="reward_training_head_lr", cli="--head-learning-rate",
+                        help="Learning rate of the fresh score heads (objective 'rules')."),
     )
     batch_size: int = field(
         default=8, validator=v.positive_int, metadata=_spell("train", rl="reward_training_batch_size", cli="--batch-size")

@@ -62,6 +62,10 @@ class FitSettings:
     seed: int = 42
     use_margin: bool = True
     checkpoint_dir: str | None = None
+    #: ``"rules"`` (one head per reward function, each text once; the default) or ``"pairs"`` (trl.RewardTrainer).
+    objective: str = "rules"
+    #: The learning rate of the freshly initialised heads (``"rules"`` objective).
+    head_learning_rate: float = 1e-3
     training_args: dict[str, Any] = field(default_factory=dict)
     callbacks: list[Any] = field(default_factory=list)
 

@@ -34,9 +34,12 @@ from aligntune.reward_model import card, loading
 from aligntune.reward_model.data import check_training_data
 from aligntune.reward_model.fidelity import measure_fidelity, save_scatter_plot
 from aligntune.reward_model.fit import FitSettings, resolve_gradient_checkpointing, run_reward_trainer, tokenize_pairs
+from aligntune.reward_model.fit_rules import no_dropout, run_rule_trainer
 from aligntune.reward_model.pairs import log_pairs, sample_pairs
+from aligntune.reward_model.preferences import is_preference_data, train_preferences
 from aligntune.reward_model.result import TrainedRewardModel
 from aligntune.reward_model.scoring import TextRewardModel
+from aligntune.rewards.composite import normalised
 
 if TYPE_CHECKING:
     from aligntune.reward_model.trainer import RewardModelTrainer
@@ -45,6 +48,8 @@ logger = logging.getLogger(__name__)
 
 #: Fewest held-out texts fidelity is measured on.
 MIN_EVAL_TEXTS = 3
+#: Held-out texts fidelity is measured on at the least, in a corpus of five times as many.
+MIN_FIDELITY_TEXTS = 200
 
 
 def split_indices(n: int, eval_fraction: float, seed: int) -> tuple[list[int], list[int]]:
@@ -52,6 +57,8 @@ def split_indices(n: int, eval_fraction: float, seed: int) -> tuple[list[int], l
     import numpy as np
 
     n_eval = max(MIN_EVAL_TEXTS, math.ceil(eval_fraction * n))
+    if n_eval < MIN_FIDELITY_TEXTS and n >= 5 * MIN_FIDELITY_TEXTS:
+        n_eval = MIN_FIDELITY_TEXTS  # fewer give too wide an interval, where the corpus allows more
     if n - n_eval < 2:
         raise DataError(f"{n} texts are too few to hold out {n_eval} for fidelity and still train; add more texts")
     perm = np.random.default_rng(seed).permutation(n)
@@ -67,6 +74,9 @@ def train(
     overwrite: bool,
     resume_from_checkpoint: str | bool | None,
 ) -> TrainedRewardModel:
+    if is_preference_data(training_data):  # chosen/rejected pairs: the pairs objective, on trl.RewardTrainer
+        return train_preferences(trainer, training_data, output_dir, settings, overwrite=overwrite,
+                                 resume_from_checkpoint=resume_from_checkpoint, split=split_indices)
     # 1. cheap checks
     check_training_data(training_data)
     base_path = model_dirs.resolve_model_path(trainer.base_model_name)
@@ -84,17 +94,21 @@ def train(
     use_prompts = has_prompts if use_prompts is None else use_prompts
     distributed.wait_for_everyone()  # every process has checked output_dir before the main one writes it
 
-    # 2. split and pairs
+    # 2. split (and, for the pairs objective, pairs)
     train_rows, eval_rows = split_indices(training_data.num_rows, trainer.eval_fraction, trainer.seed)
     train_part = training_data.select(train_rows)
     eval_part = training_data.select(eval_rows)
-    pairs = sample_pairs(
-        train_part["score"],
-        pairs_per_text=trainer.pairs_per_text,
-        min_score_gap=trainer.min_score_gap,
-        seed=trainer.seed,
-    )
-    log_pairs(pairs, train_part.num_rows, trainer.min_score_gap)
+    names = [n for n in trainer.composite.names if n in train_part.column_names] or ["score"]
+    rules = settings.objective == "rules"
+    pairs = None
+    if not rules:
+        pairs = sample_pairs(
+            train_part["score"],
+            pairs_per_text=trainer.pairs_per_text,
+            min_score_gap=trainer.min_score_gap,
+            seed=trainer.seed,
+        )
+        log_pairs(pairs, train_part.num_rows, trainer.min_score_gap)
 
     # 3. load and tokenise
     from transformers import set_seed
@@ -102,19 +116,19 @@ def train(
     set_seed(settings.seed)
     tokenizer = loading.load_tokenizer(base_path, trust_remote_code=trainer.trust_remote_code)
     model = loading.load_sequence_classifier(
-        base_path, allow_pickle=trainer.allow_pickle, trust_remote_code=trainer.trust_remote_code
+        base_path, num_labels=len(names) if rules else 1, allow_pickle=trainer.allow_pickle,
+        trust_remote_code=trainer.trust_remote_code, **(no_dropout(base_info.config) if rules else {}),
     )
     loading.ensure_pad_token(tokenizer, model)
-    model.config.id2label = {0: "reward"}
-    model.config.label2id = {"reward": 0}
-    tokenized = tokenize_pairs(
-        tokenizer,
-        train_part["text"],
-        train_part["prompt"] if use_prompts else None,
-        pairs,
-        max_length=settings.max_length,
-        use_margin=settings.use_margin,
-    )
+    train_prompts = train_part["prompt"] if use_prompts else None
+    tokenized = None
+    if not rules:
+        model.config.id2label = {0: "reward"}
+        model.config.label2id = {"reward": 0}
+        tokenized = tokenize_pairs(
+            tokenizer, train_part["text"], train_prompts, pairs,
+            max_length=settings.max_length, use_margin=settings.use_margin,
+        )
 
     # 4. train and save atomically (only the main process writes)
     main = distributed.is_main_process()
@@ -125,14 +139,25 @@ def train(
     )
     with staged as staging, tempfile.TemporaryDirectory(prefix="aligntune-trl-") as scratch:
         started = time.perf_counter()
-        hf_trainer = run_reward_trainer(
-            model,
-            tokenizer,
-            tokenized.dataset,
-            settings,
-            scratch_dir=Path(scratch),
-            resume_from_checkpoint=resume_from_checkpoint,
-        )
+        step_times: dict[str, float] = {}
+        if rules:
+            weights = normalised([trainer.composite.raw_weights[trainer.composite.names.index(n)] for n in names]) \
+                if names != ["score"] else [1.0]
+            fit = run_rule_trainer(
+                model, tokenizer, train_part["text"], train_prompts, {n: train_part[n] for n in names}, weights,
+                settings, head_learning_rate=settings.head_learning_rate, min_score_gap=trainer.min_score_gap,
+                scratch_dir=Path(scratch), resume_from_checkpoint=resume_from_checkpoint,
+            )
+            hf_trainer, n_truncated, step_times = fit.trainer, fit.n_truncated, fit.step_times
+            model = hf_trainer.model
+            model.config.id2label = {0: "reward"}
+            model.config.label2id = {"reward": 0}
+        else:
+            hf_trainer = run_reward_trainer(
+                model, tokenizer, tokenized.dataset, settings,
+                scratch_dir=Path(scratch), resume_from_checkpoint=resume_from_checkpoint,
+            )
+            n_truncated = tokenized.n_truncated
         train_seconds = time.perf_counter() - started
         model = hf_trainer.model  # unwrapped: the trainer keeps the DDP wrapper in model_wrapped
         if main:
@@ -165,17 +190,21 @@ def train(
                 "n_texts": training_data.num_rows,
                 "n_train_texts": train_part.num_rows,
                 "n_eval_texts": eval_part.num_rows,
-                "n_pairs": len(pairs),
-                "pairs_per_text": trainer.pairs_per_text,
+                "n_pairs": len(pairs) if pairs is not None else None,
+                "pairs_per_text": trainer.pairs_per_text if pairs is not None else None,
                 "min_score_gap": trainer.min_score_gap,
-                "n_pairs_too_close": pairs.n_too_close,
-                "n_truncated": tokenized.n_truncated,
+                "n_pairs_too_close": pairs.n_too_close if pairs is not None else None,
+                "n_truncated": n_truncated,
                 "uses_prompts": bool(use_prompts),
                 "has_references": "reference" in training_data.column_names,
                 "seed": trainer.seed,
                 "eval_fraction": trainer.eval_fraction,
             },
             training={
+                "objective": settings.objective,
+                "head_learning_rate": settings.head_learning_rate if rules else None,
+                "heads": names if rules else None,
+                "step_times": step_times,
                 "num_epochs": settings.num_epochs,
                 "learning_rate": settings.learning_rate,
                 "batch_size": settings.batch_size,

@@ -191,17 +191,24 @@ class RewardModelTrainer:
         use_margin: bool = True,
         report_to: str | list[str] = default("report_to"),
         logging_steps: int = default("logging_steps"),
+        objective: str = default("objective"),
+        head_learning_rate: float = default("head_learning_rate"),
         checkpoint_dir: str | os.PathLike[str] | None = default("checkpoint_dir"),
         save_steps: int = default("save_steps"),
         resume_from_checkpoint: str | bool | None = default("resume_from_checkpoint"),
         training_args: dict[str, Any] | None = None,
         callbacks: list[Any] | None = None,
     ) -> TrainedRewardModel:
-        """Train on pairs from ``training_data`` with ``trl.RewardTrainer``; return the saved path.
+        """Train a reward model on ``training_data``; return the saved path.
 
         ``training_data`` comes from :meth:`generate_training_data` (or any
         ``datasets.Dataset`` with ``text`` and a numeric ``score``). A share
-        (``eval_fraction``) of the texts is held out; pairs are built from the rest.
+        (``eval_fraction``, at least 200 texts in a corpus of 1,000 or more) is held out.
+        ``objective="rules"`` (the default) trains one head per reward function on the
+        rule scores plus in-batch pairwise ranking, each text encoded once per epoch, and
+        collapses the heads into one output (``batch_size`` = texts per batch; the heads
+        learn at ``head_learning_rate``). ``objective="pairs"`` samples preference pairs
+        from the scores and trains with ``trl.RewardTrainer`` (``batch_size`` = pairs).
         After training, fidelity on the held-out texts is logged, written into the
         model card and returned as ``result.fidelity``.
 
@@ -229,6 +236,8 @@ class RewardModelTrainer:
         check_arguments(
             "train_reward_model",
             **values,
+            objective=objective,
+            head_learning_rate=head_learning_rate,
             overwrite=overwrite,
             gradient_checkpointing=gradient_checkpointing,
             report_to=report_to,
@@ -245,6 +254,8 @@ class RewardModelTrainer:
             report_to=report_to,
             seed=self.seed,
             use_margin=use_margin,
+            objective=objective,
+            head_learning_rate=head_learning_rate,
             checkpoint_dir=os.fspath(checkpoint_dir) if checkpoint_dir is not None else None,
             training_args=training_args,
             callbacks=list(callbacks or []),
