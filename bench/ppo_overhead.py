@@ -10,6 +10,9 @@ Variants (same policy, prompts, PPO settings and seed; only the reward path diff
                     scorer's work).                                           target >= 0.90x aligntune
 * ``minilm_cross``  a MiniLM reward model (another tokenizer, 22M parameters), reported.
 * ``rules``         the five basic reward functions as the reward, reported.
+* ``gold_tracked``  ``aligntune`` plus per-step gold tracking (the five basic rules as
+                    ``gold_reward_functions``: gold, components, length, truncation every step;
+                    no held-out evaluation).                                  target >= 0.95x aligntune
 
 Episodes/s counts PPO responses per second of ``train()`` (model loading excluded),
 measured on this process's CPU time (one torch thread by default, so CPU time tracks the
@@ -145,6 +148,9 @@ def main() -> None:
         "minilm_cross": lambda out: run_aligntune(paths, args, out, reward={"reward_model_path": paths["rm_minilm"]}),
         "rules": lambda out: run_aligntune(paths, args, out, reward={
             "reward_functions": ["length", "sentiment", "safety", "coherence", "helpfulness"]}),
+        "gold_tracked": lambda out: run_aligntune(paths, args, out, reward={
+            "reward_model_path": paths["rm_same"],
+            "gold_reward_functions": ["length", "sentiment", "safety", "coherence", "helpfulness"]}),
     }
     best: dict[str, float] = {}
     best_wall: dict[str, float] = {}
@@ -166,6 +172,7 @@ def main() -> None:
         "minilm_cross / raw_trl": (eps["minilm_cross"] / eps["raw_trl"], None),
         "minilm_cross / aligntune": (eps["minilm_cross"] / eps["aligntune"], None),
         "rules / raw_trl": (eps["rules"] / eps["raw_trl"], None),
+        "gold_tracked / aligntune (per-step gold tracking vs none)": (eps["gold_tracked"] / eps["aligntune"], 0.95),
     }
     for label, (ratio, target) in ratios.items():
         verdict = "" if target is None else (f"  (target >= {target:.2f}: {'ok' if ratio >= target else 'BELOW'})")

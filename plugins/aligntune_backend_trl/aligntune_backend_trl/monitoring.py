@@ -87,9 +87,12 @@ class RunMonitor:
     # -- every step ------------------------------------------------------------------------------
 
     def on_batch(self, record: dict[str, Any], prompts: list[str], responses: list[str], proxy: list[float],
-                 *, lengths: list[int], ended: list[bool]) -> None:
-        """Add gold, components, length and truncation of the step's batch to its record; log samples."""
-        record.update(self.monitor.stats(prompts, responses, proxy, lengths=lengths, ended=ended))
+                 *, lengths: list[int], ended: list[bool], known: dict[str, list[float]] | None = None) -> None:
+        """Add gold, components, length and truncation of the step's batch to its record; log samples.
+
+        ``known``: rule scores the trainer already has (rules that are also the reward), reused as gold.
+        """
+        record.update(self.monitor.stats(prompts, responses, proxy, lengths=lengths, ended=ended, known=known))
         every = self.config.log_completions_steps
         if every and record["step"] % every == 0:
             self._log_completions(record["step"], "train", prompts[:4], responses[:4], proxy[:4])

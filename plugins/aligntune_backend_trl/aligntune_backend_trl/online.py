@@ -152,7 +152,8 @@ class AlignTuneOnlineTrainer:
         ids = last.completion_ids or [[] for _ in last.completions]
         self.monitor.on_batch(record, last.prompts, last.completions, rewards,
                               lengths=[(row.index(eos) + 1 if eos in row else len(row)) for row in ids],
-                              ended=[eos in row for row in ids])
+                              ended=[eos in row for row in ids],
+                              known={fn.__name__: fn.last.scores for fn in self.callables if fn.__name__ != "reward_model"})
         self.history.append(record)
         return record
 
