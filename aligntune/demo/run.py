@@ -203,7 +203,6 @@ def _ppo_arguments(out: Path, policy_dir: Path, reward_epochs: float, reward_max
         "reward_function_weights": WEIGHTS,
         "reward_training_output_dir": str(out / "reward_model"),
         "reward_training_epochs": reward_epochs,
-        "reward_training_pairs_per_text": REWARD_TRAINING["pairs_per_text"],
         "reward_training_min_score_gap": REWARD_TRAINING["min_score_gap"],
         "reward_training_lr": REWARD_TRAINING["learning_rate"],
         "reward_training_batch_size": REWARD_TRAINING["batch_size"],

@@ -1,17 +1,16 @@
-"""The demo's reward-model training setting, shared with ``bench/reward_model_fidelity.py``.
+"""The demo's settings, shared with the benches.
 
-Chosen on the bundled corpus with the bundled MiniLM on a 2-core CPU (see
-docs/reward-model-training.md, "Fidelity on the bundled corpus"): texts are kept whole
-(``max_length`` 512), and many pairs per text with one epoch beat more epochs over fewer
-pairs.
+Reward-model training: the library defaults (objective ``rules``: one head per reward function,
+each text once; 1 epoch, lr 1e-4, 8 texts a batch, ``max_length`` 512 so no text is cut) on 5,000
+bundled texts, which measured Spearman 0.956 on 1,000 held-out texts in fp32 (see
+docs/reward-model-training.md, "The objective: one head per rule").
 """
 
 from __future__ import annotations
 
 REWARD_TRAINING: dict[str, float | int] = {
-    "corpus_size": 1200,
-    "pairs_per_text": 12,
-    "min_score_gap": 0.05,
+    "corpus_size": 5000,
+    "min_score_gap": 0.02,
     "num_epochs": 1,
     "learning_rate": 1e-4,
     "batch_size": 8,
