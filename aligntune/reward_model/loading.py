@@ -34,18 +34,25 @@ def load_sequence_classifier(
     num_labels: int = 1,
     allow_pickle: bool = False,
     trust_remote_code: bool = False,
+    fresh_head: bool = False,
     **kwargs: Any,
 ) -> Any:
     """Load ``AutoModelForSequenceClassification`` with ``num_labels`` outputs from a local directory.
 
     A base model without a classification head gets a freshly initialised one (the
-    usual start of reward-model training). Extra ``kwargs`` go to ``from_pretrained``.
+    usual start of reward-model training); with ``fresh_head=True`` that is expected, and
+    transformers' "newly initialized weights" report is replaced by one log line. Extra
+    ``kwargs`` go to ``from_pretrained``.
     """
     check_flags(allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
     from transformers import AutoModelForSequenceClassification
+    from transformers.utils import logging as hf_logging
 
+    verbosity = hf_logging.get_verbosity()
+    if fresh_head:
+        hf_logging.set_verbosity_error()
     try:
-        return AutoModelForSequenceClassification.from_pretrained(
+        model = AutoModelForSequenceClassification.from_pretrained(
             path,
             num_labels=num_labels,
             local_files_only=True,
@@ -58,6 +65,11 @@ def load_sequence_classifier(
             f"Could not load {show(path)} as a sequence classifier with num_labels={num_labels}: "
             f"{type(exc).__name__}: {exc}"
         ) from exc
+    finally:
+        hf_logging.set_verbosity(verbosity)
+    if fresh_head:
+        logger.info("Loaded %s with a new %d-output score head", path, num_labels)
+    return model
 
 
 def ensure_pad_token(tokenizer: Any, model: Any | None = None) -> str:

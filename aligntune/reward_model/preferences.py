@@ -123,7 +123,7 @@ def train_preferences(trainer: Any, data: Any, output_dir: str | os.PathLike[str
     set_seed(settings.seed)
     tokenizer = loading.load_tokenizer(base_path, trust_remote_code=trainer.trust_remote_code)
     model = loading.load_sequence_classifier(base_path, allow_pickle=trainer.allow_pickle,
-                                             trust_remote_code=trainer.trust_remote_code)
+                                             trust_remote_code=trainer.trust_remote_code, fresh_head=True)
     loading.ensure_pad_token(tokenizer, model)
     model.config.id2label, model.config.label2id = {0: "reward"}, {"reward": 0}
     chosen, rejected, prompts = preference_texts(data, tokenizer)

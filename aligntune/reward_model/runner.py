@@ -117,7 +117,8 @@ def train(
     tokenizer = loading.load_tokenizer(base_path, trust_remote_code=trainer.trust_remote_code)
     model = loading.load_sequence_classifier(
         base_path, num_labels=len(names) if rules else 1, allow_pickle=trainer.allow_pickle,
-        trust_remote_code=trainer.trust_remote_code, **(no_dropout(base_info.config) if rules else {}),
+        trust_remote_code=trainer.trust_remote_code, fresh_head=True,
+        **(no_dropout(base_info.config) if rules else {}),
     )
     loading.ensure_pad_token(tokenizer, model)
     train_prompts = train_part["prompt"] if use_prompts else None
