@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from aligntune.cli import plugins_cmd, ppo_cmd, rewards_cmd, train_cmd
+from aligntune.cli import eval_cmd, plugins_cmd, ppo_cmd, rewards_cmd, train_cmd
 from aligntune.errors import AlignTuneError
 
 
@@ -66,3 +66,4 @@ main.add_command(rewards_cmd.rewards)
 main.add_command(train_cmd.train_reward_model)
 main.add_command(ppo_cmd.ppo)
 main.add_command(ppo_cmd.rl)
+main.add_command(eval_cmd.eval_reward_model)
