@@ -255,3 +255,8 @@ def check_training_data(dataset: Any, component_names: Sequence[str] | None = No
     dtype = str(dataset.features["score"].dtype) if hasattr(dataset.features["score"], "dtype") else "?"
     if not (dtype.startswith("float") or dtype.startswith("int")):
         raise DataError(f"training_data column 'score' must be numeric, got type {dtype}")
+
+
+def data_files(dataset: Any) -> list[str]:
+    """The Arrow files behind ``dataset`` (an output directory must not contain them)."""
+    return [entry["filename"] for entry in getattr(dataset, "cache_files", None) or [] if "filename" in entry]

@@ -29,6 +29,7 @@ from aligntune.atomic import staged_output
 from aligntune.errors import DataError, show
 from aligntune.outputs import check_output_dir
 from aligntune.reward_model import card, loading
+from aligntune.reward_model.data import data_files
 from aligntune.reward_model.encoding import encode
 from aligntune.reward_model.fidelity import FidelityReport
 from aligntune.reward_model.fit import FitSettings, run_reward_trainer
@@ -112,7 +113,7 @@ def train_preferences(trainer: Any, data: Any, output_dir: str | os.PathLike[str
                       overwrite: bool, resume_from_checkpoint: str | bool | None, split: Any) -> TrainedRewardModel:
     """Train on preference pairs with ``trl.RewardTrainer``; save like the rule objectives do."""
     base_path = model_dirs.resolve_model_path(trainer.base_model_name)
-    inputs = [base_path, settings.checkpoint_dir, *[e["filename"] for e in getattr(data, "cache_files", []) or []]]
+    inputs = [base_path, settings.checkpoint_dir, *data_files(data)]
     check_output_dir(output_dir, overwrite=overwrite, inputs=inputs)
     base_info = model_dirs.check_model_dir(base_path, allow_pickle=trainer.allow_pickle,
                                            trust_remote_code=trainer.trust_remote_code)

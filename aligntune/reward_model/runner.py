@@ -31,7 +31,7 @@ from aligntune.atomic import staged_output
 from aligntune.errors import DataError
 from aligntune.outputs import check_output_dir
 from aligntune.reward_model import card, loading
-from aligntune.reward_model.data import check_training_data
+from aligntune.reward_model.data import check_training_data, data_files
 from aligntune.reward_model.fidelity import measure_fidelity, save_scatter_plot
 from aligntune.reward_model.fit import FitSettings, resolve_gradient_checkpointing, run_reward_trainer, tokenize_pairs
 from aligntune.reward_model.fit_rules import no_dropout, run_rule_trainer
@@ -80,7 +80,7 @@ def train(
     # 1. cheap checks
     check_training_data(training_data)
     base_path = model_dirs.resolve_model_path(trainer.base_model_name)
-    inputs = [base_path, settings.checkpoint_dir, *_data_files(training_data)]
+    inputs = [base_path, settings.checkpoint_dir, *data_files(training_data)]
     check_output_dir(output_dir, overwrite=overwrite, inputs=inputs)
     v.checkpoint_options(settings.checkpoint_dir, output_dir, resume_from_checkpoint)
     base_info = model_dirs.check_model_dir(
@@ -227,11 +227,6 @@ def train(
     final = str(Path(output_dir).expanduser().resolve())
     logger.info("Reward model saved to %s (%s)", final, report.summary())
     return TrainedRewardModel(final, fidelity=report, manifest=manifest)
-
-
-def _data_files(dataset: Any) -> list[str]:
-    """The Arrow files behind ``dataset`` (an output directory must not contain them)."""
-    return [entry["filename"] for entry in getattr(dataset, "cache_files", None) or [] if "filename" in entry]
 
 
 def _last_loss(hf_trainer: Any) -> float | None:
