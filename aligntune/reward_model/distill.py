@@ -42,6 +42,8 @@ import torch
 from torch import nn
 from transformers import PreTrainedModel, Trainer, TrainerCallback
 
+from aligntune.reward_model.chunks import forward_in_chunks, length_chunks
+
 logger = logging.getLogger(__name__)
 
 
@@ -319,6 +321,10 @@ class StepTimer(TrainerCallback):
 class RuleDistillationTrainer(Trainer):
     """``transformers.Trainer`` with the distillation loss (see the module docstring).
 
+    Each batch is forwarded in length-sorted chunks (:func:`length_chunks`; off with
+    ``chunk_by_length=False``), so a random batch of texts costs about its real tokens, not
+    its size times its longest text.
+
     ``head_learning_rate`` (default: ``args.learning_rate``) is the learning rate of the
     classification head alone, so a freshly initialised head can train fast while the
     encoder moves at a fine-tuning rate.
@@ -330,10 +336,12 @@ class RuleDistillationTrainer(Trainer):
         objective: DistillationObjective,
         head_learning_rate: float | None = None,
         step_timer: StepTimer | None = None,
+        chunk_by_length: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.objective = objective
+        self.chunk_by_length = chunk_by_length
         self.head_learning_rate = head_learning_rate
         self.step_timer = step_timer
         self._parts: dict[str, list[float]] = {}
@@ -346,16 +354,17 @@ class RuleDistillationTrainer(Trainer):
         num_items_in_batch: Any = None,
     ) -> Any:
         targets = inputs.pop("labels")
-        outputs = model(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"])
-        heads = outputs.logits.float()
+        lengths = inputs["attention_mask"].sum(dim=1).tolist()
+        chunks = length_chunks(lengths) if self.chunk_by_length else [list(range(len(lengths)))]
+        heads = forward_in_chunks(model, inputs["input_ids"], inputs["attention_mask"], chunks).float()
         loss, parts = self.objective.loss(heads, targets.to(heads.dtype))
         if model.training:
             for key, value in parts.items():
                 self._parts.setdefault(key, []).append(float(value.detach()))
             if self.step_timer is not None:
-                self.step_timer.tokens += int(inputs["attention_mask"].sum())
-                self.step_timer.padded += int(inputs["attention_mask"].numel())
-        return (loss, outputs) if return_outputs else loss
+                self.step_timer.tokens += int(sum(lengths))
+                self.step_timer.padded += sum(len(rows) * max(lengths[i] for i in rows) for rows in chunks)
+        return (loss, {"logits": heads}) if return_outputs else loss
 
     def create_optimizer(self, model: nn.Module | None = None) -> torch.optim.Optimizer:
         if self.optimizer is not None or self.head_learning_rate is None:
