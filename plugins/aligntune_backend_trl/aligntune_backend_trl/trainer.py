@@ -138,7 +138,8 @@ class AlignTunePPOTrainer:
         trainer = self.trl_trainer or self.build()
         logger.info("PPO: %s; reward: %s", self.config.model_name, self.config.describe_reward())
         try:
-            trainer.train()
+            with trl_ppo.frozen_heap():
+                trainer.train()
         except StopForOverOptimisation as stop:
             logger.warning("PPO stopped at step %s on the over-optimisation alarm", stop.args[0])
         self.monitor.evaluate(int(trainer.state.global_step))

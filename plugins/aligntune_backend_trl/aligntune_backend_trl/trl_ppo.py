@@ -7,8 +7,11 @@ prompts) whose ``train()`` calls back ``on_log`` with per-step metrics.
 
 from __future__ import annotations
 
+import gc
 import math
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
@@ -52,6 +55,22 @@ def ppo_args(config: Any, n_prompts: int) -> Any:
         # launched as several processes without CUDA: data-parallel on gloo, not each process alone
         **({"use_cpu": True} if _multi_process_without_cuda() else {}),
     )
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Run PPO with the objects that exist now moved out of the garbage collector's reach.
+
+    TRL's PPO loop calls ``gc.collect()`` twice per step; each full collection walks every object
+    alive (models, tokenizers, datasets, imported modules): measured 0.39 s a call with the tiny demo
+    policy, about a third of its PPO wall time. ``gc.freeze()`` leaves those long-lived objects out
+    of the walk (what a step allocates is still collected); ``gc.unfreeze()`` afterwards returns them.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _multi_process_without_cuda() -> bool:
