@@ -21,7 +21,7 @@ def main() -> None:
     parser.add_argument("--algorithm", choices=("ppo", "grpo", "rloo"), default="ppo",
                         help="the RL algorithm (default ppo)")
     parser.add_argument("--episodes", type=int, default=None,
-                        help="RL episodes: responses (PPO, default 384) or completions (GRPO/RLOO, 4 per prompt, "
+                        help="RL episodes: responses (PPO, default 1536) or completions (GRPO/RLOO, 4 per prompt, "
                              "default 768)")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()

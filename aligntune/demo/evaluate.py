@@ -1,42 +1,85 @@
-"""Sample a policy on fixed prompts and score the samples (reward model and rule composite)."""
+"""Sample a policy on fixed prompts and score the samples: the reward model (proxy) and the rules (gold).
+
+:func:`evaluate_policy` draws ``samples_per_prompt`` responses for every prompt with fixed
+sampling settings and seed; :func:`compare` sets two evaluations on the same prompts side by
+side: the change of the rule composite, of the composite without its ``length`` component, and
+of the proxy, each with a paired bootstrap 95% interval over prompts.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
+
+from aligntune.rewards.composite import normalised
+
+#: Resamples of the paired bootstrap (over prompts).
+BOOTSTRAP_SAMPLES = 2000
 
 
 @dataclass(frozen=True)
 class PolicyEval:
-    """Mean scores of a policy's samples, plus a few samples to show."""
+    """Per-prompt mean scores of a policy's samples, and a few samples to show.
 
-    reward_model: float
-    rules: float
-    samples: list[tuple[str, str]]
+    ``gold[i]``/``proxy[i]``/``components[name][i]``/``words[i]``: means over the samples of
+    prompt ``i``; ``gold_without`` is the composite without ``length`` (the other weights
+    renormalised).
+    """
+
+    prompts: list[str]
+    proxy: list[float]
+    gold: list[float]
+    gold_without: list[float]
+    components: dict[str, list[float]]
+    words: list[float]
+    samples: list[tuple[str, str]] = field(repr=False)
+
+    @property
+    def reward_model(self) -> float:
+        return _mean(self.proxy)
+
+    @property
+    def rules(self) -> float:
+        return _mean(self.gold)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "prompts": len(self.prompts),
+            "proxy": self.reward_model,
+            "gold": self.rules,
+            "gold_without_length": _mean(self.gold_without),
+            "components": {k: _mean(v) for k, v in self.components.items()},
+            "mean_words": _mean(self.words),
+        }
 
 
 def evaluate_policy(
     model_dir: str,
-    prompts: list[str],
+    prompts: Sequence[str],
     *,
     reward_model: Any,
     rules: Any,
     max_new_tokens: int,
     temperature: float,
     seed: int = 0,
-    batch_size: int = 16,
+    samples_per_prompt: int = 1,
+    batch_size: int = 32,
+    without: str = "length",
 ) -> PolicyEval:
-    """Sample one response per prompt from ``model_dir`` and score them."""
+    """Sample ``samples_per_prompt`` responses per prompt from ``model_dir`` and score them."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
+
 
     torch.manual_seed(seed)
     tok = AutoTokenizer.from_pretrained(model_dir)
     tok.padding_side = "left"
     model = AutoModelForCausalLM.from_pretrained(model_dir).eval()
+    asked = [p for p in prompts for _ in range(samples_per_prompt)]
     responses: list[str] = []
-    for start in range(0, len(prompts), batch_size):
-        chunk = prompts[start : start + batch_size]
+    for start in range(0, len(asked), batch_size):
+        chunk = asked[start : start + batch_size]
         enc = tok(chunk, return_tensors="pt", padding=True)
         with torch.no_grad():
             out = model.generate(
@@ -44,10 +87,54 @@ def evaluate_policy(
                 pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id,
             )
         responses += tok.batch_decode(out[:, enc["input_ids"].shape[1] :], skip_special_tokens=True)
-    rm_scores = reward_model.score(responses)
-    rule_scores = rules.score(responses, prompts=prompts)
+    scored = rules.score_components(responses, prompts=asked)
+    kept = [n for n in rules.names if n != without]
+    kept_weights = normalised([w for n, w in zip(rules.names, rules.weights) if n != without])
+    without_scores = [sum(w * scored.components[n][i] for n, w in zip(kept, kept_weights))
+                      for i in range(len(responses))]
+    k = samples_per_prompt
+
+    def per_prompt(values: Sequence[float]) -> list[float]:
+        return [_mean(values[i * k : (i + 1) * k]) for i in range(len(prompts))]
+
     return PolicyEval(
-        reward_model=sum(rm_scores) / len(rm_scores),
-        rules=sum(rule_scores) / len(rule_scores),
-        samples=list(zip(prompts[:3], responses[:3])),
+        prompts=list(prompts),
+        proxy=per_prompt(reward_model.score(responses, prompts=asked)),
+        gold=per_prompt(scored.total),
+        gold_without=per_prompt(without_scores),
+        components={n: per_prompt(v) for n, v in scored.components.items()},
+        words=per_prompt([float(len(r.split())) for r in responses]),
+        samples=list(zip(asked[::k][:3], responses[::k][:3])),
     )
+
+
+def paired_interval(before: Sequence[float], after: Sequence[float], *, seed: int = 0,
+                    samples: int = BOOTSTRAP_SAMPLES) -> dict[str, float]:
+    """Mean of ``after - before`` over prompts, with a percentile bootstrap 95% interval (prompts resampled)."""
+    import numpy as np
+
+    diff = np.asarray(after, dtype=np.float64) - np.asarray(before, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    means = diff[rng.integers(0, len(diff), (samples, len(diff)))].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return {"gain": float(diff.mean()), "low": float(low), "high": float(high)}
+
+
+def compare(before: PolicyEval, after: PolicyEval, *, seed: int = 0) -> dict[str, Any]:
+    """Gold, gold without length and proxy before and after, each change with its interval."""
+    if before.prompts != after.prompts:
+        raise ValueError("compare() needs two evaluations on the same prompts")
+    rows = {}
+    for name in ("gold", "gold_without", "proxy"):
+        b, a = getattr(before, name), getattr(after, name)
+        rows[name] = {"before": _mean(b), "after": _mean(a), **paired_interval(b, a, seed=seed)}
+    rows["components"] = {n: {"before": _mean(before.components[n]), "after": _mean(after.components[n])}
+                          for n in before.components}
+    rows["mean_words"] = {"before": _mean(before.words), "after": _mean(after.words)}
+    rows["prompts"] = len(before.prompts)
+    return rows
+
+
+def _mean(values: Sequence[float]) -> float:
+    values = list(values)
+    return sum(values) / len(values) if values else float("nan")

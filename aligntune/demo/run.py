@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from aligntune.data.corpus import load_bundled_corpus
-from aligntune.demo.evaluate import evaluate_policy
+from aligntune.data.heldout import load_heldout_prompts, load_validation_prompts
+from aligntune.demo.evaluate import PolicyEval, compare, evaluate_policy
 from aligntune.demo.settings import REWARD_TRAINING, RL_SETTINGS
 from aligntune.demo.tiny_policy import build_tiny_policy, warm_up
 from aligntune.errors import ConfigurationError, show
@@ -40,6 +41,9 @@ from aligntune.rl.factory import create_rl_trainer
 logger = logging.getLogger(__name__)
 
 FUNCTIONS = ["length", "sentiment", "safety", "coherence", "helpfulness"]
+#: RL evaluates the policy on the validation prompts every so many steps and saves the best by gold.
+VALIDATION_EVERY = 8
+VALIDATION_SAMPLES = 2
 WEIGHTS = [0.15, 0.15, 0.35, 0.20, 0.15]
 
 
@@ -72,11 +76,12 @@ def run_demo(
     ppo_batch_size: int | None = None,
     response_length: int = 40,
     learning_rate: float | None = None,
-    kl_coef: float = 0.02,
+    kl_coef: float = 0.05,
     seed: int = 0,
     overwrite: bool = False,
     reward_base_model: str | None = None,
-    eval_prompts: int = 32,
+    eval_prompts: int | None = None,
+    eval_samples: int = 4,
     algorithm: str = "ppo",
     num_generations: int | None = None,
 ) -> dict[str, Any]:
@@ -86,7 +91,10 @@ def run_demo(
     ``learning_rate`` and ``num_generations`` (GRPO/RLOO) default to
     :data:`aligntune.demo.settings.RL_SETTINGS` for the algorithm; ``kl_coef`` is PPO's.
     ``reward_base_model`` defaults to the bundled MiniLM; the other arguments size the
-    run (the defaults take a few minutes on 2 CPU cores).
+    run (the defaults take a few minutes on 2 CPU cores). The start and the saved policy answer
+    the first ``eval_prompts`` (default: all 84) held-out prompts of
+    :mod:`aligntune.data.heldout`, ``eval_samples`` times each, and the summary compares their
+    rule composite (the gold), the composite without ``length``, and the reward model (the proxy).
     """
     if algorithm not in RL_SETTINGS:
         raise ConfigurationError(f"The demo runs algorithm 'ppo', 'grpo' or 'rloo', got {show(algorithm)}")
@@ -143,10 +151,14 @@ def run_demo(
 
 
     rules = CompositeReward(FUNCTIONS, WEIGHTS)
-    eval_prompts = prompts[:eval_prompts]
+    held_out = load_heldout_prompts()[:eval_prompts]
     with _torch_threads(1):
-        before = evaluate_policy(str(policy_dir), eval_prompts, reward_model=trainer.reward_model, rules=rules,
-                                 max_new_tokens=response_length, temperature=0.7, seed=seed)
+        def evaluate(model_dir: str) -> PolicyEval:
+            return evaluate_policy(model_dir, held_out, reward_model=trainer.reward_model, rules=rules,
+                                   max_new_tokens=response_length, temperature=0.7, seed=seed,
+                                   samples_per_prompt=eval_samples)
+
+        before = evaluate(str(policy_dir))
 
         if algorithm == "ppo":
             _say(f"[3/3] PPO with backend='trl' ({ppo_episodes} episodes, cross-tokenizer reward)")
@@ -157,8 +169,9 @@ def run_demo(
         result = trainer.train()
         policy_path = trainer.save_model()
         timings[algorithm] = time.perf_counter() - t
-        after = evaluate_policy(policy_path, eval_prompts, reward_model=trainer.reward_model, rules=rules,
-                                max_new_tokens=response_length, temperature=0.7, seed=seed)
+        after = evaluate(policy_path)
+    held_out_gain = compare(before, after, seed=seed)
+    monitor = json.loads(Path(result.metrics_path).read_text(encoding="utf-8"))["summary"].get("monitor", {})
 
     quarter = max(1, result.steps // 4)
     summary = {
@@ -171,17 +184,18 @@ def run_demo(
         f"{algorithm}_reward_last_step": result.reward_end,
         f"{algorithm}_reward_first_quarter": _mean(s["reward_mean"] for s in result.history[:quarter]),
         f"{algorithm}_reward_last_quarter": _mean(s["reward_mean"] for s in result.history[-quarter:]),
-        "eval_reward_model_before": before.reward_model,
-        "eval_reward_model_after": after.reward_model,
-        "eval_rules_before": before.rules,
-        "eval_rules_after": after.rules,
+        "held_out": held_out_gain,
+        "kept_step": monitor.get("kept_step"),
+        "kept_validation_gold": monitor.get("kept_gold"),
+        "length_target_words": _length_range(rules),
         "samples_before": before.samples,
         "samples_after": after.samples,
         "reward_curve": result.plot_path,
         "metrics": result.metrics_path,
         # GRPO/RLOO score completion texts, always re-encoded for the reward model
         "fast_path": trainer.adapter.scorer.fast_path if algorithm == "ppo" else False,
-        "eval_prompts": len(eval_prompts),
+        "eval_prompts": len(held_out),
+        "eval_samples_per_prompt": eval_samples,
         "timings_s": {**timings, "total": time.perf_counter() - started},
     }
     (out / "demo_summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
@@ -213,16 +227,22 @@ def _ppo_arguments(out: Path, policy_dir: Path, reward_epochs: float, reward_max
         "learning_rate": learning_rate,
         "response_length": response_length,
         "kl_coef": kl_coef,
-        "num_ppo_epochs": 2,
+        "num_ppo_epochs": int(RL_SETTINGS["ppo"]["num_ppo_epochs"]),
+        "num_mini_batches": int(RL_SETTINGS["ppo"]["num_mini_batches"]),
         "temperature": 0.7,
         "seed": seed,
+        # choose the policy to save by the gold on validation prompts (never the test prompts)
+        "eval_steps": VALIDATION_EVERY,
+        "eval_dataset_name": str(out / "validation_prompts.jsonl"),
+        "eval_prompts": VALIDATION_SAMPLES * len(load_validation_prompts()),
+        "keep_best": "gold",
     }
 
 
 def _group_arguments(config: dict[str, Any], algorithm: str, num_generations: int | None,
                      out: Path) -> dict[str, Any]:
     """The PPO arguments made GRPO's or RLOO's: PPO-only knobs out, the group's in."""
-    ppo_only = ("kl_coef", "num_ppo_epochs", "response_length")
+    ppo_only = ("kl_coef", "num_ppo_epochs", "num_mini_batches", "response_length")
     group = {k: v for k, v in config.items() if k not in ppo_only}
     group.update(algorithm=algorithm, output_dir=str(out / algorithm), num_generations=num_generations,
                  max_completion_length=config["response_length"])
@@ -236,6 +256,10 @@ def _write_inputs(out: Path, corpus: Any, prompts: list[str]) -> None:
     with open(out / "prompts.jsonl", "w", encoding="utf-8") as handle:
         for prompt in prompts:
             handle.write(json.dumps({"prompt": prompt}) + "\n")
+    with open(out / "validation_prompts.jsonl", "w", encoding="utf-8") as handle:
+        for prompt in load_validation_prompts():
+            for _ in range(VALIDATION_SAMPLES):  # each evaluation averages this many samples per prompt
+                handle.write(json.dumps({"prompt": prompt}) + "\n")
 
 
 def _write_yaml(path: Path, config: dict[str, Any]) -> None:
@@ -267,10 +291,43 @@ def _print_summary(s: dict[str, Any], algorithm: str = "ppo") -> None:
     _say(f"{name} ({s[a + '_steps']} steps, reward model across tokenizers, fast path: {s['fast_path']}):")
     _say(f"  mean reward per step: first {s[a + '_reward_first_step']:.4f} -> last {s[a + '_reward_last_step']:.4f}")
     _say(f"  first quarter {s[a + '_reward_first_quarter']:.4f} -> last quarter {s[a + '_reward_last_quarter']:.4f}")
-    _say(f"  evaluation ({s['eval_prompts']} prompts): reward model {s['eval_reward_model_before']:.4f} -> {s['eval_reward_model_after']:.4f}, "
-         f"rule composite {s['eval_rules_before']:.4f} -> {s['eval_rules_after']:.4f}")
+    h = s["held_out"]
+    _say(f"held-out evaluation: {s['eval_prompts']} prompts on topics no training step saw, "
+         f"{s['eval_samples_per_prompt']} samples each (change, paired bootstrap 95% interval over prompts):")
+    for key, label in (("gold", "rule composite (gold)"), ("gold_without", "composite without length"),
+                       ("proxy", "reward model (proxy)")):
+        r = h[key]
+        _say(f"  {label:<26} {r['before']:.4f} -> {r['after']:.4f}   change {r['gain']:+.4f} "
+             f"[{r['low']:+.4f}, {r['high']:+.4f}]")
+    low, high = s["length_target_words"]
+    words = h["mean_words"]
+    _say(f"  mean response length      {words['before']:.1f} -> {words['after']:.1f} words "
+         f"(the length rule's target range: {low}-{high})")
+    _say("  " + _verdict(h))
     for prompt, response in s["samples_after"][:2]:
         _say(f"  sample after {name}: {show(prompt)} -> {response[:120]!r}")
+    if s.get("kept_step") is not None:
+        _say(f"policy saved: step {s['kept_step']} of {s[a + '_steps']}, the best gold on the validation prompts "
+             f"({s['kept_validation_gold']:.4f})")
     _say(f"policy: {s['policy']}")
     _say(f"plots: {s['reward_curve']}")
     _say(f"time: {s['timings_s']['total']:.0f}s")
+
+
+def _length_range(rules: CompositeReward) -> list[int]:
+    """The ``length`` rule's target word range (the plugin's function, found through the registry)."""
+    length = rules.functions[rules.names.index("length")]
+    return [int(length.min_words), int(length.max_words)]
+
+
+def _verdict(h: dict[str, Any]) -> str:
+    gold, rest = h["gold"], h["gold_without"]
+    if gold["low"] > 0 and rest["low"] > 0:
+        return (f"The gold improved on held-out prompts: {gold['gain']:+.4f}, and not from length alone "
+                f"(without length {rest['gain']:+.4f}); both intervals exclude 0.")
+    if gold["low"] > 0:
+        return (f"The gold improved on held-out prompts ({gold['gain']:+.4f}), but without the length rule the "
+                f"change ({rest['gain']:+.4f}) is within noise.")
+    if gold["high"] < 0:
+        return f"The gold got worse on held-out prompts ({gold['gain']:+.4f}, the interval excludes 0)."
+    return f"The gold did not measurably change on held-out prompts ({gold['gain']:+.4f}, the interval includes 0)."
