@@ -336,7 +336,7 @@ class RuleDistillationTrainer(Trainer):
         objective: DistillationObjective,
         head_learning_rate: float | None = None,
         step_timer: StepTimer | None = None,
-        chunk_by_length: bool = False,
+        chunk_by_length: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
