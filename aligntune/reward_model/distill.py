@@ -322,7 +322,8 @@ class RuleDistillationTrainer(Trainer):
     """``transformers.Trainer`` with the distillation loss (see the module docstring).
 
     Each batch is forwarded in length-sorted chunks (:func:`length_chunks`; off with
-    ``chunk_by_length=False``), so a random batch of texts costs about its real tokens, not
+    ``chunk_by_length=False``; always one call under ``DistributedDataParallel``, whose reducer
+    expects one forward per backward), so a random batch of texts costs about its real tokens, not
     its size times its longest text.
 
     ``head_learning_rate`` (default: ``args.learning_rate``) is the learning rate of the
@@ -355,7 +356,9 @@ class RuleDistillationTrainer(Trainer):
     ) -> Any:
         targets = inputs.pop("labels")
         lengths = inputs["attention_mask"].sum(dim=1).tolist()
-        chunks = length_chunks(lengths) if self.chunk_by_length else [list(range(len(lengths)))]
+        # one call under DistributedDataParallel: its reducer expects one forward per backward
+        chunked = self.chunk_by_length and not isinstance(model, nn.parallel.DistributedDataParallel)
+        chunks = length_chunks(lengths) if chunked else [list(range(len(lengths)))]
         heads = forward_in_chunks(model, inputs["input_ids"], inputs["attention_mask"], chunks).float()
         loss, parts = self.objective.loss(heads, targets.to(heads.dtype))
         if model.training:
