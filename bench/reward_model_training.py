@@ -1,26 +1,25 @@
-"""aligntune's train_reward_model against plain trl.RewardTrainer: same pairs, model and arguments.
+"""Three ways to train a reward model from the same rule-scored texts, in one process: time, encodes, fidelity.
 
-Both runs start from the same scored texts, the same held-out split and the same
-preference pairs (aligntune's sampler), the same base model and the same
-``trl.RewardConfig`` arguments. Each wall time runs from "have the pairs" to "model
-saved": model and tokenizer loading, tokenisation, training and saving. The
-aligntune time also includes what plain TRL does not do: counting truncation,
-measuring held-out fidelity, the scatter plot, model card and manifest, and the
-atomic rename. Runs alternate (raw, aligntune, raw, aligntune, ...) so that drift in
-machine load hits both alike; the ratio uses the median of each.
+Same texts, base model, seed and held-out split for every row:
 
-Plain TRL silently drops every pair longer than ``max_length`` (aligntune truncates
-and counts instead), so to compare like with like the corpus is first cut to the
-texts that fit in ``max_length`` minus one token (room for TRL's appended
-end-of-sequence token); both runs then train on exactly the same pairs.
+1. aligntune's default objective, ``objective="rules"`` (one head per rule, each text once per epoch,
+   its own defaults: 1 epoch, lr 1e-4, heads 1e-3, 8 texts a batch);
+2. aligntune's ``objective="pairs"`` on ``trl.RewardTrainer`` (``--pairs-per-text`` pairs per text,
+   ``--epochs``, ``--learning-rate``, ``--batch-size`` pairs a batch);
+3. plain ``trl.RewardTrainer`` by hand on the same pairs and ``trl.RewardConfig`` arguments as row 2.
 
-Plain TRL needs ``eos_token`` set explicitly for BERT-family tokenizers such as the
-MiniLM default (which have none); it is given ``[SEP]``.
+Each row prints the wall time from "have the scored texts" to "model saved" (loading, tokenising,
+training, saving; aligntune's rows also measure fidelity and write the card and manifest), the texts
+encoded in training (rows 2 and 3 encode both sides of every pair), and Spearman and pairwise accuracy
+against the rule composite on the held-out texts, scored the same way for all three. Force fp32 with
+the default (``--bf16`` allows autocast where the CPU has native bfloat16).
 
-    python bench/reward_model_training.py                 # bundled corpus, MiniLM, 300 texts
-    python bench/reward_model_training.py --texts 1200 --repeats 1
+Plain TRL silently drops every pair longer than ``max_length`` (aligntune truncates and counts
+instead), so the corpus is first cut to the texts that fit in ``max_length`` minus one token. Plain
+TRL needs ``eos_token`` set for BERT-family tokenizers (the MiniLM default has none); it gets ``[SEP]``.
 
-Target: aligntune / raw TRL wall-time ratio <= 1.05.
+    python bench/reward_model_training.py                          # 600 texts, 2 pairs per text
+    python bench/reward_model_training.py --texts 1200 --pairs-per-text 4
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -41,13 +39,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", default=None, help="Base model directory (default: bundled MiniLM).")
     parser.add_argument("--functions", default="length,sentiment,safety,coherence,helpfulness")
-    parser.add_argument("--texts", type=int, default=300)
+    parser.add_argument("--texts", type=int, default=600)
     parser.add_argument("--pairs-per-text", type=int, default=2)
     parser.add_argument("--epochs", type=float, default=1)
     parser.add_argument("--learning-rate", type=float, default=5e-5)
     parser.add_argument("--batch-size", type=int, default=8)
-    parser.add_argument("--max-length", type=int, default=128)
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--max-length", type=int, default=256)
+    parser.add_argument("--bf16", action="store_true", help="allow bf16 autocast where the CPU has it")
     args = parser.parse_args()
 
     import datasets
@@ -58,41 +56,79 @@ def main() -> None:
     transformers.utils.logging.disable_progress_bar()
     logging.basicConfig(level=logging.WARNING)
 
+    from transformers import AutoTokenizer
+
     from aligntune.data import load_bundled_corpus
     from aligntune.defaults import default_reward_base
+    from aligntune.demo.run import FUNCTIONS, WEIGHTS
     from aligntune.rewards.training import RewardModelTrainer
 
     base = args.base or default_reward_base()
-    from transformers import AutoTokenizer
-
+    functions = args.functions.split(",")
+    weights = WEIGHTS if functions == FUNCTIONS else None
     corpus = load_bundled_corpus(args.texts * 2)
     tokenizer = AutoTokenizer.from_pretrained(base)
     fits = [len(ids) < args.max_length for ids in tokenizer(corpus.prompts, corpus.texts)["input_ids"]]
     keep = [i for i, ok in enumerate(fits) if ok][: args.texts]
     texts, prompts = [corpus.texts[i] for i in keep], [corpus.prompts[i] for i in keep]
-    trainer = RewardModelTrainer(base, args.functions.split(","), pairs_per_text=args.pairs_per_text)
+    trainer = RewardModelTrainer(base, functions, composite_weights=weights, pairs_per_text=args.pairs_per_text)
     data = trainer.generate_training_data(texts, prompts=prompts)
     common = dict(num_epochs=args.epochs, learning_rate=args.learning_rate, batch_size=args.batch_size,
-                  max_length=args.max_length)
-    print(f"base={base}\ntexts={len(texts)} (of {len(corpus)} generated, those within max_length) pairs_per_text={args.pairs_per_text} {common}", flush=True)
+                  max_length=args.max_length, training_args={"bf16": bool(args.bf16)})
+    print(f"base={base}\ntexts={len(texts)} (of {len(corpus)} generated, those within max_length), "
+          f"pairs_per_text={args.pairs_per_text}, CPU bf16 flags: {_cpu_flags()}, bf16 allowed: {args.bf16}", flush=True)
 
-    raw_times: list[float] = []
-    ours_times: list[float] = []
+    rows = []
     with tempfile.TemporaryDirectory(prefix="aligntune-bench-") as tmp:
-        for i in range(args.repeats):
-            raw_times.append(run_raw_trl(trainer, data, base, common, Path(tmp) / f"raw-{i}"))
-            print(f"run {i + 1}: raw TRL   {raw_times[-1]:7.1f} s", flush=True)
-            started = time.perf_counter()
-            result = trainer.train_reward_model(data, Path(tmp) / f"ours-{i}", **common)
-            ours_times.append(time.perf_counter() - started)
-            print(f"run {i + 1}: aligntune {ours_times[-1]:7.1f} s   ({result.fidelity.summary()})", flush=True)
-    raw, ours = statistics.median(raw_times), statistics.median(ours_times)
-    print(f"\nraw trl.RewardTrainer: {raw:.1f} s (median of {len(raw_times)})")
-    print(f"aligntune:             {ours:.1f} s (median of {len(ours_times)})")
-    print(f"ratio aligntune / raw TRL: {ours / raw:.3f}  (target <= 1.05)")
+        started = time.perf_counter()
+        result = trainer.train_reward_model(data, Path(tmp) / "rules", max_length=args.max_length,
+                                            training_args={"bf16": bool(args.bf16)})
+        rows.append(("aligntune objective='rules' (defaults)", time.perf_counter() - started,
+                     _encoded(result), result.fidelity))
+        started = time.perf_counter()
+        result = trainer.train_reward_model(data, Path(tmp) / "pairs", objective="pairs", **common)
+        rows.append(("aligntune objective='pairs'", time.perf_counter() - started, _encoded(result),
+                     result.fidelity))
+        seconds, encoded, model_dir = run_raw_trl(trainer, data, base, common, Path(tmp) / "raw")
+        rows.append(("plain trl.RewardTrainer", seconds, encoded, held_out_fidelity(trainer, data, model_dir)))
+    print(f"\n{'run':<40} {'wall s':>8} {'texts encoded':>14}  held-out fidelity")
+    for name, seconds, encoded, fidelity in rows:
+        print(f"{name:<40} {seconds:8.1f} {encoded:14d}  {fidelity.summary()}")
 
 
-def run_raw_trl(trainer, data, base: str, common: dict, out: Path) -> float:
+def _cpu_flags() -> str:
+    try:
+        text = open("/proc/cpuinfo", encoding="utf-8").read()
+    except OSError:
+        return "unknown"
+    return ",".join(sorted({f for f in ("avx512_bf16", "amx_bf16") if f in text})) or "none"
+
+
+def _encoded(result) -> int:
+    """Texts encoded in training, from the manifest: each text once an epoch (rules), both sides of a pair (pairs)."""
+    data, training = result.manifest["data"], result.manifest["training"]
+    if training["objective"] == "rules":
+        return int(round(data["n_train_texts"] * training["num_epochs"]))
+    return int(round(2 * data["n_pairs"] * training["num_epochs"]))
+
+
+def held_out_fidelity(trainer, data, model_dir: Path):
+    """The fidelity report aligntune writes, for a model trained elsewhere, on the same held-out texts."""
+    from aligntune.reward_model.fidelity import measure_fidelity
+    from aligntune.reward_model.runner import split_indices
+    from aligntune.reward_model.scoring import TextRewardModel
+
+    _, eval_rows = split_indices(data.num_rows, trainer.eval_fraction, trainer.seed)
+    part = data.select(eval_rows)
+    model = TextRewardModel.from_pretrained(str(model_dir))
+    # scored as it was trained: prompt and text joined by the separator into one string
+    joined = [f"{p}{model.tokenizer.sep_token or ' '}{t}" for p, t in zip(part["prompt"], part["text"])]
+    scores = model.score(joined)
+    components = {name: part[name] for name in trainer.composite.names}
+    return measure_fidelity(scores, part["score"], components, min_score_gap=trainer.min_score_gap)
+
+
+def run_raw_trl(trainer, data, base: str, common: dict, out: Path) -> tuple[float, int, Path]:
     """Plain TRL on the pairs aligntune would build, with the same RewardConfig arguments."""
     from datasets import Dataset
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -126,7 +162,8 @@ def run_raw_trl(trainer, data, base: str, common: dict, out: Path) -> float:
     hf = RewardTrainer(model=model, args=args, train_dataset=pair_data, processing_class=tokenizer)
     hf.train()
     hf.save_model(str(out / "model"))
-    return time.perf_counter() - started
+    tokenizer.save_pretrained(str(out / "model"))
+    return time.perf_counter() - started, 2 * len(pair_data) * int(round(common["num_epochs"])), out / "model"
 
 
 if __name__ == "__main__":
