@@ -35,24 +35,6 @@ class PolicyEval:
     words: list[float]
     samples: list[tuple[str, str]] = field(repr=False)
 
-    @property
-    def reward_model(self) -> float:
-        return _mean(self.proxy)
-
-    @property
-    def rules(self) -> float:
-        return _mean(self.gold)
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "prompts": len(self.prompts),
-            "proxy": self.reward_model,
-            "gold": self.rules,
-            "gold_without_length": _mean(self.gold_without),
-            "components": {k: _mean(v) for k, v in self.components.items()},
-            "mean_words": _mean(self.words),
-        }
-
 
 def evaluate_policy(
     model_dir: str,
@@ -70,7 +52,6 @@ def evaluate_policy(
     """Sample ``samples_per_prompt`` responses per prompt from ``model_dir`` and score them."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
-
 
     torch.manual_seed(seed)
     tok = AutoTokenizer.from_pretrained(model_dir)

@@ -92,7 +92,7 @@ def run_demo(
     :data:`aligntune.demo.settings.RL_SETTINGS` for the algorithm; ``kl_coef`` is PPO's.
     ``reward_base_model`` defaults to the bundled MiniLM; the other arguments size the
     run (the defaults take a few minutes on 2 CPU cores). The start and the saved policy answer
-    the first ``eval_prompts`` (default: all 84) held-out prompts of
+    the first ``eval_prompts`` (default: all 64) test prompts of
     :mod:`aligntune.data.heldout`, ``eval_samples`` times each, and the summary compares their
     rule composite (the gold), the composite without ``length``, and the reward model (the proxy).
     """

@@ -19,11 +19,11 @@ REWARD_TRAINING: dict[str, float | int] = {
     "max_length": 512,
 }
 
-#: The demo's RL run for each algorithm, sized for a few minutes on 2 CPU cores. PPO's were tuned on
-#: the bundled training prompts against the held-out gold of a separate probe seed (docs/ppo.md,
-#: "The demo's gain"): at lr 3e-5 and 384 episodes the gold did not move; at 5e-4 the policy collapsed
-#: to empty answers; 1e-4 with 16 responses a step, 2 mini-batches and 4 PPO epochs gained in both
-#: probes (1.5e-4 gained once and drifted into incoherent answers once). The demo's KL coefficient is 0.05. ``episodes``
+#: The demo's RL run for each algorithm, sized for a few minutes on 2 CPU cores. PPO's settings came
+#: from probes scored on the held-out prompts (docs/ppo.md, "The demo's held-out evaluation"): at lr
+#: 3e-5 and 384 episodes the gold fell; at 5e-4 the policy collapsed to empty answers; 1e-4 with 16
+#: responses a step, 2 mini-batches, 4 PPO epochs and KL coefficient 0.05 gained in both probes
+#: (1.5e-4 gained once and drifted into incoherent answers once). ``episodes``
 #: counts responses: one per prompt for PPO, ``num_generations`` per prompt for GRPO and RLOO
 #: (so a GRPO step of ``batch_size`` 4 prompts scores 16 completions). GRPO and RLOO keep TRL's
 #: KL coefficient ``beta`` (GRPO 0: no reference model; RLOO 0.05).
