@@ -34,16 +34,11 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 FUNCTIONS = ["length", "sentiment", "safety", "coherence", "helpfulness"]
 
 
-def _cpu_flags() -> str:
-    try:
-        text = open("/proc/cpuinfo", encoding="utf-8").read()
-    except OSError:
-        return "unknown"
-    return ",".join(sorted({f for f in ("avx512_bf16", "amx_bf16") if f in text})) or "none"
-
-
 def main() -> None:
     from aligntune.demo.run import WEIGHTS
+    from aligntune.reward_model.fit import native_bf16_flags
+
+    cpu_flags = ",".join(native_bf16_flags()) or "none"
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--texts", type=int, default=5000)
@@ -97,7 +92,7 @@ def main() -> None:
             model = rm.score(frozen_texts, prompts=frozen_prompts)
             report["frozen"] = measure_fidelity(model, scores.total, scores.components, min_score_gap=0.02)
     steps = result.manifest["training"].get("step_times", {})
-    print(f"CPU flags: {_cpu_flags()}; bf16 {result.manifest['training']['bf16']}; torch threads "
+    print(f"CPU flags: {cpu_flags}; bf16 {result.manifest['training']['bf16']}; torch threads "
           f"{torch.get_num_threads()}; call {call or 'defaults'}")
     print(f"texts {len(texts)} (seed {args.seed}), steps {result.manifest['training']['global_steps']}, "
           f"truncated {result.manifest['data']['n_truncated']}")

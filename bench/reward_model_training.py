@@ -58,6 +58,9 @@ def main() -> None:
 
     from transformers import AutoTokenizer
 
+    from aligntune.reward_model.fit import native_bf16_flags
+
+    cpu_flags = ",".join(native_bf16_flags()) or "none"
     from aligntune.data import load_bundled_corpus
     from aligntune.defaults import default_reward_base
     from aligntune.demo.run import FUNCTIONS, WEIGHTS
@@ -76,7 +79,7 @@ def main() -> None:
     common = dict(num_epochs=args.epochs, learning_rate=args.learning_rate, batch_size=args.batch_size,
                   max_length=args.max_length, training_args={"bf16": bool(args.bf16)})
     print(f"base={base}\ntexts={len(texts)} (of {len(corpus)} generated, those within max_length), "
-          f"pairs_per_text={args.pairs_per_text}, CPU bf16 flags: {_cpu_flags()}, bf16 allowed: {args.bf16}", flush=True)
+          f"pairs_per_text={args.pairs_per_text}, CPU bf16 flags: {cpu_flags}, bf16 allowed: {args.bf16}", flush=True)
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="aligntune-bench-") as tmp:
@@ -94,14 +97,6 @@ def main() -> None:
     print(f"\n{'run':<40} {'wall s':>8} {'texts encoded':>14}  held-out fidelity")
     for name, seconds, encoded, fidelity in rows:
         print(f"{name:<40} {seconds:8.1f} {encoded:14d}  {fidelity.summary()}")
-
-
-def _cpu_flags() -> str:
-    try:
-        text = open("/proc/cpuinfo", encoding="utf-8").read()
-    except OSError:
-        return "unknown"
-    return ",".join(sorted({f for f in ("avx512_bf16", "amx_bf16") if f in text})) or "none"
 
 
 def _encoded(result) -> int:

@@ -183,17 +183,22 @@ def resolve_bf16() -> bool:
 BF16_CPU_FLAGS = frozenset({"avx512_bf16", "amx_bf16", "bf16"})
 
 
-def cpu_has_native_bf16(cpuinfo: str = "/proc/cpuinfo") -> bool:
-    """Whether the CPU advertises native bfloat16 instructions (``False`` where unknown)."""
+def native_bf16_flags(cpuinfo: str = "/proc/cpuinfo") -> list[str]:
+    """The native bfloat16 flags the CPU advertises, sorted (empty where it has none or it is unknown)."""
     try:
         with open(cpuinfo, encoding="utf-8", errors="replace") as f:
             for line in f:
                 key, _, value = line.partition(":")
                 if key.strip() in ("flags", "Features"):
-                    return not BF16_CPU_FLAGS.isdisjoint(value.split())
+                    return sorted(BF16_CPU_FLAGS.intersection(value.split()))
     except OSError:
-        return False
-    return False
+        return []
+    return []
+
+
+def cpu_has_native_bf16(cpuinfo: str = "/proc/cpuinfo") -> bool:
+    """Whether the CPU advertises native bfloat16 instructions (``False`` where unknown)."""
+    return bool(native_bf16_flags(cpuinfo))
 
 
 def run_reward_trainer(
