@@ -619,7 +619,7 @@ def _signal_when(proc: subprocess.Popen, ready: Any, sig: int, *, timeout: float
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("sig", "code", "word"), [(signal.SIGINT, 130, "Interrupted"), (signal.SIGTERM, 143, "Terminated")])
+@pytest.mark.parametrize(("sig", "code", "word"), [(signal.SIGINT, -signal.SIGINT, "Interrupted"), (signal.SIGTERM, 143, "Terminated")])
 def test_a_signal_mid_training_leaves_no_output_and_no_staging(tiny_bert_dir, tmp_path, sig, code, word):
     (tmp_path / "user_file.txt").write_text("mine")
     proc = _start_cli(["train-reward-model", "--base-model", str(tiny_bert_dir), "--functions", "length",
@@ -633,7 +633,7 @@ def test_a_signal_mid_training_leaves_no_output_and_no_staging(tiny_bert_dir, tm
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, -signal.SIGINT), (signal.SIGTERM, 143)])
 def test_a_signal_while_scoring_keeps_the_previous_output(tmp_path, sig, code):
     rows = "".join(json.dumps({"text": f"Answer number {i}: " + "thanks, here is how it works. " * 8}) + "\n"
                    for i in range(40_000))
@@ -647,6 +647,32 @@ def test_a_signal_while_scoring_keeps_the_previous_output(tmp_path, sig, code):
     assert (tmp_path / "scores.jsonl").read_text() == previous
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl", "scores.jsonl"]
 
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_a_shell_loop_stops_the_loop(tmp_path):
+    """Ctrl-C ends the command by SIGINT, so a shell running it in a loop stops as well (bash shows 130)."""
+    rows = "".join(json.dumps({"text": f"Answer {i}: " + "here is how it works. " * 8}) + "\n" for i in range(40_000))
+    (tmp_path / "big.jsonl").write_text(rows)
+    command = (f"for run in 1 2; do {Path(sys.executable).parent / 'aligntune'} rewards score "
+               "--function length,sentiment,safety,coherence,helpfulness "
+               "--input big.jsonl --output scores.jsonl; done; echo the loop went on")
+    proc = subprocess.Popen(["bash", "-c", command], cwd=tmp_path, env=_cli_env(), start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 180
+        while not any(p.name.startswith(".scores.jsonl.tmp-") for p in tmp_path.iterdir()):
+            assert proc.poll() is None, proc.stdout.read()
+            assert time.monotonic() < deadline, "the command never started writing"
+            time.sleep(0.05)
+        time.sleep(0.5)
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole foreground group
+        out, _ = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert "Interrupted (SIGINT)" in out and "the loop went on" not in out, out
+    assert not (tmp_path / "scores.jsonl").exists()
 
 # -- concurrent runs writing to one place ------------------------------------------------------
 

@@ -3,7 +3,12 @@ and print. Expected errors are printed as one line, with exit status 1.
 
 Ctrl-C (SIGINT) and SIGTERM both stop a command the same way: the work in progress is
 unwound, so staging directories and temporary files are removed and every output keeps
-its previous contents; the command prints one line and exits with 130 or 143.
+its previous contents, and the command prints one line. After SIGTERM it exits with 143.
+After Ctrl-C the process ends by SIGINT, as the Unix convention asks of a program that
+stops on Ctrl-C (a shell reports 130, and a calling shell loop stops too; a Python parent
+sees returncode -2). Python ends a process that way whenever a KeyboardInterrupt once
+passed through certain interpreter paths (a Cython module's import is one), even when the
+interrupt was caught later, so a plain ``exit(130)`` would be one or the other by chance.
 
 The command modules import only aligntune's light modules (no torch, no transformers).
 """
@@ -20,6 +25,9 @@ import click
 
 from aligntune.cli import eval_cmd, plugins_cmd, ppo_cmd, rewards_cmd, train_cmd
 from aligntune.errors import AlignTuneError
+
+
+_interrupted = False  # set when a command stopped on Ctrl-C; read by :func:`run`
 
 
 class Terminated(BaseException):
@@ -42,6 +50,8 @@ class _Group(click.Group):
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
+            global _interrupted
+            _interrupted = True
             click.echo("Interrupted (SIGINT): stopped; outputs keep their previous contents", err=True)
             ctx.exit(130)
         except Terminated:
@@ -67,3 +77,23 @@ main.add_command(train_cmd.train_reward_model)
 main.add_command(ppo_cmd.ppo)
 main.add_command(ppo_cmd.rl)
 main.add_command(eval_cmd.eval_reward_model)
+
+
+def _quiet_on_interrupt(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
+    if not issubclass(exc_type, KeyboardInterrupt):  # the stop was already reported in one line
+        sys.__excepthook__(exc_type, exc, tb)
+
+
+def run() -> None:
+    """The ``aligntune`` console command: :data:`main`, ending by SIGINT after a clean stop on Ctrl-C.
+
+    Re-raising the interrupt at the top lets the interpreter finish normally (atexit
+    handlers, thread joins, flushed streams) and then end the process by SIGINT.
+    """
+    try:
+        main()
+    except SystemExit:
+        if not _interrupted:
+            raise
+        sys.excepthook = _quiet_on_interrupt
+        raise KeyboardInterrupt from None

@@ -1,5 +1,5 @@
 """``python -m aligntune.cli``: the same as the ``aligntune`` command."""
 
-from aligntune.cli import main
+from aligntune.cli import run
 
-main()
+run()
