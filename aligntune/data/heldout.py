@@ -4,10 +4,13 @@ The bundled corpus (:mod:`aligntune.data.corpus`) asks about 24 topics in 48 phr
 warm-up, the reward model and RL train only on those. Two banks of other topics, two phrasings
 each, ship beside it:
 
-* ``heldout_prompts.jsonl``: 64 prompts on 32 topics (knife sharpening, volcanoes, tax returns,
-  ...), the test set: a gain measured on them is not a gain on prompts the policy trained on;
-* ``validation_prompts.jsonl``: 20 prompts on 10 further topics, for choosing during training
-  (the held-out evaluations behind ``keep_best="gold"``), so the test set is never used to choose.
+* ``heldout_prompts.jsonl``: 64 prompts on 32 topics (juggling, tides, hash tables, credit scores,
+  ...), the test set: a gain measured on them is not a gain on prompts the policy trained on. No
+  setting of the demo was chosen on them: they replaced an earlier test bank once that bank had
+  been used to compare PPO settings;
+* ``validation_prompts.jsonl``: 84 prompts on 42 further topics (that earlier bank among them), for
+  choosing: the held-out evaluations behind ``keep_best="gold"`` and any comparison of settings,
+  so the test set is never used to choose.
 """
 
 from __future__ import annotations
@@ -30,5 +33,5 @@ def load_heldout_prompts() -> list[str]:
 
 
 def load_validation_prompts() -> list[str]:
-    """The 20 validation prompts (topics disjoint from the test prompts' and the corpus's)."""
+    """The 84 validation prompts (topics disjoint from the test prompts' and the corpus's)."""
     return _read(VALIDATION_PROMPTS)

@@ -42,8 +42,8 @@ logger = logging.getLogger(__name__)
 
 FUNCTIONS = ["length", "sentiment", "safety", "coherence", "helpfulness"]
 #: RL evaluates the policy on the validation prompts every so many steps and saves the best by gold.
-VALIDATION_EVERY = 8
-VALIDATION_SAMPLES = 2
+VALIDATION_EVERY = 16
+VALIDATION_SAMPLES = 1
 WEIGHTS = [0.15, 0.15, 0.35, 0.20, 0.15]
 
 
@@ -76,7 +76,7 @@ def run_demo(
     ppo_batch_size: int | None = None,
     response_length: int = 40,
     learning_rate: float | None = None,
-    kl_coef: float = 0.05,
+    kl_coef: float | None = None,
     seed: int = 0,
     overwrite: bool = False,
     reward_base_model: str | None = None,
@@ -88,8 +88,8 @@ def run_demo(
     """Run the demo into ``output_dir``; returns (and saves) the summary dict.
 
     ``algorithm``: ``"ppo"``, ``"grpo"`` or ``"rloo"``. ``ppo_episodes``, ``ppo_batch_size``,
-    ``learning_rate`` and ``num_generations`` (GRPO/RLOO) default to
-    :data:`aligntune.demo.settings.RL_SETTINGS` for the algorithm; ``kl_coef`` is PPO's.
+    ``learning_rate``, ``num_generations`` (GRPO/RLOO) and ``kl_coef`` (PPO's) default to
+    :data:`aligntune.demo.settings.RL_SETTINGS` for the algorithm.
     ``reward_base_model`` defaults to the bundled MiniLM; the other arguments size the
     run (the defaults take a few minutes on 2 CPU cores). The start and the saved policy answer
     the first ``eval_prompts`` (default: all 64) test prompts of
@@ -102,6 +102,7 @@ def run_demo(
     ppo_episodes = int(rl["episodes"]) if ppo_episodes is None else ppo_episodes
     ppo_batch_size = int(rl["batch_size"]) if ppo_batch_size is None else ppo_batch_size
     learning_rate = float(rl["learning_rate"]) if learning_rate is None else learning_rate
+    kl_coef = float(RL_SETTINGS["ppo"]["kl_coef"]) if kl_coef is None else kl_coef
     if algorithm != "ppo" and num_generations is None:
         num_generations = int(rl["num_generations"])
 
