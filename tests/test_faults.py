@@ -594,9 +594,19 @@ def _cli_env() -> dict[str, str]:
     return {**os.environ, "HF_HUB_OFFLINE": "1", "TRL_EXPERIMENTAL_SILENCE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
 
+def as_foreground_job() -> None:
+    """``preexec_fn`` for a child that should react to Ctrl-C as a terminal's foreground job does.
+
+    A child inherits an ignored SIGINT: under a launcher that started the tests in the background
+    (``cmd &`` in a script, nohup) Python would keep ignoring it and every interrupt test would hang.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_cli(args: list[str], cwd: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "aligntune.cli", *args], cwd=cwd, env=_cli_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=as_foreground_job)
 
 
 def _signal_when(proc: subprocess.Popen, ready: Any, sig: int, *, timeout: float = 180) -> str:
@@ -658,7 +668,7 @@ def test_ctrl_c_in_a_shell_loop_stops_the_loop(tmp_path):
                "--function length,sentiment,safety,coherence,helpfulness "
                "--input big.jsonl --output scores.jsonl; done; echo the loop went on")
     proc = subprocess.Popen(["bash", "-c", command], cwd=tmp_path, env=_cli_env(), start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=as_foreground_job)
     try:
         deadline = time.monotonic() + 180
         while not any(p.name.startswith(".scores.jsonl.tmp-") for p in tmp_path.iterdir()):

@@ -83,8 +83,10 @@ def test_a_signal_mid_ppo_stops_cleanly_and_writes_no_policy(policy_dir, prompts
         "total_episodes": 100_000, "response_length": 8, "num_ppo_epochs": 1,
     })
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRL_EXPERIMENTAL_SILENCE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    # SIG_DFL in the child: as a foreground job gets it, even when the tests run in the background
     proc = subprocess.Popen([sys.executable, "-m", "aligntune.cli", "ppo", "--config", config], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 180
         while not (out / "aligntune-output.json").is_file():  # the run has started writing
