@@ -8,12 +8,20 @@
   process-wide registry (so configs, which look names up there, see them), removed
   afterwards.
 * ``scored_texts``: 40 varied texts with prompts.
+* ``start_process`` and ``signal_when``: start a command offline with its output captured and
+  SIGINT at its default, and signal it once it has got somewhere (the interrupt tests).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -144,3 +152,54 @@ def corpus_40():
     from aligntune.data import load_bundled_corpus
 
     return load_bundled_corpus(40, seed=1)
+
+
+def _sigint_as_in_a_foreground_job() -> None:
+    """A child inherits an ignored SIGINT: started by a launcher that runs the tests in the background
+    (``cmd &`` in a script, nohup), Python would keep ignoring Ctrl-C and every interrupt test would hang."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture
+def start_process() -> Callable[..., subprocess.Popen]:
+    """``start(argv, cwd, **popen_kwargs)``: the command offline, stdout and stderr captured together as
+    text, reacting to Ctrl-C as a terminal's foreground job does."""
+
+    def start(argv: list[str], cwd: Path, **popen_kwargs: Any) -> subprocess.Popen:
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRL_EXPERIMENTAL_SILENCE": "1", "TOKENIZERS_PARALLELISM": "false"}
+        return subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                preexec_fn=_sigint_as_in_a_foreground_job, **popen_kwargs)
+
+    return start
+
+
+@pytest.fixture
+def signal_when() -> Callable[..., str]:
+    """``signal_when(proc, ready, sig, *, settle=0.5, group=False)``: send ``sig`` ``settle`` seconds after
+    ``ready()`` first holds (to the process group with ``group=True``, as a terminal's Ctrl-C does);
+    return the output. The process must end by itself; one that is still running afterwards is killed."""
+
+    def send(proc: subprocess.Popen, ready: Callable[[], bool], sig: int, *, settle: float = 0.5,
+             group: bool = False, timeout: float = 180) -> str:
+        deadline = time.monotonic() + timeout
+        try:
+            while not ready():
+                if proc.poll() is not None:
+                    pytest.fail(f"the command ended (rc {proc.returncode}) before it was signalled:\n{proc.stdout.read()}")
+                if time.monotonic() > deadline:
+                    pytest.fail("the command never got to the point where it is signalled")
+                time.sleep(0.05)
+            time.sleep(settle)
+            if group:
+                os.killpg(proc.pid, sig)
+            else:
+                proc.send_signal(sig)
+            out, _ = proc.communicate(timeout=120)
+        finally:
+            if proc.poll() is None and group:
+                os.killpg(proc.pid, signal.SIGKILL)
+            elif proc.poll() is None:
+                proc.kill()
+        return out
+
+    return send

@@ -22,7 +22,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from typing import Any
 from pathlib import Path
 
 import pytest
@@ -590,52 +589,24 @@ def test_corrupted_config_json_is_a_clear_error(rm_dir, tmp_path, load_calls, co
 
 # -- interruption of the long commands (SIGINT, SIGTERM) ---------------------------------------
 
-def _cli_env() -> dict[str, str]:
-    return {**os.environ, "HF_HUB_OFFLINE": "1", "TRL_EXPERIMENTAL_SILENCE": "1", "TOKENIZERS_PARALLELISM": "false"}
+CLI = [sys.executable, "-m", "aligntune.cli"]
 
 
-def as_foreground_job() -> None:
-    """``preexec_fn`` for a child that should react to Ctrl-C as a terminal's foreground job does.
-
-    A child inherits an ignored SIGINT: under a launcher that started the tests in the background
-    (``cmd &`` in a script, nohup) Python would keep ignoring it and every interrupt test would hang.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def _start_cli(args: list[str], cwd: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "aligntune.cli", *args], cwd=cwd, env=_cli_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            preexec_fn=as_foreground_job)
-
-
-def _signal_when(proc: subprocess.Popen, ready: Any, sig: int, *, timeout: float = 180) -> str:
-    """Send ``sig`` once ``ready()`` is true; return the output (the process must end by itself)."""
-    deadline = time.monotonic() + timeout
-    try:
-        while not ready():
-            if proc.poll() is not None:
-                pytest.fail(f"the command ended (rc {proc.returncode}) before it was signalled:\n{proc.stdout.read()}")
-            if time.monotonic() > deadline:
-                pytest.fail("the command never got to the point where it is signalled")
-            time.sleep(0.05)
-        time.sleep(0.5)
-        proc.send_signal(sig)
-        out, _ = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    return out
+def _many_rows(path: Path) -> None:
+    """40,000 texts: scoring them takes long enough to be interrupted midway."""
+    path.write_text("".join(json.dumps({"text": f"Answer number {i}: " + "thanks, here is how it works. " * 8}) + "\n"
+                            for i in range(40_000)))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("sig", "code", "word"), [(signal.SIGINT, -signal.SIGINT, "Interrupted"), (signal.SIGTERM, 143, "Terminated")])
-def test_a_signal_mid_training_leaves_no_output_and_no_staging(tiny_bert_dir, tmp_path, sig, code, word):
+def test_a_signal_mid_training_leaves_no_output_and_no_staging(tiny_bert_dir, tmp_path, start_process, signal_when,
+                                                             sig, code, word):
     (tmp_path / "user_file.txt").write_text("mine")
-    proc = _start_cli(["train-reward-model", "--base-model", str(tiny_bert_dir), "--functions", "length",
-                       "--bundled-corpus", "--corpus-size", "60", "--num-epochs", "400", "--batch-size", "4",
-                       "--max-length", "32", "--output-dir", "out"], tmp_path)
-    out = _signal_when(proc, lambda: any(p.name.startswith(".out.tmp-") for p in tmp_path.iterdir()), sig)
+    proc = start_process([*CLI, "train-reward-model", "--base-model", str(tiny_bert_dir), "--functions", "length",
+                          "--bundled-corpus", "--corpus-size", "60", "--num-epochs", "400", "--batch-size", "4",
+                          "--max-length", "32", "--output-dir", "out"], tmp_path)
+    out = signal_when(proc, lambda: any(p.name.startswith(".out.tmp-") for p in tmp_path.iterdir()), sig)
     assert proc.returncode == code, out
     assert f"{word} (" in out and "Traceback" not in out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["user_file.txt"]  # no output, no staging left
@@ -644,15 +615,13 @@ def test_a_signal_mid_training_leaves_no_output_and_no_staging(tiny_bert_dir, tm
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, -signal.SIGINT), (signal.SIGTERM, 143)])
-def test_a_signal_while_scoring_keeps_the_previous_output(tmp_path, sig, code):
-    rows = "".join(json.dumps({"text": f"Answer number {i}: " + "thanks, here is how it works. " * 8}) + "\n"
-                   for i in range(40_000))
-    (tmp_path / "big.jsonl").write_text(rows)
+def test_a_signal_while_scoring_keeps_the_previous_output(tmp_path, start_process, signal_when, sig, code):
+    _many_rows(tmp_path / "big.jsonl")
     previous = '{"text": "an earlier run", "score": 0.5}\n'
     (tmp_path / "scores.jsonl").write_text(previous)
-    proc = _start_cli(["rewards", "score", "--function", "length,sentiment,safety,coherence,helpfulness",
-                       "--input", "big.jsonl", "--output", "scores.jsonl"], tmp_path)
-    out = _signal_when(proc, lambda: any(p.name.startswith(".scores.jsonl.tmp-") for p in tmp_path.iterdir()), sig)
+    proc = start_process([*CLI, "rewards", "score", "--function", "length,sentiment,safety,coherence,helpfulness",
+                          "--input", "big.jsonl", "--output", "scores.jsonl"], tmp_path)
+    out = signal_when(proc, lambda: any(p.name.startswith(".scores.jsonl.tmp-") for p in tmp_path.iterdir()), sig)
     assert proc.returncode == code, out
     assert (tmp_path / "scores.jsonl").read_text() == previous
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl", "scores.jsonl"]
@@ -660,29 +629,18 @@ def test_a_signal_while_scoring_keeps_the_previous_output(tmp_path, sig, code):
 
 
 @pytest.mark.slow
-def test_ctrl_c_in_a_shell_loop_stops_the_loop(tmp_path):
+def test_ctrl_c_in_a_shell_loop_stops_the_loop(tmp_path, start_process, signal_when):
     """Ctrl-C ends the command by SIGINT, so a shell running it in a loop stops as well (bash shows 130)."""
-    rows = "".join(json.dumps({"text": f"Answer {i}: " + "here is how it works. " * 8}) + "\n" for i in range(40_000))
-    (tmp_path / "big.jsonl").write_text(rows)
+    _many_rows(tmp_path / "big.jsonl")
     command = (f"for run in 1 2; do {Path(sys.executable).parent / 'aligntune'} rewards score "
                "--function length,sentiment,safety,coherence,helpfulness "
                "--input big.jsonl --output scores.jsonl; done; echo the loop went on")
-    proc = subprocess.Popen(["bash", "-c", command], cwd=tmp_path, env=_cli_env(), start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=as_foreground_job)
-    try:
-        deadline = time.monotonic() + 180
-        while not any(p.name.startswith(".scores.jsonl.tmp-") for p in tmp_path.iterdir()):
-            assert proc.poll() is None, proc.stdout.read()
-            assert time.monotonic() < deadline, "the command never started writing"
-            time.sleep(0.05)
-        time.sleep(0.5)
-        os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole foreground group
-        out, _ = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+    proc = start_process(["bash", "-c", command], tmp_path, start_new_session=True)
+    out = signal_when(proc, lambda: any(p.name.startswith(".scores.jsonl.tmp-") for p in tmp_path.iterdir()),
+                      signal.SIGINT, group=True)  # a terminal's Ctrl-C reaches the whole foreground group
     assert "Interrupted (SIGINT)" in out and "the loop went on" not in out, out
     assert not (tmp_path / "scores.jsonl").exists()
+
 
 # -- concurrent runs writing to one place ------------------------------------------------------
 

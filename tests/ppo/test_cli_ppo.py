@@ -69,12 +69,10 @@ def test_a_prompt_column_in_the_training_texts_file_is_used(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("sig", "code", "word"), [("SIGTERM", 143, "Terminated"), ("SIGINT", -signal.SIGINT, "Interrupted")])
-def test_a_signal_mid_ppo_stops_cleanly_and_writes_no_policy(policy_dir, prompts_file, tmp_path, sig, code, word):
+def test_a_signal_mid_ppo_stops_cleanly_and_writes_no_policy(policy_dir, prompts_file, tmp_path, start_process,
+                                                            signal_when, sig, code, word):
     """SIGTERM or Ctrl-C during `aligntune ppo`: one line, exit 143 or death by SIGINT, no policy, no half-written metrics."""
-    import os
-    import subprocess
     import sys
-    import time
 
     out = tmp_path / "out"
     config = _write(tmp_path, {
@@ -82,23 +80,9 @@ def test_a_signal_mid_ppo_stops_cleanly_and_writes_no_policy(policy_dir, prompts
         "reward_functions": ["length"], "output_dir": str(out), "batch_size": 4,
         "total_episodes": 100_000, "response_length": 8, "num_ppo_epochs": 1,
     })
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRL_EXPERIMENTAL_SILENCE": "1", "TOKENIZERS_PARALLELISM": "false"}
-    # SIG_DFL in the child: as a foreground job gets it, even when the tests run in the background
-    proc = subprocess.Popen([sys.executable, "-m", "aligntune.cli", "ppo", "--config", config], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    try:
-        deadline = time.monotonic() + 180
-        while not (out / "aligntune-output.json").is_file():  # the run has started writing
-            assert proc.poll() is None, proc.stdout.read()
-            assert time.monotonic() < deadline, "PPO never started"
-            time.sleep(0.05)
-        time.sleep(3)  # into the PPO loop
-        proc.send_signal(getattr(signal, sig))
-        output, _ = proc.communicate(timeout=120)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    proc = start_process([sys.executable, "-m", "aligntune.cli", "ppo", "--config", config], tmp_path)
+    # once the run has started writing, and 3 s later it is in the PPO loop
+    output = signal_when(proc, (out / "aligntune-output.json").is_file, getattr(signal, sig), settle=3)
     assert proc.returncode == code, output
     assert f"{word} (" in output and "Traceback" not in output
     assert sorted(p.name for p in out.iterdir()) == ["aligntune-output.json"]  # no policy, no metrics, no staging
