@@ -37,3 +37,30 @@ def test_cli_listing_commands_do_not_import_torch():
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
+
+
+def test_public_names_load_lazily_without_torch_and_are_the_deep_paths_objects():
+    probe = (
+        "import sys, aligntune\n"
+        "names = [n for n in aligntune.__all__ if n not in ('__version__',)]\n"
+        "loaded = {n: getattr(aligntune, n) for n in names}\n"
+        "from aligntune.core.backend_factory import create_rl_trainer\n"
+        "from aligntune.rewards.training import RewardModelTrainer\n"
+        "from aligntune.core.rl.config import RewardModelTrainingConfig, RewardModelSourceConfig, PPOTrainingConfig\n"
+        "assert loaded['create_rl_trainer'] is create_rl_trainer\n"
+        "assert loaded['RewardModelTrainer'] is RewardModelTrainer\n"
+        "assert loaded['RewardModelTrainingConfig'] is RewardModelTrainingConfig\n"
+        "assert loaded['RewardModelSourceConfig'] is RewardModelSourceConfig\n"
+        "assert loaded['RLTrainingConfig'] is PPOTrainingConfig\n"
+        "print(len(loaded), 'torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "13 False"
+
+
+def test_an_unknown_name_is_an_attribute_error():
+    import aligntune
+    import pytest
+
+    with pytest.raises(AttributeError, match="no attribute 'create_trainer'"):
+        aligntune.create_trainer  # noqa: B018
