@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Callable
 
-from aligntune.errors import ConfigurationError, show
+from aligntune.errors import ConfigurationError, DataError, show
 
 
 def closest(name: str, candidates: Iterable[str]) -> str | None:
@@ -215,6 +215,32 @@ def string_list(min_items: int = 1, *, what: str = "texts", item_error: type[Exc
 
     check.__name__ = "string_list"
     return Rule(check)
+
+
+def utf8_text(where: str, text: Any, *, error: type[Exception] = DataError) -> None:
+    """``text`` can be written as UTF-8: it holds no lone surrogate (``"\\ud800"``).
+
+    A lone surrogate (half of a UTF-16 pair, e.g. from a JSON ``\\ud800`` escape) is not a
+    Unicode character: Arrow files, JSON, model cards and tokenizers cannot take it, so every
+    text that reward-model training writes or tokenizes is checked first and refused with
+    ``error`` naming ``where``. Non-strings are left to the other checks.
+    """
+    if not isinstance(text, str) or text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise error(
+            f"{where} holds a lone surrogate (U+{ord(text[exc.start]):04X} at character {exc.start}), which is "
+            f"not a Unicode character and cannot be written or tokenized: {show(text, 80)}; remove it, or "
+            "replace it with text.encode('utf-8', 'replace').decode('utf-8')"
+        ) from None
+
+
+def utf8_texts(where: str, values: Sequence[Any] | None, *, error: type[Exception] = DataError) -> None:
+    """:func:`utf8_text` for each entry of ``values`` (``None``: nothing to check), named ``where[i]``."""
+    for i, text in enumerate(values or ()):
+        utf8_text(f"{where}[{i}]", text, error=error)
 
 
 def aligned(

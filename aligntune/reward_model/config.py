@@ -218,6 +218,8 @@ class RewardModelTrainingConfig:
         for name in ("reference_texts", "training_prompts"):
             v.aligned(getattr(self, name), len(self.training_texts), f"RewardModelTrainingConfig.{name}",
                       unit="training text")
+        for name in ("training_texts", "reference_texts", "training_prompts"):
+            v.utf8_texts(f"RewardModelTrainingConfig.{name}", getattr(self, name))
 
     def arguments(self, stage: str) -> dict[str, Any]:
         """The keyword arguments of one call (``"trainer"``, ``"data"`` or ``"train"``), by their names there."""

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from aligntune import distributed
-from aligntune._validation import aligned, string_list
+from aligntune._validation import aligned, string_list, utf8_texts
 from aligntune.errors import ConfigurationError, DataError, show
 from aligntune.reward_model.config import MIN_TRAINING_TEXTS
 from aligntune.reward_model.inputs import open_texts
@@ -58,7 +58,9 @@ def as_text_dataset(
     """Validate texts (a list, or a ``Dataset``/``IterableDataset``/file path with a ``text`` column) into a Dataset.
 
     Raises :class:`DataError`/:class:`ConfigurationError` before anything is scored:
-    too few texts, non-strings, or prompts/references that are not one per text.
+    too few texts, non-strings, a string with a lone surrogate (``"\\ud800"``, which no
+    file, Arrow table or tokenizer can take; the error names its index), or
+    prompts/references that are not one per text.
     """
     from datasets import Dataset
 
@@ -79,7 +81,9 @@ def as_text_dataset(
             if values is not None:
                 if label in ds.column_names:
                     raise DataError(f"The dataset already has a {show(label)} column; do not pass {label}s as well")
-                ds = ds.add_column(label, aligned(values, ds.num_rows, f"{label}s", label=f"{label}s", error=DataError))
+                values = aligned(values, ds.num_rows, f"{label}s", label=f"{label}s", error=DataError)
+                utf8_texts(f"{label}s", values)
+                ds = ds.add_column(label, values)
         return ds
     if isinstance(texts, (str, bytes)) or not isinstance(texts, Sequence):
         raise DataError(
@@ -90,6 +94,8 @@ def as_text_dataset(
     columns: dict[str, list[Any]] = {"text": list(texts)}
     prompts = aligned(prompts, len(texts), "prompts", label="prompts", error=DataError)
     references = aligned(references, len(texts), "reference_texts", label="reference_texts", error=DataError)
+    for where, values in (("texts", texts), ("prompts", prompts), ("reference_texts", references)):
+        utf8_texts(where, values)  # before Arrow, which cannot store a lone surrogate
     if prompts is not None:
         columns["prompt"] = prompts
     if references is not None:

@@ -7,7 +7,8 @@ concatenation). Anything longer than ``max_length`` tokens is truncated explicit
 (the prompt is cut first, then the text) and counted, so the caller can say so;
 nothing is dropped. A text that yields no tokens at all (an empty text with a
 tokenizer that adds no special tokens, GPT-2 style) is encoded as the single
-end-of-sequence (else pad) token, so it still gets a score.
+end-of-sequence (else pad) token, so it still gets a score. A text or prompt with a lone
+surrogate (``"\\ud800"``) is a :class:`~aligntune.errors.DataError` naming its index.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from aligntune._validation import utf8_texts
 from aligntune.errors import DataError, show
 
 
@@ -36,6 +38,8 @@ def encode(
 ) -> Encoded:
     """Encode ``texts`` (with aligned ``prompts`` when given) to at most ``max_length`` ids each."""
     texts = list(texts)
+    utf8_texts("texts", texts)  # a tokenizer raises a bare UnicodeEncodeError on a lone surrogate
+    utf8_texts("prompts", prompts)
     full = _tokenize(tokenizer, texts, prompts, truncation=False)
     long_rows = [i for i, ids in enumerate(full) if len(ids) > max_length]
     if long_rows:

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from aligntune._validation import show
+from aligntune._validation import show, utf8_text
 from aligntune.errors import AlignTuneError, DataError
 from aligntune.textio import iter_records, load_saved_dataset
 
@@ -77,8 +77,16 @@ def _from_saved_dataset(path: Path) -> Any:
 
 
 def _record_rows(path: Path) -> Iterator[dict[str, Any]]:
-    for row in iter_records(path):
-        yield {k: row[k] for k in KEPT_COLUMNS if k in row}
+    for i, row in enumerate(iter_records(path)):
+        yield _kept(row, f"{path}: row {i}")
+
+
+def _kept(row: Any, where: str) -> dict[str, Any]:
+    """The kept columns of one row; a string with a lone surrogate is refused here, before Arrow."""
+    kept = {k: row[k] for k in KEPT_COLUMNS if k in row}
+    for name, value in kept.items():
+        utf8_text(f"{where} {show(name)}", value)
+    return kept
 
 
 def _iterable_rows(stream: Any) -> Iterator[dict[str, Any]]:
@@ -90,7 +98,7 @@ def _iterable_rows(stream: Any) -> Iterator[dict[str, Any]]:
             )
         if not isinstance(row["text"], str):
             raise DataError(f"Row {i} of the IterableDataset has 'text' {show(row['text'])}; every text must be a string")
-        yield {k: row[k] for k in KEPT_COLUMNS if k in row}
+        yield _kept(row, f"Row {i} of the IterableDataset:")
 
 
 def _generate(kind: str, source: Any) -> Iterator[dict[str, Any]]:
