@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from aligntune.errors import AlignTuneError
 from aligntune.hookspecs import hookimpl
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 #: Public name -> (module that defines it, attribute there).
 _LAZY: dict[str, tuple[str, str]] = {

@@ -1,9 +1,10 @@
-"""aligntune plugin: the ``trl`` RL backend (PPO on ``trl.experimental.ppo.PPOTrainer``).
+"""aligntune plugin: the ``trl`` RL backend (PPO on ``trl.experimental.ppo.PPOTrainer``, GRPO and
+RLOO on ``trl.GRPOTrainer`` and ``trl.RLOOTrainer``).
 
 Everything TRL-specific in aligntune lives in this package, behind a small engine
-interface (:func:`aligntune_backend_trl.engine.build_ppo_trainer`), so another PPO
-engine can replace TRL's without touching the core, and another backend (Unsloth)
-can load the policy itself and reuse the same engine. Importing this package is light:
+interface (:mod:`aligntune_backend_trl.engine`), so another engine can replace TRL's
+without touching the core, and another backend (Unsloth) can load the policy itself
+and reuse the same engines. Importing this package is light:
 torch, transformers and trl load only when a trainer is built.
 """
 

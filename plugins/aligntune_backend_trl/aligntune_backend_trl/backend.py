@@ -10,25 +10,26 @@ from aligntune.rl.backends import Availability
 
 #: The last trl release with ``trl.experimental.ppo`` (PPO was deleted in 1.13).
 LAST_TRL_WITH_PPO = "1.12.0"
-#: trl versions per algorithm: PPO from 1.0 through 1.12, GRPO and RLOO from 1.12 on (1.x).
+#: trl versions per algorithm: PPO in 1.12 only (aligntune needs trl>=1.12; trl deleted PPO in 1.13),
+#: GRPO and RLOO from 1.12 on (1.x).
 TRL_RANGES: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
-    "ppo": ((1, 0), (1, 13)),
+    "ppo": ((1, 12), (1, 13)),
     "grpo": ((1, 12), (2, 0)),
     "rloo": ((1, 12), (2, 0)),
 }
+#: The install line for each algorithm; the extras' pins in aligntune's pyproject.toml agree with these.
 INSTALL = {
-    "ppo": "pip install 'trl>=1.0,<1.13'  (or pip install 'aligntune[ppo]')",
-    "grpo": "pip install 'trl>=1.12,<2'",
-    "rloo": "pip install 'trl>=1.12,<2'",
+    "ppo": "pip install 'aligntune[ppo]'  (trl>=1.12,<1.13)",
+    "grpo": "pip install 'aligntune[grpo]'  (trl>=1.12,<2)",
+    "rloo": "pip install 'aligntune[grpo]'  (trl>=1.12,<2)",
 }
 
 
 def _version_tuple(version: str) -> tuple[int, ...]:
-    parts = []
-    for piece in version.split(".")[:2]:
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        parts.append(int(digits or 0))
-    return tuple(parts)
+    """(major, minor) of a version string: ``"1.13.0rc1"`` -> ``(1, 13)``."""
+    from packaging.version import Version
+
+    return Version(version).release[:2]
 
 
 def _trl_version() -> str | None:
@@ -43,7 +44,7 @@ class TRLBackend:
 
     name = "trl"
     algorithms: tuple[str, ...] = ("ppo", "grpo", "rloo")
-    description = "PPO (trl>=1.0,<1.13), GRPO and RLOO (trl>=1.12) on TRL's trainers, CPU or GPU"
+    description = "PPO (trl 1.12), GRPO and RLOO (trl>=1.12) on TRL's trainers, CPU or GPU"
 
     def availability(self) -> Availability:
         """trl must be installed, in a 1.x release (checked without importing it)."""

@@ -21,7 +21,7 @@ def test_available_with_the_pinned_trl():
 def test_version_parsing():
     assert _version_tuple("1.12.0") == (1, 12)
     assert _version_tuple("1.13.0rc1") == (1, 13)
-    assert not ((1, 0) <= _version_tuple("1.13.0") < (1, 13))
+    assert not ((1, 12) <= _version_tuple("1.13.0") < (1, 13))
 
 
 def test_create_trainer_loads_nothing(config):

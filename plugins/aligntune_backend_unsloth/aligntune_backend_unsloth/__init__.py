@@ -1,10 +1,10 @@
 """aligntune plugin: the ``unsloth`` RL backend.
 
 The policy is loaded through Unsloth's ``FastLanguageModel`` (4-bit for bitsandbytes
-checkpoints, LoRA adapters), then trained by the TRL backend's PPO engine. Unsloth is
-imported only once this backend is chosen and has checked that it can run: importing
-it patches transformers and TRL process-wide, and without a CUDA GPU it silently
-switches to a CPU mode that cannot run PPO.
+checkpoints, LoRA adapters), then trained by the TRL backend's engines: GRPO (the RL
+path Unsloth supports) or PPO. Unsloth is imported only once this backend is chosen and
+has checked that it can run: importing it patches transformers and TRL process-wide,
+and without a CUDA GPU it silently switches to a CPU mode.
 """
 
 from __future__ import annotations
