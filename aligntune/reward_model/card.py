@@ -101,7 +101,7 @@ better. {_how(manifest)}
 {weights}
 
 ## Fidelity on held-out texts
-
+{_warning(fid)}
 | metric | value | bootstrap 95% interval |
 |---|---|---|
 | Spearman correlation with the composite | {_f(fid['spearman'])} | {_ci(fid.get('spearman_interval'))} |
@@ -141,6 +141,15 @@ then the single logit is the reward.
 def write_card(directory: Path, manifest: dict[str, Any], *, has_plot: bool) -> None:
     write_manifest(directory, manifest)
     (directory / "README.md").write_text(render_card(manifest, has_plot=has_plot), encoding="utf-8")
+
+
+def _warning(fid: dict[str, Any]) -> str:
+    """The fidelity warnings of the manifest as a quoted paragraph (empty when there are none)."""
+    concerns = fid.get("warnings") or []
+    if not concerns:
+        return ""
+    return ("\n> **Warning: low or uncertain fidelity.** " + "; ".join(concerns) + ". The model may not reproduce "
+            "the rules, and RL against it optimises its errors too.\n")
 
 
 def _ci(value: list[float] | None) -> str:

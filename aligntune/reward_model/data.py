@@ -263,6 +263,27 @@ def check_training_data(dataset: Any, component_names: Sequence[str] | None = No
         raise DataError(f"training_data column 'score' must be numeric, got type {dtype}")
 
 
+def check_signal(dataset: Any) -> None:
+    """Refuse scored texts that all have the same composite score: a model learns nothing from them.
+
+    (Twenty copies of one text, or texts the reward functions cannot tell apart.) Raised before
+    any model loads.
+    """
+    import numpy as np
+
+    scores = np.asarray(dataset.with_format("numpy")["score"], dtype=np.float64)
+    finite = scores[np.isfinite(scores)]
+    if len(finite) < len(scores) or len(finite) == 0 or float(finite.max() - finite.min()) > 1e-12:
+        return  # varied (non-finite scores are refused where pairs are built)
+    distinct = len(set(dataset["text"]))
+    texts = f"{show(dataset[0]['text'], 60)} every time" if distinct == 1 else f"{distinct} distinct texts"
+    raise DataError(
+        f"training_data has no signal: all {len(scores)} texts ({texts}) have the same composite score "
+        f"{float(finite[0]):.4g}, so a reward model learns nothing from them; give texts that the reward functions "
+        "score differently (good and bad answers, short and long ones)"
+    )
+
+
 def data_files(dataset: Any) -> list[str]:
     """The Arrow files behind ``dataset`` (an output directory must not contain them)."""
     return [entry["filename"] for entry in getattr(dataset, "cache_files", None) or [] if "filename" in entry]

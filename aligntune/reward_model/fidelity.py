@@ -13,6 +13,12 @@ Measured on texts held out from training:
 
 Spearman and pairwise accuracy come with a bootstrap 95% interval (held-out texts
 resampled with replacement, :data:`BOOTSTRAP_SAMPLES` times, seeded).
+
+Figures that should not be trusted are said, never left for the reader to spot: fewer than
+:data:`MIN_TRUSTED_HELD_OUT` held-out texts, a figure below :data:`MIN_TRUSTED_FIGURE`, or an
+interval wider than :data:`MAX_TRUSTED_INTERVAL` (:meth:`FidelityReport.concerns`). Training
+logs them as a warning (which the CLI and the demo print, before RL starts), and writes them
+into the model card and the manifest.
 """
 
 from __future__ import annotations
@@ -25,6 +31,13 @@ from pathlib import Path
 from typing import Any
 
 logger = logging.getLogger(__name__)
+
+#: Fewest held-out texts (or pairs) whose fidelity figures are trusted without a warning.
+MIN_TRUSTED_HELD_OUT = 50
+#: Lowest Spearman or pairwise accuracy trusted without a warning.
+MIN_TRUSTED_FIGURE = 0.8
+#: Widest bootstrap interval trusted without a warning.
+MAX_TRUSTED_INTERVAL = 0.2
 
 
 @dataclass(frozen=True)
@@ -47,9 +60,44 @@ class FidelityReport:
     #: Bootstrap 95% intervals ``[low, high]`` (``None`` when too few texts).
     spearman_interval: list[float] | None = None
     pairwise_interval: list[float] | None = None
+    #: What was held out: ``"texts"`` (rule-scored texts) or ``"pairs"`` (preference pairs).
+    unit: str = "texts"
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The figures, and the :meth:`concerns` under ``"warnings"`` (the manifest's ``fidelity``)."""
+        return {**asdict(self), "warnings": self.concerns()}
+
+    def concerns(self) -> list[str]:
+        """Why these figures should not be trusted, one sentence each (empty when they can be).
+
+        Too few held-out texts (pairs), a figure below 0.8 or not measurable, an interval wider than 0.2.
+        """
+        held_out = self.n_pairs if self.unit == "pairs" else self.n_texts
+        out = []
+        if held_out < MIN_TRUSTED_HELD_OUT:
+            out.append(f"only {held_out} held-out {self.unit} (fewer than {MIN_TRUSTED_HELD_OUT}), too few to "
+                       "measure fidelity; train on more texts (a few hundred or more) or raise eval_fraction")
+        figures = [("pairwise accuracy", self.pairwise_accuracy, self.pairwise_interval)]
+        if self.unit == "texts":
+            figures.insert(0, ("Spearman", self.spearman, self.spearman_interval))
+        for label, value, interval in figures:
+            if value is None:
+                out.append(f"{label} could not be measured (n/a)")
+            elif value < MIN_TRUSTED_FIGURE:
+                out.append(f"{label} {value:.3f} is below {MIN_TRUSTED_FIGURE}")
+            if interval is not None and interval[1] - interval[0] > MAX_TRUSTED_INTERVAL:
+                out.append(f"the {label} interval [{interval[0]:.3f}, {interval[1]:.3f}] is wider than "
+                           f"{MAX_TRUSTED_INTERVAL}")
+        return out
+
+    def warning(self) -> str | None:
+        """One line for the log, the CLI and the model card, or ``None`` when nothing is of concern."""
+        concerns = self.concerns()
+        if not concerns:
+            return None
+        return (f"Low or uncertain reward-model fidelity: {'; '.join(concerns)}. The reward model may not "
+                "reproduce the rules, and RL against it optimises its errors too; train on more (and more varied) "
+                "texts, or for more epochs, before relying on it")
 
     def summary(self) -> str:
         """One line: ``Spearman 0.95 [0.94, 0.96], pairwise accuracy 0.92 [...] on 240 held-out texts``."""
@@ -155,6 +203,13 @@ def measure_fidelity(
             "  %s: model %s (composite %s)", name, _fmt(comp.model_spearman), _fmt(comp.composite_spearman)
         )
     return report
+
+
+def warn_if_untrusted(report: FidelityReport) -> None:
+    """Log :meth:`FidelityReport.warning` at WARNING level (printed by the CLI and the demo)."""
+    message = report.warning()
+    if message:
+        logger.warning("%s (%s)", message, report.summary())
 
 
 def save_scatter_plot(

@@ -31,7 +31,7 @@ from aligntune.outputs import check_output_dir
 from aligntune.reward_model import card, loading
 from aligntune.reward_model.data import data_files
 from aligntune.reward_model.encoding import encode
-from aligntune.reward_model.fidelity import FidelityReport
+from aligntune.reward_model.fidelity import FidelityReport, warn_if_untrusted
 from aligntune.reward_model.fit import FitSettings, run_reward_trainer
 from aligntune.reward_model.result import TrainedRewardModel
 from aligntune.reward_model.scoring import TextRewardModel
@@ -83,6 +83,19 @@ def preference_texts(dataset: Any, tokenizer: Any) -> tuple[list[str], list[str]
     return chosen, rejected, prompts if any(p is not None for p in prompts) else None
 
 
+def check_pairs_differ(dataset: Any) -> None:
+    """Refuse pairs whose chosen side equals the rejected one in every row (nothing to learn); warn for some."""
+    ties = sum(c == r for c, r in zip(dataset["chosen"], dataset["rejected"]))
+    if ties and ties == dataset.num_rows:
+        raise DataError(
+            f"training_data has no signal: chosen == rejected in all {ties} pairs, so a reward model learns nothing "
+            "from them; give pairs whose chosen answer is better than (and different from) the rejected one"
+        )
+    if ties:
+        logger.warning("%d of %d pairs have chosen == rejected: they teach nothing and count as wrong in the "
+                       "held-out accuracy; drop them", ties, dataset.num_rows)
+
+
 def preference_dataset(tokenizer: Any, chosen: list[str], rejected: list[str], prompts: list[str | None] | None,
                        *, max_length: int) -> tuple[Any, int]:
     """The ``chosen_ids``/``rejected_ids`` dataset ``trl.RewardTrainer`` trains on; and the truncated count."""
@@ -106,12 +119,13 @@ def held_out_accuracy(chosen: list[float], rejected: list[float]) -> FidelityRep
         draws = [float(right[rng.integers(0, len(right), len(right))].mean()) for _ in range(200)]
         interval = [float(v) for v in np.percentile(draws, [2.5, 97.5])]
     return FidelityReport(spearman=None, pairwise_accuracy=float(right.mean()) if len(right) else None,
-                          n_texts=2 * len(right), n_pairs=len(right), pairwise_interval=interval)
+                          n_texts=2 * len(right), n_pairs=len(right), pairwise_interval=interval, unit="pairs")
 
 
 def train_preferences(trainer: Any, data: Any, output_dir: str | os.PathLike[str], settings: FitSettings, *,
                       overwrite: bool, resume_from_checkpoint: str | bool | None, split: Any) -> TrainedRewardModel:
     """Train on preference pairs with ``trl.RewardTrainer``; save like the rule objectives do."""
+    check_pairs_differ(data)
     base_path = model_dirs.resolve_model_path(trainer.base_model_name)
     inputs = [base_path, settings.checkpoint_dir, *data_files(data)]
     check_output_dir(output_dir, overwrite=overwrite, inputs=inputs)
@@ -147,6 +161,8 @@ def train_preferences(trainer: Any, data: Any, output_dir: str | os.PathLike[str
         held_prompts = pick(eval_rows, prompts)
         report = held_out_accuracy(scorer.score(pick(eval_rows, chosen), prompts=held_prompts),
                                    scorer.score(pick(eval_rows, rejected), prompts=held_prompts))
+        if main:
+            warn_if_untrusted(report)
         manifest = card.build_manifest(
             base_model=trainer.base_model_name,
             reward_functions={"functions": [], "weights": [], "normalized_weights": [], "plugins": {}},

@@ -1,10 +1,12 @@
 """The steps of ``train_reward_model``, in order; every check comes before any load.
 
-1. check the data, the output directory and the base model directory (cheap);
+1. check the data (refusing data without signal: every composite score the same), the
+   output directory and the base model directory (cheap);
 2. split texts into train and held-out, sample pairs from the train texts;
 3. load the tokenizer and the model, tokenise the pairs;
 4. in a staging directory: train with ``trl.RewardTrainer``, save, measure fidelity,
-   write the plot, the card and the manifest; rename to ``output_dir``.
+   write the plot, the card and the manifest; rename to ``output_dir``. Fidelity that should
+   not be trusted is logged as a warning and written into the card.
 
 Under ``accelerate launch``/``torchrun`` every process runs these steps: the split and
 the pairs are the same everywhere (seeded), TRL shards the pairs between processes,
@@ -31,8 +33,8 @@ from aligntune.atomic import staged_output
 from aligntune.errors import DataError
 from aligntune.outputs import check_output_dir
 from aligntune.reward_model import card, loading
-from aligntune.reward_model.data import check_training_data, data_files
-from aligntune.reward_model.fidelity import measure_fidelity, save_scatter_plot
+from aligntune.reward_model.data import check_signal, check_training_data, data_files
+from aligntune.reward_model.fidelity import measure_fidelity, save_scatter_plot, warn_if_untrusted
 from aligntune.reward_model.fit import FitSettings, resolve_gradient_checkpointing, run_reward_trainer, tokenize_pairs
 from aligntune.reward_model.fit_rules import no_dropout, run_rule_trainer
 from aligntune.reward_model.pairs import log_pairs, sample_pairs
@@ -79,6 +81,7 @@ def train(
                                  resume_from_checkpoint=resume_from_checkpoint, split=split_indices)
     # 1. cheap checks
     check_training_data(training_data)
+    check_signal(training_data)
     base_path = model_dirs.resolve_model_path(trainer.base_model_name)
     inputs = [base_path, settings.checkpoint_dir, *data_files(training_data)]
     check_output_dir(output_dir, overwrite=overwrite, inputs=inputs)
@@ -183,6 +186,8 @@ def train(
         report = measure_fidelity(
             model_scores, eval_part["score"], components, min_score_gap=trainer.min_score_gap
         )
+        if main:
+            warn_if_untrusted(report)  # before the caller goes on to RL with this model
         has_plot = main and save_scatter_plot(staging / "fidelity.png", model_scores, eval_part["score"], report)
         manifest = card.build_manifest(
             base_model=trainer.base_model_name,
