@@ -212,28 +212,45 @@ def warn_if_untrusted(report: FidelityReport) -> None:
         logger.warning("%s (%s)", message, report.summary())
 
 
+def scatter_figure(model_scores: Sequence[float], composite: Sequence[float], report: FidelityReport) -> Any:
+    """The figure of ``fidelity.png`` (a matplotlib ``Figure``; needs matplotlib): model score against
+    composite score on the held-out texts, with the line y = x where a perfect copy would lie."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(5, 5), dpi=110, layout="constrained")
+    ax = fig.add_subplot(1, 1, 1)
+    ax.scatter(composite, model_scores, s=10, alpha=0.6, label="held-out text")
+    low = max(min(composite, default=0.0), min(model_scores, default=0.0))
+    high = min(max(composite, default=0.0), max(model_scores, default=0.0))
+    if low < high:  # the diagonal where both ranges meet, so the scatter keeps its scale
+        ax.plot([low, high], [low, high], color="grey", linestyle="--", linewidth=1, label="y = x",
+                scalex=False, scaley=False)
+        ax.legend(fontsize=8, loc="upper left")
+    else:
+        ax.text(0.02, 0.98, "y = x lies outside: the model's scale differs from the composite's",
+                transform=ax.transAxes, fontsize=7, va="top", wrap=True)
+    ax.set_xlabel("rule-based composite score")
+    ax.set_ylabel("reward-model score")
+    lines = report.summary().replace(", pairwise", ",\npairwise").replace(" on ", "\non ", 1)
+    ax.set_title(f"Held-out fidelity: {lines}", fontsize=9)
+    ax.grid(True, alpha=0.3)
+    return fig
+
+
 def save_scatter_plot(
     path: str | Path, model_scores: Sequence[float], composite: Sequence[float], report: FidelityReport
 ) -> bool:
-    """Write a PNG of model score against composite score. Returns ``False`` (and says why)
+    """Write :func:`scatter_figure` as a PNG. Returns ``False`` (and says why)
     when matplotlib, an optional extra, is not installed."""
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
     except ImportError:
         logger.warning(
             "matplotlib is not installed, so the fidelity scatter plot (fidelity.png) was not written. "
             "Install it with: pip install 'aligntune[plots]'"
         )
         return False
-    fig = Figure(figsize=(5, 4.5), dpi=110)
+    fig = scatter_figure(model_scores, composite, report)
     FigureCanvasAgg(fig)
-    ax = fig.add_subplot(1, 1, 1)
-    ax.scatter(composite, model_scores, s=10, alpha=0.6)
-    ax.set_xlabel("rule-based composite score")
-    ax.set_ylabel("reward-model score")
-    ax.set_title(f"Held-out fidelity: {report.summary().split(' on ')[0]}", fontsize=9)
-    ax.grid(True, alpha=0.3)
-    fig.tight_layout()
     fig.savefig(str(path), format="png")
     return True

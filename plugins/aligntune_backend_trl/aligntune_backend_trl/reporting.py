@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -30,64 +32,117 @@ def write_metrics(output_dir: str, summary: dict[str, Any], steps: list[dict[str
     return str(path)
 
 
-def plot_rl_report(output_dir: str, steps: list[dict[str, Any]], evaluations: list[dict[str, Any]],
-                   *, kl_key: str) -> str | None:
-    """``rl_report.png``: proxy and gold against step and against KL, the gold components, response length."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
-    except ImportError:
+def _spread(steps: list[dict[str, Any]], key: str) -> float | None:
+    """The standard deviation of one series over the training batches (1 when it does not vary);
+    ``None`` when no step has it."""
+    train = [float(s[key]) for s in steps if isinstance(s.get(key), (int, float)) and math.isfinite(s[key])]
+    if not train:
         return None
+    spread = statistics.pstdev(train) if len(train) > 1 else 0.0
+    return spread if spread > 0 else 1.0
+
+
+def _changes(values: list[Any], spread: float) -> list[float]:
+    """Each value minus the series' first value, in units of ``spread``: every series starts at 0."""
+    numbers = [float(v) if isinstance(v, (int, float)) else math.nan for v in values]
+    start = next((v for v in numbers if math.isfinite(v)), math.nan)
+    return [(v - start) / spread for v in numbers]
+
+
+def _legend_below(ax: Any, handles: list[Any] | None = None, ncol: int = 2) -> None:
+    """A legend under the panel, so that it never covers a line or a label."""
+    handles = handles if handles is not None else ax.get_legend_handles_labels()[0]
+    if handles:
+        ax.legend(handles, [h.get_label() for h in handles], fontsize=7, ncol=ncol, loc="upper center",
+                  bbox_to_anchor=(0.5, -0.2), frameon=False)
+
+
+def rl_report_figure(steps: list[dict[str, Any]], evaluations: list[dict[str, Any]], *, kl_key: str,
+                     beta: float | None = None) -> Any:
+    """The figure of ``rl_report.png`` (a matplotlib ``Figure``; needs matplotlib).
+
+    Top left: proxy and gold per step on one axis, each series as its change since its first value in
+    standard deviations of its own training-batch values (a reward model's scale is not the rules', so
+    raw values on one axis, or on twin axes, would cross for no reason); thin for the training batches,
+    with markers for the held-out evaluations. Top right: the same against the KL to the reference
+    (``"no KL: beta=0"`` when the run had no KL term). Bottom: each gold component, and response
+    length with the share of responses cut at the length limit.
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    fig = Figure(figsize=(11, 8.5), layout="constrained")
+    axes = fig.subplots(2, 2)
     xs = [s["step"] for s in steps]
-    fig, axes = plt.subplots(2, 2, figsize=(11, 7))
-    ax = axes[0][0]  # gold on the left axis, proxy on the right: a reward model's scale is not the rules'
-    twin = ax.twinx()
-    lines = twin.plot(xs, [s.get("reward_mean") for s in steps], color="tab:blue", alpha=0.4,
-                      label="proxy (optimised), training batch")
-    if any("gold" in s for s in steps):
-        lines += ax.plot(xs, [s.get("gold", float("nan")) for s in steps], color="tab:orange", alpha=0.4,
-                         label="gold (rules), training batch")
+    proxy, gold = _spread(steps, "reward_mean"), _spread(steps, "gold")
+    unit = "change since its first value\n(standard deviations over the training batches)"
+
+    ax = axes[0][0]
+    if proxy is not None:
+        ax.plot(xs, _changes([s.get("reward_mean") for s in steps], proxy), color="tab:blue", alpha=0.4,
+                label="proxy (optimised), training batch")
+    if gold is not None:
+        ax.plot(xs, _changes([s.get("gold") for s in steps], gold), color="tab:orange", alpha=0.4,
+                label="gold (rules), training batch")
     if evaluations:
         ex = [e["step"] for e in evaluations]
-        lines += twin.plot(ex, [e.get("eval/proxy") for e in evaluations], "o-", color="tab:blue",
-                           label="proxy, held-out")
-        if any("eval/gold" in e for e in evaluations):
-            lines += ax.plot(ex, [e.get("eval/gold", float("nan")) for e in evaluations], "s-", color="tab:orange",
-                             label="gold, held-out")
-    ax.set_xlabel("step"), ax.set_ylabel("gold"), twin.set_ylabel("proxy"), ax.set_title("Proxy and gold")
-    ax.legend(lines, [line.get_label() for line in lines], fontsize=7)
+        if proxy is not None:
+            ax.plot(ex, _changes([e.get("eval/proxy") for e in evaluations], proxy), "o-", color="tab:blue",
+                    label="proxy, held-out")
+        if gold is not None and any("eval/gold" in e for e in evaluations):
+            ax.plot(ex, _changes([e.get("eval/gold") for e in evaluations], gold), "s-", color="tab:orange",
+                    label="gold, held-out")
+    ax.axhline(0.0, color="grey", linewidth=0.6)
+    ax.set_xlabel("step"), ax.set_ylabel(unit, fontsize=8), ax.set_title("Proxy and gold")
+    _legend_below(ax)
+
     ax = axes[0][1]
     kl = [s.get(kl_key) for s in steps]
-    if any(k is not None for k in kl):
-        twin = ax.twinx()
-        lines = twin.plot(kl, [s.get("reward_mean") for s in steps], ".", color="tab:blue", label="proxy")
-        if any("gold" in s for s in steps):
-            lines += ax.plot(kl, [s.get("gold", float("nan")) for s in steps], ".", color="tab:orange", label="gold")
-        twin.set_ylabel("proxy")
-        ax.legend(lines, [line.get_label() for line in lines], fontsize=7)
-    ax.set_xlabel("KL to the reference"), ax.set_ylabel("gold"), ax.set_title("Reward against KL")
+    ax.set_title("Reward against KL")
+    if any(isinstance(k, (int, float)) for k in kl):
+        if proxy is not None:
+            ax.plot(kl, _changes([s.get("reward_mean") for s in steps], proxy), ".", color="tab:blue", label="proxy")
+        if gold is not None:
+            ax.plot(kl, _changes([s.get("gold") for s in steps], gold), ".", color="tab:orange", label="gold")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        ax.set_xlabel("KL to the reference"), ax.set_ylabel(unit, fontsize=8)
+        _legend_below(ax)
+    else:
+        why = "no KL: beta=0" if beta == 0 else "no KL logged"
+        ax.text(0.5, 0.5, why, ha="center", va="center", fontsize=12, transform=ax.transAxes)
+        ax.set_xticks([]), ax.set_yticks([])
+
     ax = axes[1][0]
     for name in sorted({k for s in steps for k in s if k.startswith("gold/")}):
-        ax.plot(xs, [s.get(name, float("nan")) for s in steps], label=name[5:])
+        ax.plot(xs, [s.get(name, math.nan) for s in steps], label=name[5:])
     ax.set_xlabel("step"), ax.set_ylabel("score"), ax.set_title("Gold components (training batch)")
-    if ax.lines:
-        ax.legend(fontsize=7)
+    _legend_below(ax, ncol=3)
+
     ax = axes[1][1]
-    ax.plot(xs, [s.get("length_mean", float("nan")) for s in steps], label="mean response length (tokens)")
-    ax2 = ax.twinx()
-    ax2.plot(xs, [s.get("hit_length_limit", float("nan")) for s in steps], color="tab:red", alpha=0.6,
-             label="share at the length limit")
-    ax.set_xlabel("step"), ax.set_title("Response length")
-    ax.legend(fontsize=7, loc="upper left"), ax2.legend(fontsize=7, loc="upper right")
-    fig.tight_layout()
-    path = Path(output_dir) / REPORT_FILE
+    lines = ax.plot(xs, [s.get("length_mean", math.nan) for s in steps], color="tab:blue",
+                    label="mean response length (tokens)")
+    share = ax.twinx()
+    lines += share.plot(xs, [s.get("hit_length_limit", math.nan) for s in steps], color="tab:red", alpha=0.6,
+                        label="share at the length limit")
+    share.set_ylim(-0.05, 1.05)
+    ax.set_xlabel("step"), ax.set_ylabel("tokens"), share.set_ylabel("share at the length limit")
+    ax.set_title("Response length")
+    _legend_below(ax, lines)
+    return fig
+
+
+def plot_rl_report(output_dir: str, steps: list[dict[str, Any]], evaluations: list[dict[str, Any]],
+                   *, kl_key: str, beta: float | None = None) -> str | None:
+    """Write :func:`rl_report_figure` to ``output_dir/rl_report.png`` (atomically); ``None`` without matplotlib."""
     try:
-        with atomic_file(path, mode="wb") as handle:
-            fig.savefig(handle, format="png", dpi=90)
-    finally:
-        plt.close(fig)
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+    except ImportError:
+        return None
+    fig = rl_report_figure(steps, evaluations, kl_key=kl_key, beta=beta)
+    FigureCanvasAgg(fig)
+    path = Path(output_dir) / REPORT_FILE
+    with atomic_file(path, mode="wb") as handle:
+        fig.savefig(handle, format="png", dpi=90)
     return str(path)
 
 
