@@ -10,6 +10,11 @@ old one are swapped in one atomic step (Linux ``renameat2`` with
 deleted last, so ``output_dir`` always holds a complete model. A run killed outright
 (SIGKILL) cannot clean up after itself: its hidden ``.NAME.tmp-PID-*`` sibling is
 removed by the next run into the same ``output_dir``.
+
+:func:`fresh_run_directory` starts a run in a directory that holds an earlier run: the
+old directory is swapped for an empty one holding only the new run's marker, in the same
+atomic step, so the new run's files never sit beside the old run's, even after a
+``kill -9``.
 """
 
 from __future__ import annotations
@@ -39,24 +44,54 @@ def staged_output(
     kind: str,
     inputs: Iterable[str | os.PathLike[str] | None] = (),
     what: str = "output_dir",
+    run_id: str | None = None,
 ) -> Iterator[Path]:
     """Yield a staging directory that becomes ``output_dir`` when the block succeeds.
 
     ``output_dir`` must pass :func:`aligntune.outputs.check_output_dir` (with ``overwrite``
-    and ``inputs``); the staging directory gets aligntune's run marker (``kind``), so the
-    result can be replaced by a later ``overwrite=True`` and nothing else can.
+    and ``inputs``); the staging directory gets aligntune's run marker (``kind``, ``run_id``;
+    finished, since the directory only appears complete), so the result can be replaced by
+    a later ``overwrite=True`` and nothing else can.
     """
     final = check_output_dir(output_dir, overwrite=overwrite, inputs=inputs, what=what)
     final.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(final)
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-{os.getpid()}-", dir=final.parent))
     try:
-        write_marker(staging, kind)
+        write_marker(staging, kind, run_id=run_id, finished=True)
         yield staging
         _replace(staging, final, overwrite=overwrite, inputs=inputs, what=what)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def fresh_run_directory(output_dir: str | os.PathLike[str], *, kind: str, run_id: str | None = None) -> str:
+    """Make ``output_dir`` an empty directory holding only a new run marker; return the run id.
+
+    Call it after :func:`aligntune.outputs.check_output_dir` allowed the directory. An
+    existing one (an earlier run's, replaced on ``overwrite``) is swapped for the fresh one
+    in one atomic step and deleted after, so its completions, metrics, reports and policy
+    never sit beside the new run's files.
+    """
+    final = Path(os.fspath(output_dir)).expanduser()
+    final.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(final)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-{os.getpid()}-", dir=final.parent))
+    try:
+        run_id = write_marker(staging, kind, run_id=run_id)
+        os.chmod(staging, 0o755 & ~_umask())
+        if final.is_dir() and any(final.iterdir()):
+            logger.info("Clearing the earlier run in %s before this run writes there", final)
+            _swap_in(staging, final)
+        else:
+            if final.is_dir():
+                final.rmdir()
+            os.rename(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return run_id
 
 
 @contextlib.contextmanager
@@ -126,26 +161,30 @@ def _replace(staging: Path, final: Path, *, overwrite: bool, inputs: Iterable[An
     check_output_dir(final, overwrite=overwrite, inputs=inputs, what=what)  # it may have been filled meanwhile
     os.chmod(staging, 0o755 & ~_umask())
     if final.exists() and any(final.iterdir()):
-        # Swap new and old in one step, so output_dir always holds a complete model;
-        # the old one is then in the staging path, deleted last.
-        if _exchange(staging, final):
-            shutil.rmtree(staging, ignore_errors=True)
-            logger.info("Wrote %s", final)
-            return
-        # Elsewhere: move the old model aside, then the new one in (a kill between the two
-        # renames leaves the old model in a hidden .NAME.old-* sibling).
-        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
-        os.rename(final, old / final.name)
-        try:
-            os.rename(staging, final)
-        except BaseException:
-            os.rename(old / final.name, final)
-            shutil.rmtree(old, ignore_errors=True)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
+        _swap_in(staging, final)
     else:
         os.rename(staging, final)
     logger.info("Wrote %s", final)
+
+
+def _swap_in(staging: Path, final: Path) -> None:
+    """Put ``staging`` where the non-empty ``final`` is; the old one is deleted last."""
+    # Swap new and old in one step, so output_dir always holds a complete directory;
+    # the old one is then in the staging path, deleted last.
+    if _exchange(staging, final):
+        shutil.rmtree(staging, ignore_errors=True)
+        return
+    # Elsewhere: move the old one aside, then the new one in (a kill between the two
+    # renames leaves the old one in a hidden .NAME.old-* sibling).
+    old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
+    os.rename(final, old / final.name)
+    try:
+        os.rename(staging, final)
+    except BaseException:
+        os.rename(old / final.name, final)
+        shutil.rmtree(old, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _umask() -> int:

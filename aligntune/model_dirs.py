@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from aligntune.errors import ConfigurationError, ModelLoadError, show
+from aligntune.textio import refuse_link_loop
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +141,7 @@ def resolve_model_path(name_or_path: str | os.PathLike[str], *, local_files_only
         raise ModelLoadError(f"A model name or directory is required, got {show(name_or_path)}")
     name = os.fspath(name_or_path)
     path = Path(name).expanduser()
+    refuse_link_loop(path, what="Model directory", error=ModelLoadError)
     if path.is_dir():
         return str(path.resolve())
     if path.exists():
@@ -202,6 +204,7 @@ def check_model_dir(
     """
     check_flags(allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
     root = Path(path)
+    refuse_link_loop(root, what="Model directory", error=ModelLoadError)
     if not root.is_dir():
         raise ModelLoadError(f"Model directory {show(str(path))} does not exist or is not a directory")
     files = sorted(p.name for p in root.iterdir())
@@ -317,6 +320,7 @@ def check_reference(name: str | os.PathLike[str], *, field: str, missing: str = 
     Returns the directory for a local model, ``None`` for a hub name.
     """
     name = os.fspath(name)
+    refuse_link_loop(name, what=field, error=ConfigurationError)
     if not (looks_local(name) if local is None else local):
         check_hub_reachable(name, field=field)
         return None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import logging
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -18,6 +20,26 @@ logger = logging.getLogger(__name__)
 
 SUPPORTED = (".jsonl", ".json", ".csv", ".parquet")
 PARQUET_BATCH_ROWS = 10_000
+
+
+def is_link_loop(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a loop of symbolic links (it never reaches a file or directory)."""
+    try:
+        os.stat(os.path.expanduser(os.fspath(path)))
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    except ValueError:
+        return False
+    return False
+
+
+def refuse_link_loop(path: str | os.PathLike[str], *, what: str, error: type[Exception] = DataError) -> None:
+    """Raise ``error`` naming ``what`` when ``path`` is a loop of symbolic links, before anyone tries to read it."""
+    if is_link_loop(path):
+        raise error(
+            f"{what} {show(os.fspath(path))} is a loop of symbolic links (it never reaches a file or directory); "
+            "fix or remove the link and pass the real path"
+        )
 
 
 def iter_records(path: str | Path, *, text_column: str = "text") -> Iterator[dict[str, Any]]:
@@ -38,6 +60,7 @@ def iter_file_rows(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
     or fewer fields than the header) is a :class:`DataError` naming the file and line.
     """
     path = Path(path)
+    refuse_link_loop(path, what="Input file")
     if not path.is_file():
         raise DataError(f"Input file {show(str(path))} does not exist or is not a file")
     suffix = path.suffix.lower()
@@ -223,6 +246,7 @@ def read_text_file(path: str | Path, *, field: str) -> TextFile:
     that says how many rows lack it.
     """
     path = Path(path).expanduser()
+    refuse_link_loop(path, what=f"{field}: file")
     if not path.exists():
         raise DataError(f"{field}: file {show(str(path))} does not exist; give an existing file (or a list of texts)")
     if path.is_file() and path.suffix.lower() == ".txt":
@@ -273,6 +297,7 @@ def read_yaml_file(path: str | Path, *, what: str = "Config file") -> Any:
     """
     path = Path(path).expanduser()
     shown = show(str(path))
+    refuse_link_loop(path, what=what, error=ConfigurationError)
     if path.is_dir():
         raise ConfigurationError(f"{what} {shown} is a directory; give a YAML file")
     try:
