@@ -9,8 +9,11 @@ import click
 
 from aligntune._validation import show
 from aligntune.atomic import atomic_file
+from aligntune.cli.options import Once
 from aligntune.errors import ConfigurationError
 from aligntune.outputs import check_output_file
+from aligntune.plugins import get_plugin_manager
+from aligntune.plugins.lookup import blocked_plugins_note
 from aligntune.reward_model.scoring import load_text_reward_model
 from aligntune.rewards.composite import CompositeReward
 from aligntune.rewards.registry import RewardRegistry
@@ -31,37 +34,50 @@ def list_rewards(as_json: bool) -> None:
         click.echo(json.dumps(rows, indent=2))
         return
     if not rows:
-        click.echo("No reward functions installed. Install them with: pip install 'aligntune[rewards]'")
+        blocked = blocked_plugins_note(get_plugin_manager())
+        click.echo(f"No reward functions loaded.{blocked}" if blocked else
+                   "No reward functions installed. Install them with: pip install 'aligntune[rewards]'")
     for row in rows:
         low, high = row["value_range"]
         click.echo(f"{row['name']:<14} [{low:g}, {high:g}]  {row['description']}  ({row['plugin']})")
 
 
-def _parse_weights(value: str | None) -> list[float] | None:
-    if value is None:
+def _names(values: tuple[str, ...]) -> list[str]:
+    """The names of every --function, comma-separated or repeated, in order."""
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+def _parse_weights(values: tuple[str, ...]) -> list[float] | None:
+    """The numbers of every --weights, comma-separated or repeated, in order (None when not given)."""
+    if not values:
         return None
     try:
-        return [float(part) for part in value.split(",")]
+        return [float(part) for value in values for part in value.split(",")]
     except ValueError:
-        raise ConfigurationError(f"--weights must be comma-separated numbers, got {show(value)}") from None
+        shown = ",".join(values) if len(values) == 1 else " ".join(f"--weights {v}" for v in values)
+        raise ConfigurationError(f"--weights must be comma-separated numbers, got {show(shown)}") from None
 
 
 @rewards.command("score")
-@click.option("--function", "functions", help="Reward function name(s), comma-separated.")
-@click.option("--weights", help="One weight per function, comma-separated (normalised to sum to 1).")
-@click.option("--model", "model_dir", type=click.Path(), help="Score with a trained reward-model directory.")
+@click.option("--function", "functions", multiple=True,
+              help="Reward function name(s), comma-separated or repeated (--function a --function b).")
+@click.option("--weights", multiple=True,
+              help="One weight per function, comma-separated or repeated, in the order of the functions "
+                   "(normalised to sum to 1).")
+@click.option("--model", "model_dir", cls=Once, type=click.Path(), help="Score with a trained reward-model directory.")
 @click.option("--text", "texts", multiple=True, help="A text to score (repeatable).")
-@click.option("--prompt", help="Prompt the --text responses answer (rule functions only).")
-@click.option("--input", "input_path", type=click.Path(),
+@click.option("--prompt", cls=Once, help="Prompt the --text responses answer (rule functions only).")
+@click.option("--input", "input_path", cls=Once, type=click.Path(),
               help="JSONL, CSV or Parquet file, or a Dataset.save_to_disk directory, with a text column (streamed).")
-@click.option("--text-column", default="text", show_default=True, help="Column holding the texts.")
-@click.option("--output", "output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+@click.option("--text-column", cls=Once, default="text", show_default=True, help="Column holding the texts.")
+@click.option("--output", "output", cls=Once, type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="JSONL output file (default: stdout). Written whole or not at all: it replaces the file only "
                    "once every text is scored, and it may not be the --input file.")
-@click.option("--batch-size", default=256, show_default=True, type=click.IntRange(min=1))
+@click.option("--batch-size", cls=Once, default=256, show_default=True, type=click.IntRange(min=1),
+              help="Texts scored per call of each function.")
 def score(
-    functions: str | None,
-    weights: str | None,
+    functions: tuple[str, ...],
+    weights: tuple[str, ...],
     model_dir: str | None,
     texts: tuple[str, ...],
     prompt: str | None,
@@ -74,7 +90,8 @@ def score(
 
     An --input file with no rows (an empty JSONL file, a CSV with only a header) gives an
     empty output and a warning, not an error. Texts are scored as they are, control
-    characters included.
+    characters included. --function, --weights and --text may be repeated (the values
+    add up, in order); any other option given twice is refused.
     """
     if bool(texts) == bool(input_path):
         raise ConfigurationError("Give texts to score with --text, or a file with --input (not both)")
@@ -83,7 +100,7 @@ def score(
     to_stdout = output == "-"
     if not to_stdout:
         check_output_file(output, inputs=[input_path, model_dir])
-    scorer = _rule_scorer(functions, weights) if functions else _model_scorer(model_dir)
+    scorer = _rule_scorer(_names(functions), _parse_weights(weights)) if functions else _model_scorer(model_dir)
     if texts:
         rows: Any = [[{"text": t, "prompt": prompt} for t in texts]]
     else:
@@ -115,9 +132,8 @@ def _write_scores(rows: Any, scorer: Any, text_column: str, output: TextIO) -> i
     return count
 
 
-def _rule_scorer(functions: str, weights: str | None) -> Any:
-    names = [n.strip() for n in functions.split(",") if n.strip()]
-    composite = CompositeReward(names, _parse_weights(weights))
+def _rule_scorer(names: list[str], weights: list[float] | None) -> Any:
+    composite = CompositeReward(names, weights)
 
     def run(texts: list[str], prompts: Any, refs: Any) -> list[dict[str, float]]:
         return composite.score_components(texts, prompts=prompts, references=refs).rows()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from aligntune._validation import did_you_mean
 from aligntune.errors import BackendError, ConfigurationError, UnknownRewardFunctionError, show
+from aligntune.plugins.environment import DISABLE_ENV
 from aligntune.plugins.manager import KINDS, PluginManager, Registration, get_plugin_manager
 
 
@@ -58,6 +59,15 @@ def failed_plugins_note(pm: PluginManager) -> str:
     return "".join(f" Plugin {show(f.name)} ({f.distribution}) failed to load: {f.error}." for f in pm.failures())
 
 
+def blocked_plugins_note(pm: PluginManager) -> str:
+    """`` Not loaded: blocked by ALIGNTUNE_DISABLE_PLUGINS=...: a, b. ...`` when the variable kept plugins out."""
+    blocked = pm.blocked()
+    if not blocked:
+        return ""
+    return (f" Not loaded: blocked by {DISABLE_ENV}={show(pm.blocked_setting)}: {', '.join(blocked)}; "
+            f"remove them from {DISABLE_ENV} to use them.")
+
+
 def unknown_message(kind: str, name: str, table: dict[str, Registration], pm: PluginManager, *, lead: str | None = None) -> str:
     """The message for a ``name`` that is not in ``table`` (the registrations of ``kind``).
 
@@ -65,16 +75,17 @@ def unknown_message(kind: str, name: str, table: dict[str, Registration], pm: Pl
     """
     info = KIND_INFO[kind]
     lead = lead or f"Unknown {info.label} {show(name)}."
-    failed = failed_plugins_note(pm)
+    failed = failed_plugins_note(pm) + blocked_plugins_note(pm)
+    nothing = "none loaded" if pm.blocked() else "none installed"
     if name in info.install:
-        listed = ", ".join(sorted(table)) or "none installed"
+        listed = ", ".join(sorted(table)) or nothing
         return (
             f"{info.label[0].upper()}{info.label[1:]} {show(name)} is not installed. Install it with: "
             f"{info.install[name]}. {info.available}: {listed}.{failed}"
         )
-    if not table and info.none_installed:
+    if not table and info.none_installed and not pm.blocked():
         return f"{lead[:-1]}: {info.none_installed}{failed}"
-    listed = ", ".join(sorted(table)) or "none installed"
+    listed = ", ".join(sorted(table)) or nothing
     known = f" Known: {', '.join(sorted(info.install))}." if info.install else ""
     hint = did_you_mean(name, set(table) | set(info.install))
     return f"{lead}{hint} {info.available}: {listed}.{known}{failed}"

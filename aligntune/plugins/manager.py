@@ -4,16 +4,23 @@ Plugins are found through the ``aligntune`` entry-point group, lazily and once.
 Each entry point is loaded inside its own guard: a plugin that fails to import is
 recorded (name, distribution, exception) and every other plugin keeps working.
 
-Environment variables:
+A plugin that calls ``sys.exit`` while importing is recorded the same way: its
+``SystemExit`` is a failed plugin, not the end of the process. ``KeyboardInterrupt``
+and the other ``BaseException`` stops (the CLI's SIGTERM stop among them) still pass
+through.
+
+Environment variables (parsed and checked in :mod:`aligntune.plugins.environment`):
 
 ``ALIGNTUNE_DISABLE_PLUGINS``
-    Comma-separated entry-point names that are not loaded (``all`` blocks every
-    external plugin; the built-ins of the core stay). Blocked through pluggy's own
-    ``set_blocked``, so a blocked name cannot be registered later either.
+    Comma-separated plugin names that are not loaded: entry-point names or a
+    built-in's module name (``all`` or ``*`` blocks every external plugin; the
+    built-ins stay unless named). Blocked through pluggy's own ``set_blocked``, so a
+    blocked name cannot be registered later either. A name that is not installed is
+    an error; lookups that find nothing say what was blocked.
 ``ALIGNTUNE_TRACE_HOOKS``
-    When set, every hook call is logged at DEBUG level on ``aligntune.plugins``
-    (pluggy's hook-call monitoring: the hook, the plugin it is called on, and the
-    arguments).
+    When on (``1``/``true``/``yes``/``on``), every hook call is logged at DEBUG level
+    on ``aligntune.plugins`` (pluggy's hook-call monitoring: the hook, the plugin it
+    is called on, and the arguments). ``0``/``false``/``no``/``off`` leave it off.
 
 Every hook is called through pluggy (``subset_hook_caller``), one plugin at a time:
 that is what lets the manager attribute each registration to its plugin and keep one
@@ -24,7 +31,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
 import traceback
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -35,13 +41,13 @@ import pluggy
 from aligntune import hookspecs
 from aligntune.errors import DuplicateRegistrationError, PluginError, show
 from aligntune.plugins import checks
+from aligntune.plugins.environment import DISABLE_ENV, TRACE_ENV, blocked_plugins, check_blocked_names, trace_enabled
+from aligntune.rewards.limits import call_limits
 
 #: Trace output goes here (``ALIGNTUNE_TRACE_HOOKS``), next to the rest of the plugin log.
 logger = logging.getLogger("aligntune.plugins")
 
 ENTRY_POINT_GROUP = "aligntune"
-DISABLE_ENV = "ALIGNTUNE_DISABLE_PLUGINS"
-TRACE_ENV = "ALIGNTUNE_TRACE_HOOKS"
 
 #: The kinds of things plugins register, with the hook that registers each.
 KINDS: dict[str, str] = {
@@ -88,11 +94,6 @@ class PluginInfo:
         }
 
 
-def _disabled_names() -> set[str]:
-    raw = os.environ.get(DISABLE_ENV, "")
-    return {part.strip() for part in raw.split(",") if part.strip()}
-
-
 class PluginManager:
     """Finds plugins and collects what they register.
 
@@ -102,15 +103,18 @@ class PluginManager:
     """
 
     def __init__(self, *, load_entry_points: bool = True, builtins: bool = True) -> None:
+        call_limits()  # a bad reward time-limit setting is refused here, before any work
         self._pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
         self._pm.add_hookspecs(hookspecs)
-        self._tracing = bool(os.environ.get(TRACE_ENV))
+        self._tracing = trace_enabled()
+        self._blocked = blocked_plugins()
+        self._skipped: list[str] = []
         self._want_entry_points = load_entry_points
         self._entry_points_loaded = False
         self._builtins_loaded = not builtins
         self._infos: dict[str, PluginInfo] = {}
         self._tables: dict[str, dict[str, Registration]] | None = None
-        for name in _disabled_names() - {"all"}:
+        for name in self._blocked.names:
             self._pm.set_blocked(name)
         if self._tracing:
             self._pm.trace.root.setwriter(lambda msg: logger.debug("%s", msg.rstrip()))
@@ -119,31 +123,47 @@ class PluginManager:
     # -- loading -----------------------------------------------------------------
 
     def load(self) -> None:
-        """Register the core built-ins and load entry points (each only once)."""
+        """Register the core built-ins and load entry points (each only once).
+
+        Raises :class:`~aligntune.errors.ConfigurationError` first, loading nothing, when
+        ``ALIGNTUNE_DISABLE_PLUGINS`` names a plugin that is neither installed nor built in.
+        """
+        if self._builtins_loaded and (self._entry_points_loaded or not self._want_entry_points):
+            return
+        entry_points = list(metadata.entry_points(group=ENTRY_POINT_GROUP))
+        if self._blocked.names:
+            check_blocked_names(self._blocked, [*BUILTIN_PLUGINS, *(ep.name for ep in entry_points)])
         if not self._builtins_loaded:
             self._builtins_loaded = True
             for module_name in BUILTIN_PLUGINS:
+                if self._pm.is_blocked(module_name):
+                    self._skip(module_name)
+                    continue
                 module = importlib.import_module(module_name)
                 self._add(module, module_name, origin="builtin", distribution="aligntune")
         if self._want_entry_points and not self._entry_points_loaded:
             self._entry_points_loaded = True
-            self._load_entry_points()
+            self._load_entry_points(entry_points)
 
-    def _load_entry_points(self) -> None:
-        block_all = "all" in _disabled_names()
-        for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+    def _skip(self, name: str) -> None:
+        logger.info("Plugin %r is disabled by %s", name, DISABLE_ENV)
+        if name not in self._skipped:
+            self._skipped.append(name)
+
+    def _load_entry_points(self, entry_points: list[metadata.EntryPoint]) -> None:
+        for ep in entry_points:
             dist = getattr(ep, "dist", None)
             dist_name = dist.name if dist is not None else None
             version = dist.version if dist is not None else None
-            if block_all or self._pm.is_blocked(ep.name):
-                logger.info("Plugin %r is disabled by %s", ep.name, DISABLE_ENV)
+            if self._blocked.every_external or self._pm.is_blocked(ep.name):
+                self._skip(ep.name)
                 continue
             if ep.name in self._infos:
                 continue
             try:
                 plugin = ep.load()
-            except Exception as exc:  # any import failure must not stop the other plugins
-                error = f"{type(exc).__name__}: {exc}"
+            except (Exception, SystemExit) as exc:  # any import failure must not stop the other plugins
+                error = _failure(exc, "while importing")
                 logger.warning(
                     "aligntune plugin %r (distribution %s) failed to load: %s",
                     ep.name,
@@ -187,6 +207,11 @@ class PluginManager:
         """
         self.load()
         plugin_name = name or getattr(plugin, "__name__", None) or type(plugin).__name__
+        if self._pm.is_blocked(plugin_name):
+            raise PluginError(
+                f"A plugin named {show(plugin_name)} is blocked by {DISABLE_ENV}={show(self._blocked.raw)}; "
+                f"remove it from {DISABLE_ENV} to register it, or pass another name="
+            )
         if plugin_name in self._infos:
             raise PluginError(
                 f"A plugin named {show(plugin_name)} is already registered; pass another name= "
@@ -247,9 +272,9 @@ class PluginManager:
                 call_one(register=register)
             except PluginError:
                 raise
-            except Exception as exc:
+            except (Exception, SystemExit) as exc:  # KeyboardInterrupt and the process's other stops pass through
                 raise PluginError(
-                    f"Plugin {show(plugin_name)} raised in {hook_name}: {type(exc).__name__}: {exc}"
+                    f"Plugin {show(plugin_name)} raised in {hook_name}: {_failure(exc, 'in the hook')}"
                 ) from exc
         return table
 
@@ -272,6 +297,16 @@ class PluginManager:
         self.load()
         return [info for info in self._infos.values() if info.error]
 
+    def blocked(self) -> list[str]:
+        """Plugins that ``ALIGNTUNE_DISABLE_PLUGINS`` kept from loading (built-ins and entry points)."""
+        self.load()
+        return list(self._skipped)
+
+    @property
+    def blocked_setting(self) -> str:
+        """The value of ``ALIGNTUNE_DISABLE_PLUGINS`` this manager was built with."""
+        return self._blocked.raw
+
     def hook_names(self) -> list[str]:
         """The names of all hook specs."""
         return list(KINDS.values())
@@ -280,6 +315,13 @@ class PluginManager:
     def pluggy_manager(self) -> pluggy.PluginManager:
         """The underlying :class:`pluggy.PluginManager`."""
         return self._pm
+
+
+def _failure(exc: BaseException, when: str) -> str:
+    """``Type: message`` for a plugin's exception; a ``SystemExit`` says the plugin called ``sys.exit``."""
+    if isinstance(exc, SystemExit):
+        return f"SystemExit: it called sys.exit({exc.code!r}) {when}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _has_impl(plugin: object, hook_name: str) -> bool:

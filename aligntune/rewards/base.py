@@ -26,6 +26,7 @@ from typing import Any, Callable, overload
 
 from aligntune._validation import aligned
 from aligntune.errors import DataError, RewardFunctionError, show
+from aligntune.rewards.limits import run_limited
 
 
 class RewardFunction(ABC):
@@ -246,41 +247,78 @@ def score_checked(
     references: Sequence[str] | None = None,
     plugin: str | None = None,
 ) -> list[float]:
-    """Call ``fn.score`` and validate what comes back.
+    """Call ``fn.score`` on its own copy of the inputs and validate what comes back.
+
+    The function gets fresh lists, so one that edits what it is given (``texts.pop()``,
+    ``texts.reverse()``) cannot change the caller's texts or what the next function sees.
+    The call runs under the limits of :mod:`aligntune.rewards.limits` (a stall report,
+    and the ``ALIGNTUNE_REWARD_TIMEOUT`` limit when set).
 
     Raises :class:`RewardFunctionError` naming the function (and its plugin) if it
-    raises, returns the wrong number of scores, a non-number, NaN or infinity.
+    raises (``SystemExit`` included), takes too long, returns the wrong number of
+    scores, a non-number, a number too large for a float, NaN, infinity, or a score
+    outside its ``value_range``.
     """
-    where = f" from plugin {show(plugin)}" if plugin else ""
+    who = f"Reward function {show(fn.name)}" + (f" from plugin {show(plugin)}" if plugin else "")
+    own = list(texts), _copy(prompts), _copy(references)
     try:
-        scores = fn.score(texts, prompts=prompts, references=references)
+        scores = run_limited(lambda: fn.score(own[0], prompts=own[1], references=own[2]),
+                             who=who, n_texts=len(texts))
     except RewardFunctionError:
         raise
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # KeyboardInterrupt and the process's other stops pass through
         raise RewardFunctionError(
-            f"Reward function {show(fn.name)}{where} raised {type(exc).__name__}: {exc} "
-            f"while scoring a batch of {len(texts)} texts"
+            f"{who} raised {type(exc).__name__}: {exc} while scoring a batch of {len(texts)} texts"
         ) from exc
     try:
         scores = list(scores)
     except TypeError:
-        raise RewardFunctionError(
-            f"Reward function {show(fn.name)}{where} must return a list of floats, got {type(scores).__name__}"
-        ) from None
+        raise RewardFunctionError(f"{who} must return a list of floats, got {type(scores).__name__}") from None
     if len(scores) != len(texts):
         raise RewardFunctionError(
-            f"Reward function {show(fn.name)}{where} returned {len(scores)} scores for {len(texts)} texts; "
-            "it must return exactly one score per text"
+            f"{who} returned {len(scores)} scores for {len(texts)} texts; it must return exactly one score per text"
         )
-    out = []
-    for i, s in enumerate(scores):
-        if isinstance(s, bool) or not _is_number(s):
+    out = check_finite([_as_score(s, i, who, fn.value_range) for i, s in enumerate(scores)], who=who, texts=texts)
+    return _check_range(out, fn.value_range, who=who, texts=texts)
+
+
+def _copy(values: Sequence[str] | None) -> list[str] | None:
+    return None if values is None else list(values)
+
+
+def _as_score(value: Any, i: int, who: str, value_range: tuple[float, float]) -> float:
+    if isinstance(value, (bool, str, bytes)):
+        raise RewardFunctionError(f"{who} returned {type(value).__name__} {show(value)} for text {i}; scores must be floats")
+    try:
+        return float(value)
+    except OverflowError:
+        raise RewardFunctionError(
+            f"{who} returned {show(value)} for text {i}, a number too large for a float; scores must be floats "
+            f"inside its value_range {_span(value_range)}"
+        ) from None
+    except (TypeError, ValueError):
+        raise RewardFunctionError(
+            f"{who} returned {type(value).__name__} {show(value)} for text {i}; scores must be floats"
+        ) from None
+
+
+def _span(value_range: tuple[float, float]) -> str:
+    return f"[{value_range[0]:g}, {value_range[1]:g}]"
+
+
+def _check_range(scores: list[float], value_range: tuple[float, float], *, who: str,
+                 texts: Sequence[str]) -> list[float]:
+    """``scores`` unchanged, or an error naming the first one outside ``value_range`` (float rounding allowed)."""
+    low, high = value_range
+    slack = 1e-9 * max(1.0, high - low)
+    for i, value in enumerate(scores):
+        if not low - slack <= value <= high + slack:
             raise RewardFunctionError(
-                f"Reward function {show(fn.name)}{where} returned {type(s).__name__} {show(s)} for text {i}; "
-                "scores must be floats"
+                f"{who} returned {value!r} for text {i} ({texts[i][:60]!r}), outside its value_range "
+                f"{_span(value_range)}; fix the function, or declare the range its scores fall in "
+                "(value_range=(low, high))"
             )
-        out.append(float(s))
-    return check_finite(out, who=f"Reward function {show(fn.name)}{where}", texts=texts)
+    return scores
 
 
 def check_finite(
@@ -306,11 +344,3 @@ def check_finite(
                 f"{who} {verb} {value} for {unit} {i}{excerpt}; NaN and infinite rewards are never passed on{hint}"
             )
     return scores
-
-
-def _is_number(value: Any) -> bool:
-    try:
-        float(value)
-    except (TypeError, ValueError):
-        return False
-    return not isinstance(value, (str, bytes))
