@@ -119,6 +119,9 @@ def run_config(config_path: str, overrides: tuple[str, ...], dry_run: bool, over
     click.echo(json.dumps({
         **summary,
         "policy": path,
+        # which step's policy was saved, and why (best held-out gold, ties to the later step, or the last)
+        "kept_step": getattr(result, "kept_step", None),
+        "kept": getattr(result, "kept", None),
         "reward_model": result.reward_model_path,
         "steps": result.steps,
         "reward_start": result.reward_start,

@@ -186,7 +186,8 @@ def run_demo(
         f"{algorithm}_reward_first_quarter": _mean(s["reward_mean"] for s in result.history[:quarter]),
         f"{algorithm}_reward_last_quarter": _mean(s["reward_mean"] for s in result.history[-quarter:]),
         "held_out": held_out_gain,
-        "kept_step": monitor.get("kept_step"),
+        "kept_step": result.kept_step,
+        "kept": result.kept,
         "kept_validation_gold": monitor.get("kept_gold"),
         "length_target_words": _length_range(rules),
         "samples_before": before.samples,
@@ -308,8 +309,7 @@ def _print_summary(s: dict[str, Any], algorithm: str = "ppo") -> None:
     for prompt, response in s["samples_after"][:2]:
         _say(f"  sample after {name}: {show(prompt)} -> {response[:120]!r}")
     if s.get("kept_step") is not None:
-        _say(f"policy saved: step {s['kept_step']} of {s[a + '_steps']}, the best gold on the validation prompts "
-             f"({s['kept_validation_gold']:.4f})")
+        _say(f"policy saved: step {s['kept_step']} of {s[a + '_steps']}: {s['kept']}")
     _say(f"policy: {s['policy']}")
     _say(f"plots: {s['reward_curve']}")
     _say(f"time: {s['timings_s']['total']:.0f}s")

@@ -320,7 +320,7 @@ class PPOTrainingConfig:
 
     def input_paths(self) -> list[str]:
         """The local files and directories this run reads (an output may neither be nor contain one)."""
-        candidates: list[Any] = [self.model_name, self.value_model_name, self.dataset_name]
+        candidates: list[Any] = [self.model_name, self.value_model_name, self.dataset_name, self.eval_dataset_name]
         src = self.reward_source
         if src is not None:
             candidates += [src.model_path, src.model_name]

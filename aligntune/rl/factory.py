@@ -27,7 +27,7 @@ import attrs
 from aligntune import model_dirs
 from aligntune._validation import did_you_mean
 from aligntune.defaults import default_reward_base
-from aligntune.errors import BackendError, BackendUnavailableError, ConfigurationError, show
+from aligntune.errors import BackendError, BackendUnavailableError, ConfigurationError, DataError, show
 from aligntune.outputs import check_output_dir
 from aligntune.reward_model import config as rm_config
 from aligntune.rl import preflight
@@ -167,10 +167,12 @@ def resolve_backend(config: Any) -> Any:
 
 
 def validate_rl_config(config: Any) -> None:
-    """The checks that touch the file system (no model loads): outputs, sources, policy, prompts.
+    """The checks that touch the file system (no model loads): outputs, sources, policy, prompts, eval prompts.
 
-    Then the pre-flight checks of :mod:`aligntune.rl.preflight`: enough prompts for a batch,
-    prompt and response within the policy's positions, the tokens PPO needs.
+    Then the pre-flight checks of :mod:`aligntune.rl.preflight`: enough prompts for a batch once
+    the evaluation prompts are held out, prompt and completion within the policy's positions, the
+    tokens the trainer needs, the chat template rendered once, the ``report_to`` integrations
+    installed, a gold for ``keep_best='gold'``.
     """
     check_output_dir(
         config.output_dir, overwrite=config.overwrite, inputs=config.input_paths(),
@@ -188,10 +190,20 @@ def validate_rl_config(config: Any) -> None:
         max_samples=config.max_samples,
     )
     preflight.check_prompt_count(
-        len(prompts), batch_size=config.batch_size,
+        len(prompts), batch_size=config.batch_size, held_out=preflight.held_out_count(config, len(prompts)),
         gradient_accumulation_steps=config.gradient_accumulation_steps, origin=prompts.origin,
     )
     preflight.check_policy(config)
+    preflight.check_chat_template(config, prompts)
+    if config.eval_steps and config.eval_dataset_name is not None:
+        try:
+            eval_prompts = load_prompt_dataset(config.eval_dataset_name, split=config.dataset_split,
+                                               prompt_column=config.prompt_column, max_samples=config.eval_prompts)
+        except DataError as exc:  # the same reader as dataset_name's: say which argument named the file
+            raise DataError(f"eval_dataset_name={show(config.eval_dataset_name)}: {exc}") from None
+        preflight.check_chat_template(config, eval_prompts, field="eval_dataset_name")
+    preflight.check_integrations(config)
+    preflight.check_gold(config)
 
 
 def create_rl_trainer(**kwargs: Any) -> Any:

@@ -1,12 +1,16 @@
 """Pre-flight checks of an RL run: what the configs and files can tell before anything loads.
 
 * enough prompts for one batch on every process (TRL's PPO repeats a ``drop_last``
-  dataloader forever: with fewer prompts than one batch it is empty, and the run hangs);
-* prompt and response lengths within the policy's position limit;
-* the special tokens the trainer needs (an end-of-sequence token to stop at and to pad with).
+  dataloader forever: with fewer prompts than one batch it is empty, and the run hangs),
+  counted after the held-out evaluation prompts are split off;
+* prompt and completion lengths within the policy's position limit, for the algorithm that
+  runs (``response_length`` for PPO, ``max_completion_length`` for GRPO and RLOO);
+* the special tokens the trainer needs (an end-of-sequence token to stop at and to pad with);
+* the policy's chat template, rendered once on the first chat prompt (:mod:`aligntune.chat_templates`);
+* the ``report_to`` integrations installed; ``keep_best='gold'`` with a gold to keep by.
 
-Each reads ``config.json`` and the tokenizer files only; a hub policy (not a local
-directory) is checked once it loads.
+Each reads ``config.json``, the tokenizer files and manifests only; a hub policy (not a
+local directory) is checked once it loads.
 """
 
 from __future__ import annotations
@@ -17,21 +21,47 @@ from pathlib import Path
 from typing import Any
 
 from aligntune import distributed, model_dirs
-from aligntune.errors import ConfigurationError, show
+from aligntune.chat_templates import directory_template
+from aligntune.errors import ConfigurationError, DataError, show
+from aligntune.integrations import check_report_to
+from aligntune.reward_model.scoring import read_manifest
+from aligntune.rl.algorithms import GROUP_ALGORITHMS, completion_length
+from aligntune.rl.prompts import PromptData, render_sample
 
 
-def check_prompt_count(n_prompts: int, *, batch_size: int, gradient_accumulation_steps: int, origin: str) -> None:
-    """Every process must get at least one full batch (``batch_size * gradient_accumulation_steps`` prompts)."""
+def check_prompt_count(n_prompts: int, *, batch_size: int, gradient_accumulation_steps: int, origin: str,
+                       held_out: int = 0) -> None:
+    """Every process must get at least one full batch (``batch_size * gradient_accumulation_steps`` prompts)
+    of the prompts left for training once ``held_out`` evaluation prompts (``eval_prompts``) are split off."""
     world = distributed.launched_world_size()
     per_batch = batch_size * gradient_accumulation_steps
-    if n_prompts // world < per_batch:
-        where = f" on each of {world} processes" if world > 1 else ""
+    if held_out >= n_prompts:
         raise ConfigurationError(
-            f"The prompts dataset {origin} has {n_prompts} prompts, fewer than one batch of "
-            f"batch_size * gradient_accumulation_steps = {batch_size} * {gradient_accumulation_steps} = {per_batch}"
-            f"{where}; TRL drops incomplete batches, so training could never take a step. Lower batch_size "
-            f"(at most {max(1, n_prompts // world // gradient_accumulation_steps)}) or add prompts"
+            f"eval_prompts={held_out} holds out every prompt: the prompts dataset {origin} has only {n_prompts}, "
+            "so none would be left to train on. Lower eval_prompts (at most "
+            f"{max(0, n_prompts - per_batch * world)}), or pass eval_dataset_name= to evaluate on other prompts"
         )
+    left = n_prompts - held_out
+    if left // world < per_batch:
+        where = f" on each of {world} processes" if world > 1 else ""
+        have = (f"has {n_prompts} prompts, and eval_prompts={held_out} of them are held out for evaluation, leaving "
+                f"{left}" if held_out else f"has {n_prompts} prompts")
+        fix = f"Lower batch_size (at most {max(1, left // world // gradient_accumulation_steps)})"
+        if held_out:
+            fix += (f", lower eval_prompts (at most {max(0, n_prompts - per_batch * world)}) or pass "
+                    "eval_dataset_name= to evaluate on other prompts")
+        raise ConfigurationError(
+            f"The prompts dataset {origin} {have}, fewer than one batch of "
+            f"batch_size * gradient_accumulation_steps = {batch_size} * {gradient_accumulation_steps} = {per_batch}"
+            f"{where}; TRL drops incomplete batches, so training could never take a step. {fix}, or add prompts"
+        )
+
+
+def held_out_count(config: Any, n_prompts: int) -> int:
+    """How many of ``n_prompts`` the run holds out for evaluation (``eval_prompts`` split off the prompts)."""
+    if not config.eval_steps or config.eval_dataset_name is not None:
+        return 0
+    return config.eval_prompts
 
 
 def _local_dir(name: str | None) -> Path | None:
@@ -66,8 +96,10 @@ def special_tokens(model_dir: Path) -> dict[str, str | None]:
 
 
 def check_policy(config: Any) -> None:
-    """A local policy (and value model) must hold prompt + response, and have the tokens PPO needs."""
-    needed = config.max_prompt_length + config.response_length
+    """A local policy (and value model) must hold prompt + completion, and have the tokens the trainer needs."""
+    length = completion_length(config)
+    length_field = completion_field(config)
+    needed = config.max_prompt_length + length
     for field_name in ("model_name", "value_model_name"):
         directory = _local_dir(getattr(config, field_name))
         if directory is None:
@@ -76,7 +108,7 @@ def check_policy(config: Any) -> None:
         if limit is not None and needed > limit:
             raise ConfigurationError(
                 f"{field_name}={show(getattr(config, field_name))} has {limit} positions, fewer than "
-                f"max_prompt_length + response_length = {config.max_prompt_length} + {config.response_length} = "
+                f"max_prompt_length + {length_field} = {config.max_prompt_length} + {length} = "
                 f"{needed}; lower them so that they fit, or use a model with a longer context"
             )
     policy = _local_dir(config.model_name)
@@ -96,3 +128,70 @@ def check_policy(config: Any) -> None:
                 "end-of-sequence token, and PPO pads its batches; add one with "
                 "tokenizer.add_special_tokens({'pad_token': '<pad>'}) and save it with the model"
             )
+
+
+def completion_field(config: Any) -> str:
+    """The setting that bounds a completion's tokens for the config's algorithm, in the caller's spelling."""
+    if config.algorithm in GROUP_ALGORITHMS and config.max_completion_length is not None:
+        return "max_completion_length"
+    if config.algorithm in GROUP_ALGORITHMS:
+        return "max_completion_length (default: response_length)"
+    return "response_length"
+
+
+def check_chat_template(config: Any, data: PromptData, *, field: str = "dataset_name") -> None:
+    """Chat prompts need the policy's chat template: render it once, on the first prompt, before anything loads."""
+    if not data.is_chat:
+        return
+    directory = _local_dir(config.model_name)
+    if directory is None:
+        return  # a hub policy: its template is rendered once it loads
+    template, variables = directory_template(directory)
+    origin = f"model_name={show(config.model_name)}"
+    if template is None:
+        raise DataError(
+            f"Column {data.column!r} of {data.origin} ({field}) holds chat messages, but the policy {origin} has no "
+            "chat template to render them. Use a policy whose tokenizer has a chat template, or pass prompt_column= "
+            "naming a plain-text column"
+        )
+    render_sample(data, template, variables=variables, origin=origin)
+
+
+def check_integrations(config: Any) -> None:
+    """The ``report_to`` integrations of the run (and of a reward model it trains) are installed."""
+    check_report_to(config.report_to, field="report_to")
+    src = config.reward_source
+    if src is not None and src.training_config is not None:
+        check_report_to(src.training_config.report_to, field="reward_training_report_to")
+
+
+def check_gold(config: Any) -> None:
+    """``keep_best='gold'`` keeps the policy with the best held-out gold: the run must have a gold to keep by."""
+    if config.keep_best != "gold" or _gold_known(config):
+        return
+    src = config.reward_source
+    raise ConfigurationError(
+        f"keep_best='gold' keeps the policy with the best held-out gold, but this run has no gold: the reward model "
+        f"({src.source_type}: {show(src.model_name or src.model_path)}) has no aligntune manifest naming the rules it "
+        "stands for, and no gold_reward_functions were given. Pass gold_reward_functions=[...] (the rules to judge "
+        "the policy by), or keep_best='last'"
+    )
+
+
+def _gold_known(config: Any) -> bool:
+    if config.gold_reward_functions is not None or config.reward_functions is not None:
+        return True
+    src = config.reward_source
+    if src is None or src.training_config is not None:
+        return True  # a reward model trained for the run: its manifest names its rules
+    path = src.model_path
+    if path is None and src.model_name is not None:
+        try:
+            path = model_dirs.resolve_model_path(src.model_name, local_files_only=True)
+        except Exception:  # not cached: nothing to read before it loads
+            path = None
+    if path is None or not Path(os.path.expanduser(path)).is_dir():
+        return False
+    manifest = read_manifest(os.path.expanduser(path)) or {}
+    functions = (manifest.get("reward_functions") or {}).get("functions")
+    return bool(functions) and isinstance(functions, list)

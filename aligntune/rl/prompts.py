@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from aligntune._validation import show
+from aligntune.chat_templates import render, render_with
 from aligntune.errors import DataError
 from aligntune.textio import iter_file_rows, load_saved_dataset, undecodable
 
@@ -78,11 +79,20 @@ def format_prompts(data: PromptData, tokenizer: Any = None) -> list[str]:
             "template to render them. Use a tokenizer with a chat template, or pass prompt_column= naming a "
             "plain-text column"
         )
-    out = []
-    for i, messages in enumerate(rows):
-        turns = _prompt_turns(messages, i, data)
-        out.append(tokenizer.apply_chat_template(turns, tokenize=False, add_generation_prompt=True))
-    return out
+    turns = [_prompt_turns(messages, i, data) for i, messages in enumerate(rows)]
+    return render_with(tokenizer, turns, origin=template_origin(tokenizer), add_generation_prompt=True)
+
+
+def render_sample(data: PromptData, template: str, *, variables: dict[str, Any], origin: str) -> str:
+    """Render the first prompt of a chat column with ``template`` (the ``--dry-run`` check, no tokenizer loaded)."""
+    turns = _prompt_turns(data.dataset[0][data.column], 0, data)
+    return render(template, [turns], origin=origin, add_generation_prompt=True, variables=variables)[0]
+
+
+def template_origin(tokenizer: Any) -> str:
+    """How messages name the policy tokenizer whose chat template renders the prompts."""
+    name = getattr(tokenizer, "name_or_path", None)
+    return f"the policy tokenizer {show(name)}" if name else "the policy tokenizer"
 
 
 def _check_texts(rows: Any, column: str, origin: str) -> list[str]:

@@ -1,8 +1,11 @@
-"""Prompts -> fixed-width, left-padded token ids for TRL's PPO.
+"""Prompts cut to ``max_prompt_length`` tokens: token ids for TRL's PPO, texts for GRPO, RLOO and evaluation.
 
-Every prompt is left-padded (and, when longer, left-truncated) to one width, so each
+For PPO every prompt is left-padded (and, when longer, left-truncated) to one width, so each
 batch's query width equals that width and the reward adapter can split prompt from
-response without being told ``context_length``.
+response without being told ``context_length``. GRPO and RLOO take prompts as text (TRL 1.12
+tokenizes them itself and no longer truncates them), and so does the held-out evaluation:
+:func:`fit_prompts` cuts those texts from the left until they tokenize to at most
+``max_prompt_length`` tokens, so no prompt runs past the positions the pre-flight check counted.
 """
 
 from __future__ import annotations
@@ -42,3 +45,42 @@ def tokenize_prompts(
             max_width,
         )
     return Dataset.from_dict({"input_ids": rows}), width
+
+
+def fit_prompts(tokenizer: Any, prompts: list[str], *, max_tokens: int, add_special_tokens: bool = True,
+                what: str = "prompts") -> list[str]:
+    """``prompts`` with each one longer than ``max_tokens`` tokens cut from the left to fit; logs how many."""
+    if not prompts:
+        return prompts
+    encoded = tokenizer(prompts, add_special_tokens=add_special_tokens)["input_ids"]
+    out: list[str] = []
+    cut = 0
+    for row, (text, ids) in enumerate(zip(prompts, encoded)):
+        if len(ids) <= max_tokens:
+            out.append(text)
+            continue
+        cut += 1
+        out.append(_cut_left(tokenizer, text, len(ids), max_tokens, add_special_tokens, row, what))
+    if cut:
+        logger.warning("%d of %d %s are longer than max_prompt_length=%d tokens and were cut from the left",
+                       cut, len(prompts), what, max_tokens)
+    return out
+
+
+def _cut_left(tokenizer: Any, text: str, n_tokens: int, max_tokens: int, add_special_tokens: bool, row: int,
+              what: str) -> str:
+    """The end of ``text`` that tokenizes (as the trainer will) to at most ``max_tokens`` tokens."""
+    plain = tokenizer(text, add_special_tokens=False)["input_ids"]
+    keep = max_tokens - (n_tokens - len(plain))  # room left by the special tokens the tokenizer adds
+    for _ in range(32):  # decoding then encoding again may merge tokens differently: shorten until it fits
+        if keep <= 0:
+            break
+        candidate = tokenizer.decode(plain[-keep:], skip_special_tokens=False)
+        length = len(tokenizer(candidate, add_special_tokens=add_special_tokens)["input_ids"])
+        if length <= max_tokens and candidate.strip():
+            return candidate
+        keep -= max(1, length - max_tokens)
+    raise DataError(
+        f"{what.capitalize()} row {row} cannot be cut to max_prompt_length={max_tokens} tokens (the tokenizer adds "
+        f"{n_tokens - len(plain)} special tokens of its own); raise max_prompt_length"
+    )

@@ -17,8 +17,10 @@ from typing import Any, Callable
 
 from transformers import TrainerCallback
 
+from aligntune.errors import ConfigurationError
 from aligntune.rl.monitor import Gold, OverOptimisationAlarm, StepMonitor
 from aligntune.rl.prompts import format_prompts, load_prompt_dataset
+from aligntune_backend_trl.data import fit_prompts
 
 logger = logging.getLogger("aligntune_backend_trl")
 
@@ -47,6 +49,12 @@ class RunMonitor:
         self.max_new_tokens = max_new_tokens
         self.alarm = OverOptimisationAlarm(patience=config.overoptimization_patience)
         self.evaluations: list[dict[str, Any]] = []
+        if config.keep_best == "gold" and gold is None:  # checked before loading where the rules can be known
+            raise ConfigurationError(
+                "keep_best='gold' keeps the policy with the best held-out gold, but this run has no gold: the reward "
+                "model carries no aligntune manifest naming its rules. Pass gold_reward_functions=[...], or "
+                "keep_best='last'"
+            )
         self.keep_best = config.keep_best or ("gold" if gold is not None and config.eval_steps else "last")
         self.best: dict[str, Any] | None = None  # {"step", "gold", "state"}
         self.eval_prompts: list[str] = []
@@ -67,22 +75,50 @@ class RunMonitor:
         if cfg.eval_dataset_name is not None:
             data = load_prompt_dataset(cfg.eval_dataset_name, split=cfg.dataset_split, prompt_column=cfg.prompt_column,
                                        max_samples=cfg.eval_prompts)
-            self.eval_prompts = format_prompts(data, tokenizer)
+            self._set_eval_prompts(format_prompts(data, tokenizer))
             return prompts
-        train, self.eval_prompts = split_eval_prompts(prompts, cfg.eval_prompts, cfg.seed)
+        train, held = split_eval_prompts(prompts, cfg.eval_prompts, cfg.seed)
+        self._set_eval_prompts(held)
         logger.info("Held out %d of %d prompts for evaluation every %d steps", len(self.eval_prompts), len(prompts),
                     cfg.eval_steps)
         return train
 
-    def best_state(self) -> tuple[dict[str, Any] | None, str]:
-        """The state to save and why: the best held-out gold's, or ``None`` for the last."""
+    def _set_eval_prompts(self, prompts: list[str]) -> None:
+        """The held-out prompts, cut like the training prompts to ``max_prompt_length`` tokens (as generated)."""
+        self.eval_prompts = fit_prompts(self.tokenizer, prompts, max_tokens=self.config.max_prompt_length,
+                                        add_special_tokens=self.add_special_tokens, what="held-out prompts")
+
+    def kept(self) -> dict[str, Any]:
+        """Which policy ``save_model`` saves and why: ``{"step", "gold", "why", "state"}``.
+
+        ``state`` is ``None`` when it is the last step's policy (the one in memory). Under
+        ``keep_best='gold'`` the best held-out gold wins, and a tie goes to the later step, so
+        a run whose evaluations all tie keeps its trained policy, never the start one silently.
+        """
+        last = self.evaluations[-1] if self.evaluations else None
+        last_step = last["step"] if last is not None else None
         if self.keep_best != "gold" or self.best is None:
-            return None, "the last step's policy (keep_best='last')" if self.keep_best == "last" else "the last step's policy"
-        last = self.evaluations[-1]["step"] if self.evaluations else None
-        if self.best["step"] == last:
-            return None, f"the last step's policy, which has the best held-out gold ({self.best['gold']:.4f})"
-        return self.best["state"], (f"the policy of step {self.best['step']}, the best held-out gold "
-                                    f"({self.best['gold']:.4f}), not the last step's (keep_best='gold')")
+            reason = "keep_best='last'" if self.keep_best == "last" else "keep_best='gold', but no held-out gold"
+            return {"step": last_step, "gold": None, "state": None, "why": f"the last step's policy ({reason})"}
+        step, gold = self.best["step"], self.best["gold"]
+        if step == last_step:
+            tied = [e["step"] for e in self.evaluations[:-1] if e.get("eval/gold") == gold]
+            tie = f"; tied with step {', '.join(map(str, tied))}, and a tie goes to the later step" if tied else ""
+            return {"step": step, "gold": gold, "state": None,
+                    "why": f"the last step's policy (step {step}), which has the best held-out gold ({gold:.4f}){tie}"}
+        last_gold = last.get("eval/gold") if last is not None else None
+        shown = f"{last_gold:.4f}" if isinstance(last_gold, float) else "n/a"
+        why = (f"the policy of step {step}, the best held-out gold ({gold:.4f}), not the last step's ({shown}) "
+               "(keep_best='gold')")
+        if step == 0:
+            why += (": the start policy, unchanged by training, since no later evaluation reached its gold; pass "
+                    "keep_best='last' to save the trained policy")
+        return {"step": step, "gold": gold, "state": self.best["state"], "why": why}
+
+    def best_state(self) -> tuple[dict[str, Any] | None, str]:
+        """The state to save and why (see :meth:`kept`): the best held-out gold's, or ``None`` for the last."""
+        kept = self.kept()
+        return kept["state"], kept["why"]
 
     # -- every step ------------------------------------------------------------------------------
 
@@ -130,7 +166,8 @@ class RunMonitor:
         logger.info("Held-out evaluation at step %d: proxy %.4f%s", step, row["eval/proxy"], shown)
         if gold is not None and not math.isnan(gold):
             self.alarm.update(step, row["eval/proxy"], gold)
-            if self.keep_best == "gold" and (self.best is None or gold > self.best["gold"]):
+            # a tie goes to the later step: equal gold never keeps an earlier (less trained) policy
+            if self.keep_best == "gold" and (self.best is None or gold >= self.best["gold"]):
                 state = {k: v.detach().to("cpu", copy=True) for k, v in policy.state_dict().items()}
                 self.best = {"step": step, "gold": gold, "state": state}
         return row
@@ -152,6 +189,7 @@ class RunMonitor:
             "keep_best": self.keep_best,
             "kept_step": self.best["step"] if self.best is not None else None,
             "kept_gold": self.best["gold"] if self.best is not None else None,
+            "kept": self.kept()["why"],
         }
 
 

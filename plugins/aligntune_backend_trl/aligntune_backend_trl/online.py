@@ -24,10 +24,11 @@ from aligntune.rl.prompts import format_prompts, load_prompt_dataset
 from aligntune.rl.sources import load_reward_model
 from aligntune_backend_trl import reporting
 from aligntune_backend_trl.callbacks import OnlineLogCallback
+from aligntune_backend_trl.data import fit_prompts
 from aligntune_backend_trl.models import load_causal_lm, load_tokenizer, prepare_tokenizer
 from aligntune_backend_trl.monitoring import MonitorCallback, RunMonitor
 from aligntune_backend_trl.run_dir import RunDirectory
-from aligntune_backend_trl.trainer import PPOResult
+from aligntune_backend_trl.trainer import PPOResult, kept_policy
 
 logger = logging.getLogger("aligntune_backend_trl")
 
@@ -116,12 +117,15 @@ class AlignTuneOnlineTrainer:
                                           max_samples=cfg.max_samples)
         prompts = format_prompts(prompt_data, self.tokenizer)
         self.monitor = RunMonitor(cfg, resolve_gold(cfg, reward_model), max_new_tokens=completion_length(cfg))
+        n_prompts = len(prompts)
         prompts = self.monitor.hold_out(prompts, self.tokenizer, is_chat=prompt_data.is_chat)
-        self.monitor.proxy = lambda p, c: score_texts(self.callables, self.weights, p, c)
-        self.monitor.policy_of = lambda: self.trl_trainer.accelerator.unwrap_model(self.trl_trainer.model)
-        preflight.check_prompt_count(len(prompts), batch_size=cfg.batch_size,
+        preflight.check_prompt_count(n_prompts, batch_size=cfg.batch_size, held_out=n_prompts - len(prompts),
                                      gradient_accumulation_steps=cfg.gradient_accumulation_steps,
                                      origin=prompt_data.origin)
+        # TRL 1.12 tokenizes the prompts itself (with special tokens) and truncates nothing: cut them here
+        prompts = fit_prompts(self.tokenizer, prompts, max_tokens=cfg.max_prompt_length)
+        self.monitor.proxy = lambda p, c: score_texts(self.callables, self.weights, p, c)
+        self.monitor.policy_of = lambda: self.trl_trainer.accelerator.unwrap_model(self.trl_trainer.model)
         args = trl_args(cfg, distributed.launched_world_size())
         args.reward_weights = self.weights
         trainer_class = GRPOTrainer if cfg.algorithm == "grpo" else RLOOTrainer
@@ -167,6 +171,7 @@ class AlignTuneOnlineTrainer:
         if not self.history:
             raise BackendError(f"{self.config.algorithm} ran no steps; check total_episodes/num_epochs against batch_size")
         seconds = time.perf_counter() - start
+        kept_step, kept = kept_policy(self.monitor, int(trainer.state.global_step))
         summary = {
             "algorithm": self.config.algorithm,
             "model_name": self.config.model_name,
@@ -190,7 +195,7 @@ class AlignTuneOnlineTrainer:
         self.result = PPOResult(
             steps=len(self.history), reward_start=summary["reward_start"], reward_end=summary["reward_end"],
             metrics_path=metrics_path or "", plot_path=plot_path, reward_model_path=self.reward_model_path,
-            seconds=seconds, history=self.history,
+            seconds=seconds, kept_step=kept_step, kept=kept, history=self.history,
         )
         return self.result
 

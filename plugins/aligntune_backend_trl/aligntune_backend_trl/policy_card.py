@@ -5,8 +5,27 @@ from __future__ import annotations
 from importlib import metadata
 from typing import Any
 
-SETTINGS = ("algorithm", "backend", "learning_rate", "batch_size", "num_epochs", "total_episodes", "response_length",
-            "temperature", "kl_coef", "num_generations", "beta", "loss_type", "seed")
+from aligntune.rl.algorithms import GROUP_ALGORITHMS, completion_length, generations
+
+#: The settings a card lists: those every algorithm has, then the algorithm's own (never another one's).
+COMMON_SETTINGS = ("algorithm", "backend", "learning_rate", "batch_size", "gradient_accumulation_steps", "num_epochs",
+                   "total_episodes", "max_prompt_length", "temperature", "seed")
+SETTINGS: dict[str, tuple[str, ...]] = {
+    "ppo": ("response_length", "kl_coef", "kl_estimator", "num_ppo_epochs", "num_mini_batches", "cliprange",
+            "vf_coef", "cliprange_value", "gamma", "lam", "whiten_rewards"),
+    "grpo": ("num_generations", "max_completion_length", "beta", "loss_type", "scale_rewards"),
+    "rloo": ("num_generations", "max_completion_length", "beta", "normalize_advantages"),
+}
+
+
+def settings_of(config: Any) -> dict[str, Any]:
+    """The settings of the run's algorithm, with the values it ran with (defaults filled in)."""
+    names = COMMON_SETTINGS + SETTINGS.get(config.algorithm, ())
+    values = {name: getattr(config, name, None) for name in names}
+    if config.algorithm in GROUP_ALGORITHMS:
+        values["num_generations"] = generations(config)
+        values["max_completion_length"] = completion_length(config)
+    return {name: value for name, value in values.items() if value is not None}
 
 
 def _version(name: str) -> str:
@@ -21,12 +40,18 @@ def _figure(row: dict[str, Any] | None, key: str) -> str:
     return "n/a" if value is None else f"{value:.4f}"
 
 
+def kept_line(result: Any, kept: str) -> str:
+    """Which step's policy the directory holds, and why."""
+    step = getattr(result, "kept_step", None)
+    return f"step {step}, {kept}" if step is not None else kept
+
+
 def policy_card(config: Any, monitor: Any, result: Any, kept: str) -> str:
     """Markdown: base policy, reward source, algorithm and settings, gold and proxy before and after, versions."""
     summary = monitor.summary() if monitor is not None else {}
     start, end = summary.get("eval_start"), summary.get("eval_end")
     gold = summary.get("gold")
-    settings = ", ".join(f"`{k}={getattr(config, k)!r}`" for k in SETTINGS if getattr(config, k, None) is not None)
+    settings = ", ".join(f"`{k}={value!r}`" for k, value in settings_of(config).items())
     lines = [
         "---",
         "library_name: transformers",
@@ -42,7 +67,7 @@ def policy_card(config: Any, monitor: Any, result: Any, kept: str) -> str:
            if gold else "none known"),
         f"- Settings: {settings}",
         f"- Steps: {getattr(result, 'steps', 'n/a')}",
-        f"- Kept: {kept}",
+        f"- Kept: {kept_line(result, kept)}",
         "",
         "## Held-out evaluation",
         "",

@@ -32,7 +32,21 @@ class PPOResult:
     plot_path: str | None
     reward_model_path: str | None
     seconds: float
+    #: The step whose policy ``save_model`` saves, and why (best held-out gold, or the last step).
+    kept_step: int | None = None
+    kept: str = ""
     history: list[dict[str, Any]] = field(repr=False, default_factory=list)
+
+
+def kept_policy(monitor: Any, final_step: int) -> tuple[int, str]:
+    """``(step, why)`` of the policy a run keeps; a start policy kept by gold is a warning, never silent."""
+    kept = monitor.kept()
+    step = kept["step"] if kept["step"] is not None else final_step
+    if step == 0 and final_step > 0:
+        logger.warning("The saved policy will be %s", kept["why"])
+    else:
+        logger.info("The saved policy will be %s", kept["why"])
+    return step, kept["why"]
 
 
 class AlignTunePPOTrainer:
@@ -98,7 +112,13 @@ class AlignTunePPOTrainer:
         )
         prompts = format_prompts(prompt_data, bundle.tokenizer)
         self.monitor = RunMonitor(cfg, resolve_gold(cfg, reward_model), max_new_tokens=cfg.response_length)
+        n_prompts = len(prompts)
         prompts = self.monitor.hold_out(prompts, bundle.tokenizer, is_chat=prompt_data.is_chat)
+        # TRL repeats a drop_last dataloader forever: an empty one would hang, so refuse it here too
+        preflight.check_prompt_count(
+            n_prompts, batch_size=cfg.batch_size, held_out=n_prompts - len(prompts),
+            gradient_accumulation_steps=cfg.gradient_accumulation_steps, origin=prompt_data.origin,
+        )
         dataset, width = tokenize_prompts(
             bundle.tokenizer, prompts, max_width=cfg.max_prompt_length, add_special_tokens=not prompt_data.is_chat
         )
@@ -111,11 +131,6 @@ class AlignTunePPOTrainer:
             batch_size=cfg.reward_batch_size,
         )
         self.adapter = RewardAdapter(scorer, prompt_width=width)
-        # TRL repeats a drop_last dataloader forever: an empty one would hang, so refuse it here too
-        preflight.check_prompt_count(
-            len(dataset), batch_size=cfg.batch_size,
-            gradient_accumulation_steps=cfg.gradient_accumulation_steps, origin=prompt_data.origin,
-        )
         args = trl_ppo.ppo_args(cfg, len(dataset))
         self.monitor.proxy = lambda prompts, responses: scorer.score_texts(responses, prompts)
         self.monitor.policy_of = lambda: trl_ppo.unwrapped_policy(self.trl_trainer)
@@ -147,6 +162,7 @@ class AlignTunePPOTrainer:
         if not self.history:
             raise BackendError("PPO ran no steps; check total_episodes/num_epochs against batch_size")
         seconds = time.perf_counter() - start
+        kept_step, kept = kept_policy(self.monitor, int(trainer.state.global_step))
         summary = {
             "model_name": self.config.model_name,
             "reward": self.config.describe_reward(),
@@ -173,6 +189,8 @@ class AlignTunePPOTrainer:
             plot_path=plot_path,
             reward_model_path=self.reward_model_path,
             seconds=seconds,
+            kept_step=kept_step,
+            kept=kept,
             history=self.history,
         )
         logger.info(
