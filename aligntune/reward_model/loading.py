@@ -41,8 +41,11 @@ def load_sequence_classifier(
 
     A base model without a classification head gets a freshly initialised one (the
     usual start of reward-model training); with ``fresh_head=True`` that is expected, and
-    transformers' "newly initialized weights" report is replaced by one log line. Extra
-    ``kwargs`` go to ``from_pretrained``.
+    transformers' "newly initialized weights" report is replaced by one log line. With
+    ``fresh_head=True`` a base that already has a score head (a trained reward model, a hub
+    classifier), of any size, gets a new one too: its head weights are left out, only
+    theirs (``ignore_mismatched_sizes`` covers nothing else), and one log line says so.
+    Extra ``kwargs`` go to ``from_pretrained``.
     """
     check_flags(allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
     from transformers import AutoModelForSequenceClassification
@@ -51,8 +54,9 @@ def load_sequence_classifier(
     verbosity = hf_logging.get_verbosity()
     if fresh_head:
         hf_logging.set_verbosity_error()
+        kwargs = {**kwargs, "ignore_mismatched_sizes": True, "output_loading_info": True}
     try:
-        model = AutoModelForSequenceClassification.from_pretrained(
+        loaded = AutoModelForSequenceClassification.from_pretrained(
             path,
             num_labels=num_labels,
             local_files_only=True,
@@ -67,9 +71,64 @@ def load_sequence_classifier(
         ) from exc
     finally:
         hf_logging.set_verbosity(verbosity)
-    if fresh_head:
-        logger.info("Loaded %s with a new %d-output score head", path, num_labels)
+    if not fresh_head:
+        return loaded
+    model, info = loaded
+    _replace_head(model, info, path, num_labels)
     return model
+
+
+def head_names(model: Any) -> list[str]:
+    """The model's parameters outside its backbone (``model.base_model_prefix``): the score head."""
+    prefix = f"{model.base_model_prefix}."
+    return [name for name, _ in model.named_parameters() if not name.startswith(prefix)]
+
+
+def _replace_head(model: Any, info: dict[str, Any], path: str, num_labels: int) -> None:
+    """Give ``model`` a freshly initialised score head, whatever head its checkpoint had; say which."""
+    head = set(head_names(model))
+    mismatched = {entry[0]: entry[1] for entry in info.get("mismatched_keys") or ()}
+    outside = sorted(set(mismatched) - head)
+    if outside:  # ignore_mismatched_sizes covers the score head only
+        raise ModelLoadError(
+            f"{show(path)} holds weights whose shapes do not match its config.json outside the score head: "
+            f"{show(outside)}; the directory is inconsistent: save the model again (save_pretrained) or use another"
+        )
+    loaded = sorted(head - set(info.get("missing_keys") or ()))  # the checkpoint's own head, mismatched or not
+    if not loaded:
+        logger.info("Loaded %s with a new %d-output score head", path, num_labels)
+        return
+    _initialise(model, loaded)
+    old = next((shape for name, shape in mismatched.items() if name.endswith("weight")), None)
+    size = f"{old[0]}-output " if old is not None and len(old) else f"{num_labels}-output " if not mismatched else ""
+    logger.warning(
+        "%s already has a %sscore head (%s); it is replaced by a new %d-output head for training. To score with "
+        "that model as it is, use it as the reward model instead (reward_model_path=, aligntune eval-reward-model)",
+        path, size, ", ".join(loaded), num_labels,
+    )
+
+
+def _initialise(model: Any, names: list[str]) -> None:
+    """Initialise the modules holding parameters ``names`` as a new head is (normal(0, initializer_range), zero bias)."""
+    import torch
+
+    std = float(getattr(model.config, "initializer_range", 0.02) or 0.02)
+    modules = dict(model.named_modules())
+    owners = {name.rpartition(".")[0] for name in names}
+    with torch.no_grad():
+        for owner in sorted(owners):
+            module = modules[owner]
+            if isinstance(module, torch.nn.Linear):
+                module.weight.normal_(0.0, std)
+                if module.bias is not None:
+                    module.bias.zero_()
+            elif isinstance(module, torch.nn.LayerNorm):
+                module.reset_parameters()
+            else:
+                raise ModelLoadError(
+                    f"The score head of {type(model).__name__} has a {type(module).__name__} ({owner}) that aligntune "
+                    "cannot re-initialise; train from the base model without its head (AutoModel.save_pretrained)"
+                )
 
 
 def ensure_pad_token(tokenizer: Any, model: Any | None = None) -> str:
