@@ -297,16 +297,24 @@ def check_weights(weights: Any, n_functions: int, *, field: str = "weights") -> 
 
 
 def checkpoint_options(checkpoint_dir: Any, output_dir: Any, resume_from_checkpoint: Any, *, owner: str = "") -> None:
-    """``resume_from_checkpoint=True`` needs ``checkpoint_dir``, which must not be ``output_dir``.
+    """``resume_from_checkpoint=True`` needs ``checkpoint_dir``, which must be neither ``output_dir`` nor inside it.
 
     ``owner`` prefixes the messages (``"RewardModelTrainingConfig."``).
     """
-    if checkpoint_dir is not None and Path(os.fspath(checkpoint_dir)).expanduser().resolve() == (
-        Path(os.fspath(output_dir)).expanduser().resolve()
+    if checkpoint_dir is None:
+        pass
+    elif (ckpt := Path(os.path.realpath(os.path.expanduser(os.fspath(checkpoint_dir))))) == (
+        out := Path(os.path.realpath(os.path.expanduser(os.fspath(output_dir))))
     ):
         raise ConfigurationError(
             f"{owner}checkpoint_dir must differ from output_dir ({os.fspath(output_dir)!r}): the model directory "
             "is written atomically when training ends"
+        )
+    elif out in ckpt.parents:
+        raise ConfigurationError(
+            f"{owner}checkpoint_dir {show(os.fspath(checkpoint_dir))} is inside output_dir ({out}): the model "
+            "directory is replaced whole when training ends, so the checkpoints would go with it (and the save "
+            f"would refuse the directory they fill). Keep them beside it, e.g. checkpoint_dir={show(str(out) + '-checkpoints')}"
         )
     if resume_from_checkpoint is True and checkpoint_dir is None:
         raise ConfigurationError(

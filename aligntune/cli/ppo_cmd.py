@@ -21,6 +21,7 @@ import click
 
 from aligntune._validation import show
 from aligntune.errors import ConfigurationError, DataError
+from aligntune.outputs import run_inputs
 from aligntune.rl.factory import (
     build_rl_config,
     create_rl_trainer,
@@ -101,10 +102,19 @@ def run_config(config_path: str, overrides: tuple[str, ...], dry_run: bool, over
         )
     if overwrite:
         data["overwrite"] = True
+    read = [config_path]  # files read into memory here: inputs of the run, whatever its outputs
     if "reward_training_texts" in data:
+        if isinstance(data["reward_training_texts"], str):
+            read.append(data["reward_training_texts"])
         data["reward_training_texts"], prompts = read_texts(data["reward_training_texts"])
         if prompts is not None and "reward_training_prompts" not in data:
             data["reward_training_prompts"] = prompts  # the file's prompt column, as train-reward-model reads it
+    with run_inputs(*read):
+        _run(data, dry_run, name_algorithm)
+
+
+def _run(data: dict[str, Any], dry_run: bool, name_algorithm: bool) -> None:
+    """Validate, or build, train and save; print the outputs as JSON."""
     if dry_run:
         config = build_rl_config(**data)
         resolve_backend(config)

@@ -12,6 +12,7 @@ from aligntune._validation import show
 from aligntune.data import DEFAULT_SIZE, load_bundled_corpus
 from aligntune.defaults import default_reward_base
 from aligntune.errors import ConfigurationError, DataError
+from aligntune.outputs import run_inputs
 from aligntune.reward_model.config import FIELDS, RewardModelTrainingConfig
 from aligntune.reward_model.trainer import train_from_config
 from aligntune.textio import read_text_file, read_yaml_file
@@ -55,8 +56,15 @@ def _split(value: str | None) -> list[str] | None:
     return None if value is None else [part.strip() for part in value.split(",") if part.strip()]
 
 
-def build_config(config_path: str | None, overrides: dict[str, Any]) -> Any:
-    """Merge the YAML file and command-line overrides into a RewardModelTrainingConfig."""
+def build_config(config_path: str | None, overrides: dict[str, Any], *, read: list[str] | None = None) -> Any:
+    """Merge the YAML file and command-line overrides into a RewardModelTrainingConfig.
+
+    ``read`` (when given) gets the path of every file read into memory here (the YAML file
+    and the texts file), so the caller can protect them as inputs of the run.
+    """
+    read = [] if read is None else read
+    if config_path:
+        read.append(config_path)
     fields = {f.name for f in attrs.fields(RewardModelTrainingConfig)}
     data = _read_yaml(config_path) if config_path else {}
     empty = bool(config_path) and not data
@@ -78,6 +86,7 @@ def build_config(config_path: str | None, overrides: dict[str, Any]) -> Any:
     if texts_file:
         if config_path and not Path(texts_file).is_absolute() and not Path(texts_file).exists():
             texts_file = str(Path(config_path).parent / texts_file)
+        read.append(texts_file)
         data.update(_read_texts_file(texts_file))
     elif bundled:
         corpus = load_bundled_corpus(int(size) if size is not None else DEFAULT_SIZE)
@@ -109,6 +118,14 @@ _LIST_OPTIONS = ("reward_functions", "reward_weights")
 _TYPES: dict[Any, Any] = {int: int, float: float, "int": int, "float": float}
 
 
+def _help(f: Any) -> str:
+    """The option's help: the field's, with its default (the config's) unless the text gives it."""
+    text = f.metadata.get("help") or ""
+    if "default" in text or "required" in text or f.default is False:
+        return text
+    return f"{text}  [default: {f.default}]"
+
+
 def config_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add one option per RewardModelTrainingConfig field that has a ``cli`` spelling.
 
@@ -121,10 +138,10 @@ def config_options(command: Callable[..., Any]) -> Callable[..., Any]:
             continue
         if f.name in _LIST_OPTIONS:
             dest = "functions" if f.name == "reward_functions" else "weights"
-            command = click.option(flag, dest, help=f.metadata.get("help") or None)(command)
+            command = click.option(flag, dest, help=_help(f))(command)
             continue
         kind = str(f.type).split("|")[0].strip()
-        help_text = f.metadata.get("help") or None
+        help_text = _help(f)
         if kind == "bool":
             command = click.option(flag, f.name, is_flag=True, default=None, help=help_text)(command)
         else:
@@ -132,10 +149,25 @@ def config_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-@click.command("train-reward-model")
-@click.option("--config", "config_path", type=click.Path(), help="YAML file with RewardModelTrainingConfig fields.")
+def yaml_value(value: Any) -> str:
+    """A default as YAML spells it (``null``, ``false``)."""
+    return "null" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def yaml_keys() -> str:
+    """The ``--help`` epilog: every key the YAML config may hold, with its default."""
+    keys = [name if f.default is attrs.NOTHING else f"{name} ({yaml_value(f.default)})" for name, f in FIELDS.items()]
+    return ("YAML keys of --config (the default in parentheses; options override them): " + ", ".join(keys)
+            + "; and, for the texts, training_texts_file (a file, as --texts), bundled_corpus (false) and "
+              f"bundled_corpus_size ({DEFAULT_SIZE}).")
+
+
+@click.command("train-reward-model", epilog=yaml_keys())
+@click.option("--config", "config_path", type=click.Path(),
+              help="YAML file with RewardModelTrainingConfig fields (keys listed below; default: none).")
 @click.option("--texts", "texts_file", type=click.Path(),
-              help="JSONL/CSV/Parquet/.txt file or save_to_disk directory with text (and optional prompt, reference) columns.")
+              help="JSONL/CSV/Parquet/.txt file or save_to_disk directory with text (and optional prompt, reference) "
+                   "columns (default: none; give this, --bundled-corpus or texts in --config).")
 @click.option("--bundled-corpus", is_flag=True, default=None, help="Train on the corpus bundled with aligntune.")
 @click.option("--corpus-size", type=click.IntRange(min=10), help="How many bundled-corpus texts (default 5000).")
 @config_options
@@ -157,8 +189,10 @@ def train_reward_model(config_path: str | None, functions: str | None, weights: 
     overrides["training_texts_file"] = texts_file
     overrides["bundled_corpus"] = bundled_corpus
     overrides["bundled_corpus_size"] = corpus_size
-    config = build_config(config_path, overrides)
-    result = train_from_config(config)
+    read: list[str] = []
+    config = build_config(config_path, overrides, read=read)
+    with run_inputs(*read):  # the texts and the YAML are read into memory: inputs all the same
+        result = train_from_config(config)
     fidelity = result.fidelity
     click.echo(f"Fidelity: {fidelity.summary()}")
     for name, comp in fidelity.components.items():

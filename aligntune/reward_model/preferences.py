@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from aligntune import distributed, model_dirs
+from aligntune._validation import checkpoint_options
 from aligntune.atomic import staged_output
+from aligntune.checkpoints import check_resume
 from aligntune.errors import DataError, show
 from aligntune.outputs import check_output_dir
 from aligntune.reward_model import card, loading
@@ -127,10 +129,13 @@ def train_preferences(trainer: Any, data: Any, output_dir: str | os.PathLike[str
     """Train on preference pairs with ``trl.RewardTrainer``; save like the rule objectives do."""
     check_pairs_differ(data)
     base_path = model_dirs.resolve_model_path(trainer.base_model_name)
-    inputs = [base_path, settings.checkpoint_dir, *data_files(data)]
+    inputs = [base_path, settings.checkpoint_dir, *data_files(data), *trainer.input_paths,
+              resume_from_checkpoint if isinstance(resume_from_checkpoint, str) else None]
+    checkpoint_options(settings.checkpoint_dir, output_dir, resume_from_checkpoint)
     check_output_dir(output_dir, overwrite=overwrite, inputs=inputs)
     base_info = model_dirs.check_model_dir(base_path, allow_pickle=trainer.allow_pickle,
                                            trust_remote_code=trainer.trust_remote_code)
+    check_resume(resume_from_checkpoint, settings.checkpoint_dir, base_info.config)
     max_length = model_dirs.cap_max_length(settings.max_length, base_info.config)
     train_rows, eval_rows = split(data.num_rows, trainer.eval_fraction, trainer.seed)
     from transformers import set_seed

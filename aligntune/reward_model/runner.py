@@ -31,6 +31,7 @@ from aligntune import _validation as v
 from aligntune import distributed, model_dirs
 from aligntune.atomic import staged_output
 from aligntune.errors import DataError
+from aligntune.checkpoints import check_resume
 from aligntune.outputs import check_output_dir
 from aligntune.reward_model import card, loading
 from aligntune.reward_model.data import check_signal, check_training_data, data_files
@@ -83,12 +84,14 @@ def train(
     check_training_data(training_data)
     check_signal(training_data)
     base_path = model_dirs.resolve_model_path(trainer.base_model_name)
-    inputs = [base_path, settings.checkpoint_dir, *data_files(training_data)]
-    check_output_dir(output_dir, overwrite=overwrite, inputs=inputs)
+    inputs = [base_path, settings.checkpoint_dir, *data_files(training_data), *trainer.input_paths,
+              resume_from_checkpoint if isinstance(resume_from_checkpoint, str) else None]
     v.checkpoint_options(settings.checkpoint_dir, output_dir, resume_from_checkpoint)
+    check_output_dir(output_dir, overwrite=overwrite, inputs=inputs)
     base_info = model_dirs.check_model_dir(
         base_path, allow_pickle=trainer.allow_pickle, trust_remote_code=trainer.trust_remote_code
     )
+    check_resume(resume_from_checkpoint, settings.checkpoint_dir, base_info.config)
     settings = dataclasses.replace(settings, max_length=model_dirs.cap_max_length(settings.max_length, base_info.config))
     use_prompts = trainer.use_prompts
     has_prompts = "prompt" in training_data.column_names

@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from aligntune import _validation as v
 from aligntune import model_dirs
+from aligntune.checkpoints import check_resume
 from aligntune.errors import ConfigurationError, show
+from aligntune.outputs import check_output_dir
 from aligntune.reward_model import data as _data
 from aligntune.reward_model.config import RewardModelTrainingConfig, check_arguments, default
 from aligntune.reward_model.fidelity import FidelityReport
@@ -118,6 +120,8 @@ class RewardModelTrainer:
         self.allow_pickle = allow_pickle
         self.trust_remote_code = trust_remote_code
         self.last_fidelity: FidelityReport | None = None
+        #: Files and saved-dataset directories this trainer read texts from (inputs no output may hold).
+        self.input_paths: list[str] = []
         if os.path.isdir(os.path.expanduser(self.base_model_name)):
             model_dirs.check_model_dir(
                 os.path.expanduser(self.base_model_name),
@@ -167,6 +171,8 @@ class RewardModelTrainer:
         v.positive_int.check("generate_training_data.batch_size", batch_size)
         num_proc = self.num_proc if num_proc is None else num_proc
         v.optional(v.positive_int).check("generate_training_data.num_proc", num_proc)
+        if isinstance(texts, (str, os.PathLike)) and os.path.exists(os.path.expanduser(os.fspath(texts))):
+            self.input_paths.append(os.fspath(texts))  # read into Arrow: the output check must still see the file
         dataset = _data.as_text_dataset(texts, prompts=prompts, references=reference_texts)
         return _data.score_dataset(dataset, self.composite, batch_size=batch_size, num_proc=num_proc)
 
@@ -272,6 +278,18 @@ class RewardModelTrainer:
         return result
 
 
+def check_outputs_first(config: RewardModelTrainingConfig, *, overwrite: bool) -> None:
+    """The output directory, the checkpoint directory and the checkpoint to resume from, checked before any
+    text is scored (training checks them again, with the texts' own files, before the model loads)."""
+    base = os.path.expanduser(config.base_model_name)
+    base_config = model_dirs.check_model_dir(base, need_tokenizer=False, need_weights=False).config \
+        if os.path.isdir(base) else None
+    resume = config.resume_from_checkpoint if isinstance(config.resume_from_checkpoint, str) else None
+    v.checkpoint_options(config.checkpoint_dir, config.output_dir, config.resume_from_checkpoint)
+    check_output_dir(config.output_dir, overwrite=overwrite, inputs=[base, config.checkpoint_dir, resume])
+    check_resume(config.resume_from_checkpoint, config.checkpoint_dir, base_config)
+
+
 def train_from_config(config: RewardModelTrainingConfig, **kwargs: Any) -> TrainedRewardModel:
     """Score the config's texts, train, save; return the saved model path (a ``str``).
 
@@ -285,5 +303,6 @@ def train_from_config(config: RewardModelTrainingConfig, **kwargs: Any) -> Train
     the config. The result carries ``.fidelity`` and ``.manifest``.
     """
     trainer = RewardModelTrainer.from_config(config)
+    check_outputs_first(config, overwrite=kwargs.get("overwrite", config.overwrite))  # before scoring anything
     data = trainer.generate_training_data(**config.arguments("data"))
     return trainer.train_reward_model(data, config.output_dir, **{**config.arguments("train"), **kwargs})

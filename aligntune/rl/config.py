@@ -324,8 +324,11 @@ class PPOTrainingConfig:
         src = self.reward_source
         if src is not None:
             candidates += [src.model_path, src.model_name]
-            if src.training_config is not None:
-                candidates.append(src.training_config.base_model_name)
+            tc = src.training_config
+            if tc is not None:
+                candidates.append(tc.base_model_name)
+                if tc.resume_from_checkpoint:  # the checkpoints the reward model resumes from
+                    candidates.append(tc.checkpoint_dir if tc.resume_from_checkpoint is True else tc.resume_from_checkpoint)
         return [os.path.expanduser(c) for c in candidates if isinstance(c, str) and os.path.exists(os.path.expanduser(c))]
 
     def describe_reward(self) -> str:

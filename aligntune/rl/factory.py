@@ -28,7 +28,7 @@ from aligntune import model_dirs
 from aligntune._validation import did_you_mean
 from aligntune.defaults import default_reward_base
 from aligntune.errors import BackendError, BackendUnavailableError, ConfigurationError, DataError, show
-from aligntune.outputs import check_output_dir
+from aligntune.outputs import check_nested_output, check_output_dir, resolve_path
 from aligntune.reward_model import config as rm_config
 from aligntune.rl import preflight
 from aligntune.rl.backends import get_backend, require_available
@@ -178,6 +178,7 @@ def validate_rl_config(config: Any) -> None:
         config.output_dir, overwrite=config.overwrite, inputs=config.input_paths(),
         fix="pass overwrite=True (aligntune ppo --overwrite) to replace a previous run",
     )
+    check_run_files(config)
     if config.reward_source is not None:
         check_source(config.reward_source)
     check_policy_reference(config.model_name)
@@ -204,6 +205,27 @@ def validate_rl_config(config: Any) -> None:
         preflight.check_chat_template(config, eval_prompts, field="eval_dataset_name")
     preflight.check_integrations(config)
     preflight.check_gold(config)
+
+
+def check_run_files(config: Any) -> None:
+    """How the run's files relate: a reward model trained for the run has a directory of its own (inside
+    ``output_dir`` is the run's own; the directory itself, one above it or the policy's is refused), and
+    the held-out prompts are not the training prompts."""
+    tc = config.reward_source.training_config if config.reward_source is not None else None
+    if tc is not None:
+        check_nested_output(tc.output_dir, config.output_dir, child_what="reward_training_output_dir",
+                            parent_what="output_dir", reserved={"policy": os.path.join(config.output_dir, "policy")})
+    held, train = config.eval_dataset_name, config.dataset_name
+    if config.eval_steps and isinstance(held, str) and isinstance(train, str):
+        same = held == train
+        if not same and os.path.exists(os.path.expanduser(held)) and os.path.exists(os.path.expanduser(train)):
+            same = resolve_path(held, what="eval_dataset_name") == resolve_path(train, what="dataset_name")
+        if same:
+            raise ConfigurationError(
+                f"eval_dataset_name={show(held)} is also dataset_name: the held-out prompts would be trained on, "
+                "so the evaluation would not be held-out. Give a separate file, or leave eval_dataset_name unset "
+                "to hold out eval_prompts of dataset_name"
+            )
 
 
 def create_rl_trainer(**kwargs: Any) -> Any:
