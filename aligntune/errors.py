@@ -51,6 +51,19 @@ def _bounded_repr() -> reprlib.Repr:
 _REPR = _bounded_repr()
 
 
+def is_stop(exc: BaseException) -> bool:
+    """Whether ``exc`` stops the process rather than reports a failure of the code that raised it.
+
+    Ctrl-C (``KeyboardInterrupt``), ``GeneratorExit`` and aligntune's own ``BaseException``
+    stops (the CLI's SIGTERM stop) are stops. Anything else third-party code raises, a
+    ``SystemExit`` or a plugin's own ``BaseException`` subclass included, is that code's
+    failure, reported as such.
+    """
+    if isinstance(exc, (KeyboardInterrupt, GeneratorExit)):
+        return True
+    return not isinstance(exc, Exception) and type(exc).__module__.split(".")[0] == "aligntune"
+
+
 class AlignTuneError(Exception):
     """Root of every error raised by aligntune."""
 

@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from aligntune import hookimpl
-from aligntune.cli import main
+from aligntune.cli import Terminated, main
 from aligntune.errors import ConfigurationError, PluginError, RewardFunctionError
 from aligntune.plugins import DISABLE_ENV, TRACE_ENV, PluginManager, set_plugin_manager
 from aligntune.plugins.lookup import lookup
@@ -39,6 +39,13 @@ EXITING_PLUGIN = """
 
 INTERRUPTING_PLUGIN = """
     raise KeyboardInterrupt
+"""
+
+BASE_EXCEPTION_PLUGIN = """
+    class Gone(BaseException):
+        pass
+
+    raise Gone("not today")
 """
 
 
@@ -103,6 +110,13 @@ def test_script_goes_on_after_looking_up_a_reward_with_an_exiting_plugin_install
     assert "failed to load: SystemExit" in out.stderr
 
 
+def test_a_plugins_own_base_exception_while_importing_is_a_failed_plugin(site):
+    make_distribution(site, "aligntune-gone", {"gone": "at_gone"}, {"at_gone": BASE_EXCEPTION_PLUGIN})
+    pm = PluginManager()
+    assert "length" in RewardRegistry(pm).list_reward_functions()
+    assert {f.name: f.error for f in pm.failures()}["gone"] == "Gone: not today"
+
+
 def test_keyboard_interrupt_while_a_plugin_imports_still_interrupts(site):
     make_distribution(site, "aligntune-interrupt", {"interrupt": "at_interrupt"}, {"at_interrupt": INTERRUPTING_PLUGIN})
     with pytest.raises(KeyboardInterrupt):
@@ -132,6 +146,15 @@ def test_reward_function_that_calls_sys_exit_is_a_reward_function_error():
 
     with pytest.raises(RewardFunctionError, match="'quitter' from plugin 'in-process' raised SystemExit"):
         CompositeReward(["quitter"], registry=_registry(quitter)).score(["a"])
+
+
+def test_a_stop_of_the_process_while_a_reward_function_runs_is_not_reported_as_its_failure():
+    @reward_function(name="stopped")
+    def stopped(text):
+        raise Terminated()
+
+    with pytest.raises(Terminated):
+        CompositeReward(["stopped"], registry=_registry(stopped)).score(["a"])
 
 
 # -- reward functions that edit their inputs or return bad numbers --------------------------------

@@ -4,10 +4,10 @@ Plugins are found through the ``aligntune`` entry-point group, lazily and once.
 Each entry point is loaded inside its own guard: a plugin that fails to import is
 recorded (name, distribution, exception) and every other plugin keeps working.
 
-A plugin that calls ``sys.exit`` while importing is recorded the same way: its
-``SystemExit`` is a failed plugin, not the end of the process. ``KeyboardInterrupt``
-and the other ``BaseException`` stops (the CLI's SIGTERM stop among them) still pass
-through.
+A plugin that calls ``sys.exit`` while importing (or raises any other ``BaseException``
+of its own) is recorded the same way: a failed plugin, not the end of the process.
+Ctrl-C and aligntune's own stops (the CLI's SIGTERM stop) still pass through
+(:func:`aligntune.errors.is_stop`).
 
 Environment variables (parsed and checked in :mod:`aligntune.plugins.environment`):
 
@@ -39,7 +39,7 @@ from typing import Any, Callable
 import pluggy
 
 from aligntune import hookspecs
-from aligntune.errors import DuplicateRegistrationError, PluginError, show
+from aligntune.errors import DuplicateRegistrationError, PluginError, is_stop, show
 from aligntune.plugins import checks
 from aligntune.plugins.environment import DISABLE_ENV, TRACE_ENV, blocked_plugins, check_blocked_names, trace_enabled
 from aligntune.rewards.limits import call_limits
@@ -162,7 +162,9 @@ class PluginManager:
                 continue
             try:
                 plugin = ep.load()
-            except (Exception, SystemExit) as exc:  # any import failure must not stop the other plugins
+            except BaseException as exc:  # any import failure must not stop the other plugins
+                if is_stop(exc):
+                    raise
                 error = _failure(exc, "while importing")
                 logger.warning(
                     "aligntune plugin %r (distribution %s) failed to load: %s",
@@ -272,7 +274,9 @@ class PluginManager:
                 call_one(register=register)
             except PluginError:
                 raise
-            except (Exception, SystemExit) as exc:  # KeyboardInterrupt and the process's other stops pass through
+            except BaseException as exc:
+                if is_stop(exc):
+                    raise
                 raise PluginError(
                     f"Plugin {show(plugin_name)} raised in {hook_name}: {_failure(exc, 'in the hook')}"
                 ) from exc

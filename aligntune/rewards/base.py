@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from typing import Any, Callable, overload
 
 from aligntune._validation import aligned
-from aligntune.errors import DataError, RewardFunctionError, show
+from aligntune.errors import DataError, RewardFunctionError, is_stop, show
 from aligntune.rewards.limits import run_limited
 
 
@@ -255,7 +255,7 @@ def score_checked(
     and the ``ALIGNTUNE_REWARD_TIMEOUT`` limit when set).
 
     Raises :class:`RewardFunctionError` naming the function (and its plugin) if it
-    raises (``SystemExit`` included), takes too long, returns the wrong number of
+    raises (``SystemExit`` and its own ``BaseException`` subclasses included), takes too long, returns the wrong number of
     scores, a non-number, a number too large for a float, NaN, infinity, or a score
     outside its ``value_range``.
     """
@@ -266,7 +266,9 @@ def score_checked(
                              who=who, n_texts=len(texts))
     except RewardFunctionError:
         raise
-    except (Exception, SystemExit) as exc:  # KeyboardInterrupt and the process's other stops pass through
+    except BaseException as exc:
+        if is_stop(exc):  # Ctrl-C and aligntune's own stops pass through
+            raise
         raise RewardFunctionError(
             f"{who} raised {type(exc).__name__}: {exc} while scoring a batch of {len(texts)} texts"
         ) from exc
