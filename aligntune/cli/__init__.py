@@ -62,7 +62,7 @@ class _Group(click.Group):
                 signal.signal(signal.SIGTERM, previous)
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Group, context_settings={"show_default": True})
 @click.version_option(package_name="aligntune")
 @click.option("-v", "--verbose", count=True, help="More logging (-v info, -vv debug).")
 def main(verbose: int) -> None:

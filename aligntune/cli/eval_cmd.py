@@ -14,9 +14,11 @@ from aligntune.reward_model.evaluate import evaluate_reward_model
 @click.option("--pairs", "pairs_path", required=True, type=click.Path(),
               help="JSONL, CSV or Parquet file, or a Dataset.save_to_disk directory, with chosen/rejected "
                    "(and optionally prompt) columns: strings, or lists of {role, content} messages.")
-@click.option("--function", "functions", help="Rule function(s) to compare with, comma-separated.")
+@click.option("--function", "functions",
+              help="Rule function(s) to compare with, comma-separated (default: none, the length-only ranker alone).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1))
+@click.option("--batch-size", default=32, show_default=True, type=click.IntRange(min=1),
+              help="Texts the model scores at a time.")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the bootstrap interval.")
 def eval_reward_model(model_dir: str, pairs_path: str, functions: str | None, as_json: bool,
                       batch_size: int, seed: int) -> None:

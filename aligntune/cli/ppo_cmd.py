@@ -17,15 +17,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import attrs
 import click
 
 from aligntune._validation import show
 from aligntune.errors import ConfigurationError, DataError
 from aligntune.outputs import run_inputs
+from aligntune.reward_model.config import FIELDS
+from aligntune.rl.config import PPOTrainingConfig
 from aligntune.rl.factory import (
+    REWARD_TRAINING_ARGS,
     build_rl_config,
     create_rl_trainer,
     resolve_backend,
+    valid_arguments,
     validate_rl_config,
 )
 from aligntune.textio import parse_yaml, read_text_file, read_yaml_file
@@ -72,13 +77,27 @@ def read_texts(value: Any) -> tuple[Any, list[str] | None]:
     return read.texts, read.prompts
 
 
+def yaml_keys() -> str:
+    """The ``--help`` epilog: every key the YAML file may hold (the create_rl_trainer arguments)."""
+    def default(name: str) -> str:
+        field = attrs.fields_dict(PPOTrainingConfig).get(name) or FIELDS.get(REWARD_TRAINING_ARGS.get(name, ""))
+        if field is None or field.default is attrs.NOTHING or isinstance(field.default, attrs.Factory):
+            return name
+        value = field.default
+        return f"{name} ({'null' if value is None else str(value).lower() if isinstance(value, bool) else value})"
+
+    return ("YAML keys of --config, the create_rl_trainer arguments (the default in parentheses; model_name is "
+            "required, and exactly one reward source: see docs/ppo.md): " + ", ".join(map(default, valid_arguments()))
+            + ".")
+
+
 def _options(command: Any) -> Any:
     """The options ``ppo`` and ``rl`` share."""
     for option in reversed([
         click.option("--config", "config_path", required=True, type=click.Path(exists=True),
-                     help="YAML file of create_rl_trainer arguments."),
+                     help="YAML file of create_rl_trainer arguments (keys listed below)."),
         click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
-                     help="Override one argument (repeatable)."),
+                     help="Override one argument, the value read as YAML (repeatable; default: none)."),
         click.option("--dry-run", is_flag=True, help="Validate the configuration (nothing loads or trains) and exit."),
         click.option("--overwrite", is_flag=True, default=None,
                      help="Replace a previous run's outputs in output_dir (only a directory aligntune wrote)."),
@@ -141,14 +160,14 @@ def _run(data: dict[str, Any], dry_run: bool, name_algorithm: bool) -> None:
     }, indent=2))
 
 
-@click.command("ppo")
+@click.command("ppo", epilog=yaml_keys())
 @_options
 def ppo(config_path: str, overrides: tuple[str, ...], dry_run: bool, overwrite: bool | None) -> None:
     """Run PPO (training the reward model first when the config asks for it)."""
     run_config(config_path, overrides, dry_run, overwrite)
 
 
-@click.command("rl")
+@click.command("rl", epilog=yaml_keys())
 @_options
 def rl(config_path: str, overrides: tuple[str, ...], dry_run: bool, overwrite: bool | None) -> None:
     """Run the config's RL algorithm: PPO, GRPO or RLOO (training the reward model first when asked)."""

@@ -60,17 +60,21 @@ def _parse_weights(values: tuple[str, ...]) -> list[float] | None:
 
 @rewards.command("score")
 @click.option("--function", "functions", multiple=True,
-              help="Reward function name(s), comma-separated or repeated (--function a --function b).")
+              help="Reward function name(s), comma-separated or repeated (--function a --function b; "
+                   "default: none, give this or --model).")
 @click.option("--weights", multiple=True,
               help="One weight per function, comma-separated or repeated, in the order of the functions "
-                   "(normalised to sum to 1).")
-@click.option("--model", "model_dir", cls=Once, type=click.Path(), help="Score with a trained reward-model directory.")
-@click.option("--text", "texts", multiple=True, help="A text to score (repeatable).")
-@click.option("--prompt", cls=Once, help="Prompt the --text responses answer (rule functions only).")
+                   "(normalised to sum to 1; default: equal weights).")
+@click.option("--model", "model_dir", cls=Once, type=click.Path(),
+              help="Score with a trained reward-model directory (default: none, give this or --function).")
+@click.option("--text", "texts", multiple=True, help="A text to score (repeatable; default: none, give this or --input).")
+@click.option("--prompt", cls=Once, help="Prompt the --text responses answer (rule functions only; default: none).")
 @click.option("--input", "input_path", cls=Once, type=click.Path(),
-              help="JSONL, CSV or Parquet file, or a Dataset.save_to_disk directory, with a text column (streamed).")
+              help="JSONL, CSV or Parquet file, or a Dataset.save_to_disk directory, with a text column (streamed; "
+                   "default: none, give this or --text).")
 @click.option("--text-column", cls=Once, default="text", show_default=True, help="Column holding the texts.")
 @click.option("--output", "output", cls=Once, type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              show_default=False,
               help="JSONL output file (default: stdout). Written whole or not at all: it replaces the file only "
                    "once every text is scored, and it may not be the --input file.")
 @click.option("--batch-size", cls=Once, default=256, show_default=True, type=click.IntRange(min=1),

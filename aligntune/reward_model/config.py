@@ -115,17 +115,18 @@ class RewardModelTrainingConfig:
     reward_functions: list[Any] = field(
         converter=_to_list, validator=_reward_functions,
         metadata=_spell("trainer", rl="reward_functions", cli="--functions",
-                        help="Reward functions, comma-separated, e.g. length,safety."),
+                        help="Reward functions, comma-separated, e.g. length,safety (required: here or in --config)."),
     )
     output_dir: str = field(
         converter=_path_str, validator=v.non_empty_str,
-        metadata=_spell(rl="reward_training_output_dir", cli="--output-dir", help="Where to write the model directory."),
+        metadata=_spell(rl="reward_training_output_dir", cli="--output-dir",
+                        help="Where to write the model directory (required: here or in --config)."),
     )
     # Scoring
     reward_weights: list[float] | None = field(
         default=None, converter=_to_list, validator=_weights,
         metadata=_spell("trainer", arg="composite_weights", rl="reward_function_weights", cli="--weights",
-                        help="One weight per function, comma-separated."),
+                        help="One weight per function, comma-separated (default: equal weights)."),
     )
     reference_texts: list[str] | None = field(
         default=None, converter=_to_list, repr=False,
@@ -138,7 +139,8 @@ class RewardModelTrainingConfig:
     # Pairs
     pairs_per_text: int = field(
         default=4, validator=v.positive_int,
-        metadata=_spell("trainer", rl="reward_training_pairs_per_text", cli="--pairs-per-text"),
+        metadata=_spell("trainer", rl="reward_training_pairs_per_text", cli="--pairs-per-text",
+                        help="Preference pairs each text appears in (objective 'pairs')."),
     )
     min_score_gap: float = field(
         default=0.02, validator=v.non_negative,
@@ -150,19 +152,21 @@ class RewardModelTrainingConfig:
         metadata=_spell("trainer", rl="reward_training_eval_fraction", cli="--eval-fraction",
                         help="Share of the texts held out to measure fidelity."),
     )
-    seed: int = field(default=42, validator=v.seed, metadata=_spell("trainer", rl="seed", cli="--seed"))
+    seed: int = field(default=42, validator=v.seed, metadata=_spell("trainer", rl="seed", cli="--seed",
+                                                                   help="Seed of the held-out split, pairs and training."))
     # Training
     objective: str = field(
         default="rules", validator=v.one_of(("rules", "pairs")),
         metadata=_spell("train", rl="reward_training_objective", cli="--objective",
-                        help="rules: one head per reward function, each text once (default); pairs: trl.RewardTrainer."),
+                        help="rules: one head per reward function, each text once; pairs: trl.RewardTrainer."),
     )
     num_epochs: float = field(
-        default=1, validator=v.epochs, metadata=_spell("train", rl="reward_training_epochs", cli="--num-epochs")
+        default=1, validator=v.epochs,
+        metadata=_spell("train", rl="reward_training_epochs", cli="--num-epochs", help="Passes over the training texts."),
     )
     learning_rate: float = field(
         default=1e-4, validator=v.learning_rate,
-        metadata=_spell("train", rl="reward_training_lr", cli="--learning-rate"),
+        metadata=_spell("train", rl="reward_training_lr", cli="--learning-rate", help="Learning rate of the encoder."),
     )
     head_learning_rate: float = field(
         default=1e-3, validator=v.learning_rate,
@@ -170,34 +174,39 @@ class RewardModelTrainingConfig:
                         help="Learning rate of the fresh score heads (objective 'rules')."),
     )
     batch_size: int = field(
-        default=8, validator=v.positive_int, metadata=_spell("train", rl="reward_training_batch_size", cli="--batch-size")
+        default=8, validator=v.positive_int,
+        metadata=_spell("train", rl="reward_training_batch_size", cli="--batch-size",
+                        help="Texts a batch (objective 'rules'), pairs a batch (objective 'pairs')."),
     )
     gradient_accumulation_steps: int = field(
         default=1, validator=v.positive_int,
-        metadata=_spell("train", rl="reward_training_gradient_accumulation_steps", cli="--gradient-accumulation-steps"),
+        metadata=_spell("train", rl="reward_training_gradient_accumulation_steps", cli="--gradient-accumulation-steps",
+                        help="Batches per optimizer step."),
     )
     max_length: int = field(
         default=512, validator=v.positive_int,
-        metadata=_spell("train", rl="reward_training_max_length", cli="--max-length"),
+        metadata=_spell("train", rl="reward_training_max_length", cli="--max-length",
+                        help="Tokens kept of each text (longer ones are cut, and counted)."),
     )
     gradient_checkpointing: bool | None = field(
         default=None, validator=v.optional_boolean, metadata=_spell("train")
     )
     report_to: str | list[str] = field(
         default="none", validator=v.report_to,
-        metadata=_spell("train", cli="--report-to", help="Tracking integration(s) for trl (default: none)."),
+        metadata=_spell("train", cli="--report-to", help="Tracking integration for trl, e.g. tensorboard or wandb."),
     )
     logging_steps: int = field(default=10, validator=v.positive_int, metadata=_spell("train"))
     # Checkpoints
     checkpoint_dir: str | None = field(
         default=None, converter=_path_str, validator=v.optional_str,
         metadata=_spell("train", rl="reward_training_checkpoint_dir", cli="--checkpoint-dir",
-                        help="Keep TRL checkpoints here (every --save-steps steps) so a run can resume."),
+                        help="Keep TRL checkpoints here (every --save-steps steps) so a run can resume "
+                             "(default: none, no checkpoints)."),
     )
     save_steps: int = field(
         default=100, validator=v.positive_int,
         metadata=_spell("train", rl="reward_training_save_steps", cli="--save-steps",
-                        help="Checkpoint every N optimizer steps (default 100; needs --checkpoint-dir)."),
+                        help="Checkpoint every N optimizer steps (needs --checkpoint-dir)."),
     )
     resume_from_checkpoint: bool | str = field(
         default=False, validator=v.resume_value,
