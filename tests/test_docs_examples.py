@@ -91,3 +91,42 @@ def test_plugin_pyproject_in_the_docs_installs_the_example_plugin(tmp_path):
     assert dist.metadata["Name"] == "aligntune-rewards-example" and dist.version == "0.1.0"
     (entry,) = dist.entry_points.select(group="aligntune")
     assert (entry.name, entry.value) == ("rewards_example", "aligntune_rewards_example")
+
+
+def _outputs_paragraph() -> str:
+    doc = (DOCS / "ppo.md").read_text(encoding="utf-8")
+    return doc.split("## Outputs", 1)[1].split("\n\n", 2)[1]
+
+
+@pytest.mark.slow
+def test_ppo_doc_says_what_train_writes_and_what_grpo_shows(tmp_path, capfd):
+    """docs/ppo.md, "Outputs": the files ``train()`` writes (and that it saves no policy, which
+    ``save_model()`` does), and which progress bar shows the gold: a real, tiny GRPO run with a gold."""
+    import json
+
+    from aligntune.core.backend_factory import create_rl_trainer
+    from aligntune.data.corpus import load_bundled_corpus
+    from aligntune.demo.tiny_policy import build_tiny_policy
+
+    corpus = load_bundled_corpus(200, seed=5)
+    policy = build_tiny_policy(tmp_path / "policy", corpus.texts + corpus.prompts, vocab_size=512, hidden=32, seed=1)
+    prompts = tmp_path / "prompts.jsonl"
+    prompts.write_text("".join(json.dumps({"prompt": p}) + "\n" for p in sorted(set(corpus.prompts))[:8]))
+    out = tmp_path / "run"
+    trainer = create_rl_trainer(
+        model_name=str(policy), dataset_name=str(prompts), algorithm="grpo", backend="trl",
+        reward_functions=["length"], gold_reward_functions=["length", "sentiment"], output_dir=str(out),
+        batch_size=2, num_generations=2, total_episodes=8, response_length=8, seed=0,
+    )
+    result = trainer.train()
+    written = sorted(p.name for p in out.iterdir() if p.name != "aligntune-output.json")
+    named = sorted(set(re.findall(r"`([\w.]+\.(?:json|png))`", _outputs_paragraph())))
+    assert written == named, f"train() wrote {written}; docs/ppo.md says {named}"
+    assert "gold" in result.history[0]  # a gold is known ...
+    bar = capfd.readouterr().err
+    assert "GRPO" in bar and "reward=" in bar and "gold=" not in bar  # ... and GRPO's bar does not show it
+    paragraph = " ".join(_outputs_paragraph().split())
+    assert "GRPO's and RLOO's show the mean reward only" in paragraph
+    assert "does not save the policy" in paragraph and "`output_dir/policy`" in paragraph
+    assert "the progress bar shows the gold" not in (DOCS / "ppo.md").read_text(encoding="utf-8")
+    assert trainer.save_model() == str(out / "policy") and (out / "policy" / "config.json").is_file()
