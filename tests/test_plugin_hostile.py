@@ -399,6 +399,28 @@ def test_trace_hooks_with_an_unknown_value_is_an_error(monkeypatch):
         PluginManager()
 
 
+def test_a_clash_between_in_process_plugins_does_not_suggest_a_block_that_is_refused():
+    """Only installed plugins can be blocked by the variable, so a clash of two in-process ones says to rename."""
+    class Inline:
+        @hookimpl
+        def register_reward_functions(self, register):
+            register(has_x)
+
+    pm = PluginManager(load_entry_points=False)
+    pm.register(Inline(), name="inline")
+    with pytest.raises(PluginError, match=r"'has_x' is registered by two plugins: '(in-process|inline)' and "
+                                          r"'(in-process|inline)'\. Register it under another name, or unregister "
+                                          r"one of them first$"):
+        RewardRegistry(pm).register_reward_function(has_x)
+
+
+def test_a_clash_with_an_installed_plugin_suggests_blocking_the_installed_one():
+    with pytest.raises(PluginError, match=r"'length' is registered by two plugins: '(in-process|rewards_basic)' and "
+                                          r"'(in-process|rewards_basic)'\. Uninstall one of them, or block one with "
+                                          r"ALIGNTUNE_DISABLE_PLUGINS=rewards_basic$"):
+        RewardRegistry(PluginManager()).register_reward_function(reward_function(lambda text: 0.5, name="length"))
+
+
 # -- an option given twice --------------------------------------------------------------------
 
 

@@ -261,8 +261,7 @@ class PluginManager:
                     other = table[name].plugin
                     raise DuplicateRegistrationError(
                         f"{checks.LABELS[kind]} {show(name)} is registered by two plugins: "
-                        f"{show(other)} and {show(_plugin)}. Uninstall one of them, or block one with "
-                        f"{DISABLE_ENV}={_plugin}"
+                        f"{show(other)} and {show(_plugin)}. {self._clash_fix(other, _plugin)}"
                     )
                 table[name] = Registration(name=name, obj=obj, plugin=_plugin)
 
@@ -281,6 +280,13 @@ class PluginManager:
                     f"Plugin {show(plugin_name)} raised in {hook_name}: {_failure(exc, 'in the hook')}"
                 ) from exc
         return table
+
+    def _clash_fix(self, *plugins: str) -> str:
+        """How to resolve two plugins registering one name: block an installed one, else rename."""
+        installed = [p for p in plugins if p in self._infos and self._infos[p].origin == "entry-point"]
+        if installed:
+            return f"Uninstall one of them, or block one with {DISABLE_ENV}={installed[-1]}"
+        return "Register it under another name, or unregister one of them first"
 
     def registrations(self, kind: str) -> dict[str, Registration]:
         """Everything registered for ``kind`` (one of :data:`KINDS`), by name."""
