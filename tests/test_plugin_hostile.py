@@ -278,6 +278,23 @@ def test_a_function_that_never_returns_is_stopped_by_the_time_limit(monkeypatch,
     assert time.monotonic() - started < 10
 
 
+def test_rewards_score_with_a_stuck_function_ends_with_one_error_line(monkeypatch, release, shared_manager, tmp_path):
+    @reward_function(name="stuck")
+    def stuck(text):
+        release.wait(20)
+        return 0.5
+
+    RewardRegistry().register_reward_function(stuck)
+    output = tmp_path / "scores.jsonl"
+    output.write_text("previous\n")
+    monkeypatch.setenv(TIMEOUT_ENV, "0.5")
+    result = CliRunner().invoke(main, ["rewards", "score", "--function", "stuck", "--text", "a",
+                                       "--output", str(output)])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: Reward function 'stuck' from plugin 'in-process' did not return within 0.5 s")
+    assert output.read_text() == "previous\n"
+
+
 def test_under_a_limit_a_quick_function_still_scores_and_its_errors_keep_their_names(monkeypatch):
     @reward_function(name="fails")
     def fails(text):
