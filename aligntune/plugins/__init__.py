@@ -5,6 +5,8 @@
   plugins, calls the hooks through pluggy and keeps what each plugin registered.
 * :mod:`aligntune.plugins.checks`: the checks every ``register(...)`` call passes
   before it is accepted.
+* :mod:`aligntune.plugins.environment`: ``ALIGNTUNE_DISABLE_PLUGINS`` and
+  ``ALIGNTUNE_TRACE_HOOKS``, parsed and checked.
 * :mod:`aligntune.plugins.lookup`: the one way to find a reward function, a
   reward-model source or an RL backend by name, and the one "unknown name" message
   (closest match, what is available, which plugins failed to import, what to install).

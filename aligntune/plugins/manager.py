@@ -130,7 +130,9 @@ class PluginManager:
         """
         if self._builtins_loaded and (self._entry_points_loaded or not self._want_entry_points):
             return
-        entry_points = list(metadata.entry_points(group=ENTRY_POINT_GROUP))
+        load_entry_points = self._want_entry_points and not self._entry_points_loaded
+        listed = load_entry_points or self._blocked.names  # the names are checked against what is installed
+        entry_points = list(metadata.entry_points(group=ENTRY_POINT_GROUP)) if listed else []
         if self._blocked.names:
             check_blocked_names(self._blocked, [*BUILTIN_PLUGINS, *(ep.name for ep in entry_points)])
         if not self._builtins_loaded:
@@ -141,7 +143,7 @@ class PluginManager:
                     continue
                 module = importlib.import_module(module_name)
                 self._add(module, module_name, origin="builtin", distribution="aligntune")
-        if self._want_entry_points and not self._entry_points_loaded:
+        if load_entry_points:
             self._entry_points_loaded = True
             self._load_entry_points(entry_points)
 
