@@ -18,6 +18,7 @@ from typing import Any, Callable
 from transformers import TrainerCallback
 
 from aligntune.errors import ConfigurationError
+from aligntune.outputs import run_id_of
 from aligntune.rl.monitor import Gold, OverOptimisationAlarm, StepMonitor
 from aligntune.rl.prompts import format_prompts, load_prompt_dataset
 from aligntune_backend_trl.data import fit_prompts
@@ -137,10 +138,11 @@ class RunMonitor:
                          proxy: list[float]) -> None:
         gold = self.monitor.per_response(prompts, responses)
         path = Path(self.config.output_dir) / COMPLETIONS_FILE
+        run_id = run_id_of(self.config.output_dir)  # the marker's: each row says which run wrote it
         with path.open("a", encoding="utf-8") as handle:
             for p, r, s, g in zip(prompts, responses, proxy, gold):
-                handle.write(json.dumps({"step": step, "split": split, "prompt": p, "response": r, "proxy": s, **g})
-                             + "\n")
+                handle.write(json.dumps({"run_id": run_id, "step": step, "split": split, "prompt": p, "response": r,
+                                         "proxy": s, **g}) + "\n")
 
     # -- held-out evaluation -------------------------------------------------------------------------
 

@@ -192,6 +192,7 @@ class AlignTuneOnlineTrainer:
                                                     title=f"{self.config.algorithm.upper()} reward")
             reporting.plot_rl_report(self.config.output_dir, self.history, self.monitor.evaluations, kl_key="kl",
                                      beta=getattr(trainer.args, "beta", None))
+            self.run_dir.finish()
         self.result = PPOResult(
             steps=len(self.history), reward_start=summary["reward_start"], reward_end=summary["reward_end"],
             metrics_path=metrics_path or "", plot_path=plot_path, reward_model_path=self.reward_model_path,

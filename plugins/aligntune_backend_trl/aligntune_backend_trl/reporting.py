@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from aligntune.atomic import atomic_file
+from aligntune.outputs import run_id_of
 
 logger = logging.getLogger(__name__)
 
@@ -20,15 +21,15 @@ REPORT_FILE = "rl_report.png"
 
 def write_metrics(output_dir: str, summary: dict[str, Any], steps: list[dict[str, Any]],
                   *, evaluations: list[dict[str, Any]] | None = None) -> str:
-    """Write ``{"summary", "steps", "evaluations"}`` to ``output_dir/metrics.json`` (atomically).
+    """Write ``{"run_id", "summary", "steps", "evaluations"}`` to ``output_dir/metrics.json`` (atomically).
 
     ``steps``: one record per step (proxy, gold, components, KL, length, truncation, samples);
     ``evaluations``: one row per held-out evaluation (keys prefixed ``eval/``).
     """
     path = Path(output_dir) / METRICS_FILE
-    with atomic_file(path) as handle:
-        json.dump({"summary": summary, "steps": steps, "evaluations": evaluations or []}, handle, indent=2,
-                  default=str)
+    with atomic_file(path) as handle:  # the run id of the directory's marker: which run wrote these figures
+        json.dump({"run_id": run_id_of(output_dir), "summary": summary, "steps": steps,
+                   "evaluations": evaluations or []}, handle, indent=2, default=str)
     return str(path)
 
 

@@ -1,9 +1,17 @@
 """What every trainer of this backend does with its output directory: mark it, save the policy into it.
 
-The rule is :mod:`aligntune.outputs`' (checked in ``create_rl_trainer``): the directory
-is marked as aligntune's before anything is written into it, and the policy is saved
-through a staging directory that replaces a non-empty target only when aligntune wrote
-it and ``overwrite`` is on (or when this trainer saved there before).
+The rule is :mod:`aligntune.outputs`' (checked in ``create_rl_trainer``, and again when
+the run starts): the directory is marked as aligntune's before anything is written into
+it, and the policy is saved through a staging directory that replaces a non-empty target
+only when aligntune wrote it and ``overwrite`` is on (or when this trainer saved there
+before).
+
+A run starts in a directory of its own: an earlier run there (replaced on ``overwrite``)
+is swapped out atomically, completions, metrics, reports, reward model and policy alike,
+before the new run writes anything (:func:`aligntune.atomic.fresh_run_directory`), so the
+files of two runs never mix, even after a ``kill -9``. The run id in the marker is written
+into every file of the run (``metrics.json``, each ``completions.jsonl`` row, the policy's
+marker), and the marker says ``finished`` once the metrics are written.
 """
 
 from __future__ import annotations
@@ -15,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from aligntune import distributed
-from aligntune.atomic import staged_output
-from aligntune.outputs import write_marker
+from aligntune.atomic import fresh_run_directory, staged_output
+from aligntune.outputs import check_output_dir, mark_finished
 from aligntune_backend_trl.policy_card import policy_card
 
 logger = logging.getLogger("aligntune_backend_trl")
@@ -29,16 +37,25 @@ class RunDirectory:
         self.config = config
         self._marked = False
         self._saved: set[str] = set()
+        #: The run id in the marker (set when the main process marks the directory).
+        self.run_id: str | None = None
 
     def mark(self) -> Path:
-        """Create ``output_dir`` as a directory aligntune owns (the main process writes); return it."""
+        """Start the run in ``output_dir``: an empty directory holding only this run's marker (the main process
+        writes it, after checking the directory again: it may have been filled since validation); return it."""
         out = Path(self.config.output_dir).expanduser()
         if not self._marked:
-            self._marked = True
             if distributed.is_main_process():
-                out.mkdir(parents=True, exist_ok=True)
-                write_marker(out, "rl_run")
+                check_output_dir(out, overwrite=self.config.overwrite, inputs=self.config.input_paths(),
+                                 fix="pass overwrite=True (aligntune ppo --overwrite) to replace a previous run")
+                self.run_id = fresh_run_directory(out, kind="rl_run")
+            self._marked = True
         return out
+
+    def finish(self) -> None:
+        """Record in the marker that the run finished (its metrics are written)."""
+        if self._marked and distributed.is_main_process():
+            mark_finished(self.config.output_dir)
 
     def save_policy(self, policy: Any, tokenizer: Any, output_dir: str | None, *, overwrite: bool | None,
                     main: bool, monitor: Any = None, result: Any = None) -> str:
@@ -53,7 +70,7 @@ class RunDirectory:
         best, why = monitor.best_state() if monitor is not None else (None, "the last step's policy")
         if main:
             with staged_output(target, overwrite=replace, kind="policy", inputs=self.config.input_paths(),
-                               what="save_model(output_dir)") as staging:
+                               what="save_model(output_dir)", run_id=self.run_id) as staging:
                 with _swapped(policy, best):
                     policy.save_pretrained(staging)
                 tokenizer.save_pretrained(staging)

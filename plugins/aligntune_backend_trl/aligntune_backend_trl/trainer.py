@@ -181,6 +181,7 @@ class AlignTunePPOTrainer:
             plot_path = reporting.plot_reward_curve(self.config.output_dir, self.history)
             reporting.plot_rl_report(self.config.output_dir, self.history, self.monitor.evaluations,
                                      kl_key="objective/kl")
+            self.run_dir.finish()
         self.result = PPOResult(
             steps=len(self.history),
             reward_start=summary["reward_start"],
