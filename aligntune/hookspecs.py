@@ -32,7 +32,9 @@ def register_reward_functions(register: Callable[[RewardFunction], None]) -> Non
     ``register(fn)`` accepts a :class:`aligntune.rewards.base.RewardFunction`
     (an object with ``name``, ``description``, ``value_range`` and a batched
     ``score(texts, *, prompts=None, references=None)``), or a plain callable
-    decorated with :func:`aligntune.rewards.base.reward_function`.
+    decorated with :func:`aligntune.rewards.base.reward_function`. Every call of
+    ``score`` gets its own copy of the inputs, and what it returns is checked (one
+    finite score per text, inside ``value_range``) before anything uses it.
     """
 
 
