@@ -9,12 +9,79 @@ module stays light.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
-from aligntune.errors import ModelLoadError, show
+from aligntune.errors import ModelLoadError, UnknownRewardFunctionError, show
 from aligntune.model_dirs import check_flags
+from aligntune.rewards.composite import CompositeReward
 
 logger = logging.getLogger(__name__)
+
+
+def check_manifest(data: Any, file: str) -> dict[str, Any]:
+    """Check the values of an aligntune manifest (``aligntune.json``) that loading and RL read; return it.
+
+    ``training.max_length`` (an integer >= 1: the tokens of each text the model reads),
+    ``data.uses_prompts`` (true or false), ``reward_functions.functions`` (rule names) and
+    ``reward_functions.weights`` (one positive number per rule). Any other key is a record
+    only. A wrong value is a :class:`ModelLoadError` naming ``file``, the key, the value and
+    the fix, raised before the model loads.
+    """
+    fix = f"fix it in {file}, or delete the file if the directory holds a model aligntune did not train"
+    if not isinstance(data, dict):
+        raise ModelLoadError(f"{file} must hold a JSON object (the aligntune manifest), got "
+                             f"{type(data).__name__}: {show(data, 80)}; {fix}")
+
+    def section(key: str) -> dict[str, Any]:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            raise ModelLoadError(f"{file}: {key} must be a JSON object, got {type(value).__name__}: {show(value, 80)}; {fix}")
+        return value
+
+    def bad(key: str, expected: str, value: Any) -> ModelLoadError:
+        return ModelLoadError(f"{file}: {key} must be {expected}, got {type(value).__name__}: {show(value, 80)}; {fix}")
+
+    max_length = section("training").get("max_length")
+    if max_length is not None and (isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1):
+        raise bad("training.max_length", "an integer >= 1 (the tokens of each text the model reads; "
+                  "0 would give every text the same score)", max_length)
+    uses_prompts = section("data").get("uses_prompts")
+    if uses_prompts is not None and not isinstance(uses_prompts, bool):
+        raise bad("data.uses_prompts", "true or false", uses_prompts)
+    rules = section("reward_functions")
+    names, weights = rules.get("functions"), rules.get("weights")
+    if names is not None and (not isinstance(names, list)
+                              or not all(isinstance(n, str) and n.strip() for n in names)):
+        raise bad("reward_functions.functions", "a list of reward function names", names)
+    if weights is not None and names:
+        ok = isinstance(weights, list) and len(weights) == len(names) and all(
+            not isinstance(w, bool) and isinstance(w, (int, float)) and math.isfinite(w) and w > 0 for w in weights)
+        if not ok:
+            raise bad("reward_functions.weights", f"a list of {len(names)} positive numbers, one per function", weights)
+    return data
+
+
+def manifest_rules(manifest: dict[str, Any] | None, origin: str | None = None) -> Any:
+    """The rules a reward model was trained from (a ``CompositeReward``), rebuilt from its manifest.
+
+    ``None`` when the manifest names none. A rule that is not installed is an
+    :class:`UnknownRewardFunctionError` that says the name came from the manifest (``origin``:
+    the model directory) and how to go on.
+    """
+    rules = (manifest or {}).get("reward_functions") or {}
+    names, weights = rules.get("functions"), rules.get("weights")
+    if not names or not isinstance(names, list):
+        return None
+    try:
+        return CompositeReward(names, weights)
+    except UnknownRewardFunctionError as exc:
+        where = f"{origin}/aligntune.json" if origin else "the reward model's aligntune.json"
+        raise UnknownRewardFunctionError(
+            f"{where} names the rules the reward model was trained from (reward_functions.functions = {show(names)}), "
+            f"used as the gold RL is measured against; one is not installed: {exc}. Install the plugin that provides "
+            "it, or name the gold yourself with gold_reward_functions=[...]"
+        ) from exc
 
 
 def load_tokenizer(path: str, *, trust_remote_code: bool = False) -> Any:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from aligntune import _validation as v
 from aligntune import model_dirs
 from aligntune.errors import ModelLoadError, show
 from aligntune.reward_model import loading
@@ -32,15 +33,16 @@ MANIFEST_NAME = "aligntune.json"
 
 
 def read_manifest(path: str | os.PathLike[str]) -> dict[str, Any] | None:
-    """The aligntune manifest of a model directory, or ``None`` when there is none."""
+    """The aligntune manifest of a model directory, its values checked
+    (:func:`~aligntune.reward_model.loading.check_manifest`), or ``None`` when there is none."""
     file = Path(path) / MANIFEST_NAME
     if not file.is_file():
         return None
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelLoadError(f"{show(str(file))} is corrupted: {exc}; delete it or retrain the model") from exc
-    return data if isinstance(data, dict) else None
+    except (ValueError, RecursionError) as exc:  # bad JSON, bad UTF-8, too deep
+        raise ModelLoadError(f"{show(str(file))} is corrupted: {show(str(exc))}; delete it or retrain the model") from exc
+    return loading.check_manifest(data, str(file))
 
 
 class TextRewardModel:
@@ -61,6 +63,7 @@ class TextRewardModel:
         device: Any = None,
         manifest: dict[str, Any] | None = None,
     ) -> None:
+        v.positive_int.check("TextRewardModel.max_length", max_length)  # 0 would give every text one score
         if getattr(model.config, "num_labels", None) != 1:
             raise ModelLoadError(
                 f"A reward model must output one score (num_labels=1), got num_labels={model.config.num_labels}; "
@@ -71,7 +74,7 @@ class TextRewardModel:
             model = model.to(device)
         self.model = model.eval()
         self.tokenizer = tokenizer
-        self.max_length = model_dirs.cap_max_length(int(max_length), model.config)
+        self.max_length = model_dirs.cap_max_length(max_length, model.config)
         self.device = next(model.parameters()).device
         self.manifest = manifest
         self.path: str | None = None
@@ -101,7 +104,7 @@ class TextRewardModel:
         model_dirs.check_reward_model(info, name=show(str(name_or_path)))
         manifest = read_manifest(path)
         if max_length is None:
-            max_length = int((manifest or {}).get("training", {}).get("max_length", 512))
+            max_length = (manifest or {}).get("training", {}).get("max_length") or 512
         tokenizer = loading.load_tokenizer(path, trust_remote_code=trust_remote_code)
         model = loading.load_sequence_classifier(
             path, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code, **model_kwargs

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from aligntune import model_dirs
 from aligntune.errors import ConfigurationError, RewardSourceError, show
 from aligntune.hookspecs import hookimpl
-from aligntune.reward_model.scoring import TextRewardModel
+from aligntune.reward_model.scoring import TextRewardModel, read_manifest
 from aligntune.reward_model.trainer import train_from_config
 from aligntune.rl.sources import check_model_dir
 
@@ -79,7 +79,7 @@ class PretrainedHFSource:
         if name is None:
             raise ConfigurationError("source_type='pretrained_hf' needs model_name=")
         if os.path.isdir(os.path.expanduser(name)):
-            check_model_dir(os.path.expanduser(name), what="reward_model_name")
+            read_manifest(check_model_dir(os.path.expanduser(name), what="reward_model_name"))  # its values checked
             return
         model_dirs.check_hub_reachable(name, field="reward_model_name")
 
@@ -105,7 +105,7 @@ class PretrainedLocalSource:
     def check(self, config: RewardModelSourceConfig) -> None:
         if config.model_path is None:
             raise ConfigurationError("source_type='pretrained_local' needs model_path=")
-        check_model_dir(config.model_path, what="reward_model_path")
+        read_manifest(check_model_dir(config.model_path, what="reward_model_path"))  # its values checked, unloaded
 
     def load(self, config: RewardModelSourceConfig) -> TextRewardModel:
         self.check(config)

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from aligntune.reward_model.loading import manifest_rules
 from aligntune.rewards.composite import CompositeReward
 
 logger = logging.getLogger(__name__)
@@ -42,13 +43,10 @@ class Gold:
         return self.composite.names
 
 
-def gold_from_manifest(manifest: dict[str, Any] | None) -> CompositeReward | None:
-    """The rules a reward model was trained from, rebuilt from its manifest (``None`` when it has none)."""
-    functions = ((manifest or {}).get("reward_functions") or {})
-    names, weights = functions.get("functions"), functions.get("weights")
-    if not names or not isinstance(names, list):
-        return None
-    return CompositeReward(names, weights)
+def gold_from_manifest(manifest: dict[str, Any] | None, origin: str | None = None) -> CompositeReward | None:
+    """The rules a reward model was trained from, rebuilt from its manifest (``None`` when it has none);
+    a rule that is not installed is an error naming the manifest (``origin``: the model directory)."""
+    return manifest_rules(manifest, origin)
 
 
 def resolve_gold(config: Any, reward_model: Any = None) -> Gold | None:
@@ -57,7 +55,7 @@ def resolve_gold(config: Any, reward_model: Any = None) -> Gold | None:
         composite = CompositeReward(list(config.gold_reward_functions), config.gold_reward_weights)
         return Gold(composite, "gold_reward_functions", is_proxy=False)
     if reward_model is not None:
-        composite = gold_from_manifest(getattr(reward_model, "manifest", None))
+        composite = gold_from_manifest(getattr(reward_model, "manifest", None), getattr(reward_model, "path", None))
         if composite is not None:
             return Gold(composite, "the reward model's manifest", is_proxy=False)
         if config.reward_functions is None:
