@@ -362,6 +362,44 @@ ROWS: list[Row] = [
      BackendError, r"RL backend 'unsloth' does not support algorithm 'rloo'; it supports: grpo, ppo"),
     ("rl-grpo-batch-larger-than-the-prompts", lambda c: _rl(c, algorithm="grpo", batch_size=13, stop_at_eos=False),
      ConfigurationError, r"has 12 prompts, fewer than one batch of .* = 13 \* 1 = 13"),
+    # -- issue 25: what failed after loading, refused before (pre-flight, --dry-run, best-by-gold) -------------
+    ("rl-grpo-completion-past-positions", lambda c: _rl(c, algorithm="grpo", max_prompt_length=200,
+                                                        max_completion_length=100, stop_at_eos=False),
+     ConfigurationError, r"has 256 positions, fewer than max_prompt_length \+ max_completion_length = 200 \+ 100 = 300"),
+    ("rl-eval-prompts-hold-out-every-prompt", lambda c: _rl(c, eval_steps=1, eval_prompts=12, stop_at_eos=False),
+     ConfigurationError, r"eval_prompts=12 holds out every prompt: the prompts dataset .* has only 12.*at most 8"),
+    ("rl-eval-prompts-leave-less-than-a-batch", lambda c: _rl(c, eval_steps=1, eval_prompts=10, stop_at_eos=False),
+     ConfigurationError, r"has 12 prompts, and eval_prompts=10 of them are held out for evaluation, leaving 2, fewer "
+                         r"than one batch"),
+    ("rl-missing-eval-file", lambda c: _rl(c, eval_steps=1, eval_dataset_name="./data/eval.jsonl", stop_at_eos=False),
+     DataError, r"eval_dataset_name='./data/eval.jsonl': Dataset file './data/eval.jsonl' does not exist"),
+    ("rl-report-to-not-installed", lambda c: _rl(c, report_to="tensorboard", stop_at_eos=False),
+     ConfigurationError, r"report_to='tensorboard': the tensorboard integration is not installed.*pip install tensorboard",
+     pytest.mark.skipif(__import__("importlib.util").util.find_spec("tensorboard") is not None,
+                        reason="tensorboard is installed")),
+    ("rl-report-to-unknown", lambda c: _rl(c, report_to="tensorbord", stop_at_eos=False),
+     ConfigurationError, r"'tensorbord' is not a logging integration; use one of .*tensorboard"),
+    ("rl-keep-best-gold-without-gold", lambda c: _rl(c, reward_functions=_DROP, reward_model_path=str(c.rm),
+                                                     eval_steps=1, eval_prompts=2, keep_best="gold",
+                                                     stop_at_eos=False),
+     ConfigurationError, r"keep_best='gold' keeps the policy with the best held-out gold, but this run has no gold"),
+    ("rl-policy-chat-template-raises", lambda c: _rl(c, model_name=str(c.raising_template),
+                                                     dataset_name=str(c.chat_prompts), stop_at_eos=False),
+     DataError, r"The chat template of model_name=.* could not render conversation 0 .*the template raised an error: "
+                r"'no system role'"),
+    ("cli-rl-dry-run-chat-template-raises", _cli("rl", "--config", "chat_rl.yaml", "--dry-run"),
+     1, r"could not render conversation 0 .*the template raised an error: 'no system role'"),
+    ("train-pairs-without-assistant", lambda c: _train(c, data=_dataset(
+        chosen=[[{"role": "user", "content": f"question {i}"}] for i in range(12)],
+        rejected=[[{"role": "user", "content": f"other {i}"}] for i in range(12)])),
+     DataError, r"chosen\[0\] has no assistant message to score"),
+    ("train-chat-prompt-beside-text-pairs", lambda c: _train(c, data=_dataset(
+        prompt=[[{"role": "user", "content": f"question {i}"}] for i in range(12)],
+        chosen=[f"a good answer {i}" for i in range(12)], rejected=[f"no {i}" for i in range(12)])),
+     DataError, r"prompt\[0\] must be a string next to a plain-text chosen"),
+    ("eval-chat-prompt-beside-text-pairs", lambda c: __import__("aligntune.reward_model.evaluate", fromlist=["x"])
+     .read_pairs([{"prompt": [{"role": "user", "content": "q"}], "chosen": "a", "rejected": "b"}]),
+     DataError, r"pair 0: 'prompt' must be a string next to plain-text 'chosen' and 'rejected'"),
     # -- unusual numbers: the edges of float and integer range --------------------------------------
     ("config-learning-rate-1e308", lambda c: _config(c, learning_rate=1e308),
      ConfigurationError, r"learning_rate must be at most 1, got 1e\+308"),
@@ -568,10 +606,18 @@ def inputs(tmp_path_factory, tiny_bert_dir):
     prompts.write_text("".join(json.dumps({"prompt": t}) + "\n" for t in TEXTS), encoding="utf-8")
     no_prompt_column = root / "no_prompt.jsonl"
     no_prompt_column.write_text("".join(json.dumps({"id": i, "score": 1}) + "\n" for i in range(4)), encoding="utf-8")
+    raising_template = root / "raising-template"  # a policy whose chat template raises on every conversation
+    shutil.copytree(policy, raising_template)
+    tok_config = json.loads((raising_template / "tokenizer_config.json").read_text())
+    tok_config["chat_template"] = "{{ raise_exception('no system role') }}"
+    (raising_template / "tokenizer_config.json").write_text(json.dumps(tok_config))
+    chat_prompts = root / "chat_prompts.jsonl"
+    chat_prompts.write_text("".join(json.dumps({"messages": [{"role": "user", "content": t}]}) + "\n" for t in TEXTS),
+                            encoding="utf-8")
     data = RewardModelTrainer(str(rm), ["length"]).generate_training_data(TEXTS)
     return SimpleNamespace(rm=rm, policy=policy, no_tokenizer=no_tokenizer, empty_dir=empty_dir, prompts=prompts,
                            corrupted_policy=corrupted_policy, causal=causal, three_labels=three_labels,
-                           no_special=no_special,
+                           no_special=no_special, raising_template=raising_template, chat_prompts=chat_prompts,
                            no_prompt_column=no_prompt_column, data=data, root=root)
 
 
@@ -591,6 +637,10 @@ def _write_cwd_files(c: Any) -> None:
     Path("list.yaml").write_text("- model_name: x\n")
     Path("ppo.yaml").write_text(
         f"model_name: {c.policy}\ndataset_name: {c.prompts}\nreward_functions: [length]\noutput_dir: ppo_out\n"
+    )
+    Path("chat_rl.yaml").write_text(
+        f"model_name: {c.raising_template}\ndataset_name: {c.chat_prompts}\nalgorithm: grpo\n"
+        "reward_functions: [length]\noutput_dir: rl_out\nstop_at_eos: false\n"
     )
     # -- hostile text and files (issue 10) --
     hostile = {

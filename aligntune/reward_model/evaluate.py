@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aligntune.chat_templates import render_with
 from aligntune.errors import ConfigurationError, DataError, show
 from aligntune.reward_model.scoring import TextRewardModel
 from aligntune.rewards.base import RewardFunction, score_checked
@@ -135,6 +136,9 @@ def _check_row(where: str, row: Any) -> Pair:
     prompt = row.get("prompt")
     if prompt is not None:
         prompt = _check_value(where, "prompt", prompt)
+        if isinstance(chosen, str) and not isinstance(prompt, str):  # the same rule as training's
+            raise DataError(f"{where}: 'prompt' must be a string next to plain-text 'chosen' and 'rejected', got "
+                            f"{show(prompt, 120)}; give the prompt as text, or both sides as chat messages")
     if not isinstance(chosen, str):
         for name, messages in (("chosen", chosen), ("rejected", rejected)):
             if not any(m["role"] == "assistant" for m in messages):
@@ -236,12 +240,11 @@ def _model_inputs(model: TextRewardModel, pairs: list[Pair],
     if pairs[0].conversational and template:
         logger.info("Rendering the conversations with the reward model tokenizer's chat template")
         out = {}
+        name = getattr(model.tokenizer, "name_or_path", None) or model.path
+        origin = f"the reward model's tokenizer {show(str(name))}" if name else "the reward model's tokenizer"
         for which in ("chosen", "rejected"):
-            texts = []
-            for pair in pairs:
-                prompt, response = _split(pair, which)
-                texts.append(model.tokenizer.apply_chat_template(prompt + response, tokenize=False))
-            out[which] = (texts, None)
+            conversations = [sum(_split(pair, which), []) for pair in pairs]
+            out[which] = (render_with(model.tokenizer, conversations, origin=origin), None)
         return out
     if pairs[0].conversational:
         logger.info("The reward model tokenizer has no chat template: scoring the last assistant message's "

@@ -27,6 +27,7 @@ from typing import Any
 from aligntune import distributed, model_dirs
 from aligntune._validation import checkpoint_options
 from aligntune.atomic import staged_output
+from aligntune.chat_templates import render_with
 from aligntune.checkpoints import check_resume
 from aligntune.errors import DataError, show
 from aligntune.outputs import check_output_dir
@@ -52,20 +53,52 @@ def _is_messages(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(m, dict) and "content" in m for m in value)
 
 
-def _render(value: Any, prompt: Any, tokenizer: Any, *, row: int, column: str) -> tuple[str, str | None]:
-    """``(text, prompt)`` for one side of a pair."""
+def _check_side(value: Any, prompt: Any, *, row: int, column: str) -> None:
+    """One side of a pair has the shape ``evaluate-reward-model`` accepts too: plain text (with a text prompt, if
+    any), or chat messages holding the assistant's reply."""
     if isinstance(value, str):
         if prompt is not None and not isinstance(prompt, str):
-            raise DataError(f"prompt[{row}] must be a string next to a plain-text {column}, got {show(prompt)}")
-        return value, prompt
+            raise DataError(
+                f"prompt[{row}] must be a string next to a plain-text {column}, got {show(prompt, 120)}; give the "
+                f"prompt as text, or {column} and the other side as chat messages"
+            )
+        return
     if not _is_messages(value):
         raise DataError(f"{column}[{row}] must be a string or a list of chat messages, got {show(value)}")
+    if not any(m.get("role") == "assistant" for m in value):
+        raise DataError(
+            f"{column}[{row}] has no assistant message to score: {show(value, 120)}; each side of a conversational "
+            "pair holds the assistant's reply (put the question in the prompt column or before the reply)"
+        )
+
+
+def check_pair_shapes(dataset: Any) -> None:
+    """Every pair, before any model loads: both sides plain text or both chat messages with an assistant reply."""
+    prompts_col = dataset["prompt"] if "prompt" in dataset.column_names else [None] * dataset.num_rows
+    for i, (c, r, p) in enumerate(zip(dataset["chosen"], dataset["rejected"], prompts_col)):
+        _check_side(c, p, row=i, column="chosen")
+        _check_side(r, p, row=i, column="rejected")
+        if isinstance(c, str) != isinstance(r, str):
+            raise DataError(f"chosen[{i}] and rejected[{i}] must both be strings or both lists of chat messages, got "
+                            f"{type(c).__name__} and {type(r).__name__}")
+
+
+def _render(value: Any, prompt: Any, tokenizer: Any, *, row: int, column: str) -> tuple[str, str | None]:
+    """``(text, prompt)`` for one side of a pair."""
+    _check_side(value, prompt, row=row, column=column)
+    if isinstance(value, str):
+        return value, prompt
     before = prompt if _is_messages(prompt) else ([{"role": "user", "content": prompt}] if isinstance(prompt, str) else [])
     if getattr(tokenizer, "chat_template", None):
-        return tokenizer.apply_chat_template(before + value, tokenize=False), None
+        return render_with(tokenizer, [before + value], origin=_template_origin(tokenizer))[0], None
     text = value[-1]["content"]
     prompt_text = " ".join(m["content"] for m in before + value[:-1]) or None
     return text, prompt_text
+
+
+def _template_origin(tokenizer: Any) -> str:
+    name = getattr(tokenizer, "name_or_path", None)
+    return f"the base model's tokenizer {show(name)}" if name else "the base model's tokenizer"
 
 
 def preference_texts(dataset: Any, tokenizer: Any) -> tuple[list[str], list[str], list[str | None] | None]:
@@ -127,6 +160,7 @@ def held_out_accuracy(chosen: list[float], rejected: list[float]) -> FidelityRep
 def train_preferences(trainer: Any, data: Any, output_dir: str | os.PathLike[str], settings: FitSettings, *,
                       overwrite: bool, resume_from_checkpoint: str | bool | None, split: Any) -> TrainedRewardModel:
     """Train on preference pairs with ``trl.RewardTrainer``; save like the rule objectives do."""
+    check_pair_shapes(data)
     check_pairs_differ(data)
     base_path = model_dirs.resolve_model_path(trainer.base_model_name)
     inputs = [base_path, settings.checkpoint_dir, *data_files(data), *trainer.input_paths,
