@@ -470,6 +470,16 @@ def test_any_other_option_given_twice_is_refused(option, values, tmp_path):
     assert f"Invalid value for '{option}': given 2 times ('{values[0]}', '{values[1]}'); give it once" in result.output
 
 
+def test_eval_reward_model_reads_every_function_flag_before_loading_the_model(tmp_path):
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(json.dumps({"chosen": "Glad to help: first, check the cable.", "rejected": "No."}) + "\n")
+    args = ["eval-reward-model", "--model", str(tmp_path / "no-model"), "--pairs", str(pairs)]
+    result = CliRunner().invoke(main, [*args, "--function", "nope", "--function", "length"])
+    assert result.exit_code == 1 and "Unknown reward function 'nope'" in result.output, result.output
+    twice = CliRunner().invoke(main, [*args, "--seed", "1", "--seed", "2"])
+    assert twice.exit_code == 2 and "Invalid value for '--seed': given 2 times ('1', '2')" in twice.output
+
+
 def test_output_given_twice_writes_neither(tmp_path):
     first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     result = CliRunner().invoke(main, ["rewards", "score", "--function", "length", "--text", "hi",
