@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import fnmatch
 import logging
 import os
 import shutil
@@ -31,7 +32,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from aligntune.outputs import check_output_dir, write_marker
+from aligntune.errors import ConfigurationError, show
+from aligntune.outputs import RUN_MARKER, check_output_dir, write_marker
 
 logger = logging.getLogger(__name__)
 
@@ -66,15 +68,26 @@ def staged_output(
         raise
 
 
-def fresh_run_directory(output_dir: str | os.PathLike[str], *, kind: str, run_id: str | None = None) -> str:
+def fresh_run_directory(output_dir: str | os.PathLike[str], *, kind: str, run_id: str | None = None,
+                        own: Iterable[str] = ()) -> str:
     """Make ``output_dir`` an empty directory holding only a new run marker; return the run id.
 
     Call it after :func:`aligntune.outputs.check_output_dir` allowed the directory. An
     existing one (an earlier run's, replaced on ``overwrite``) is swapped for the fresh one
     in one atomic step and deleted after, so its completions, metrics, reports and policy
-    never sit beside the new run's files.
+    never sit beside the new run's files. ``own``: name patterns (``fnmatch``) of what a run
+    writes there; anything else in the earlier run's directory (a file someone put there)
+    is refused with its name, and nothing is deleted.
     """
     final = Path(os.fspath(output_dir)).expanduser()
+    patterns = (RUN_MARKER, ".*.tmp-*", ".*.old-*", *own)
+    foreign = sorted(p.name for p in final.iterdir() if not any(fnmatch.fnmatch(p.name, pat) for pat in patterns)) \
+        if own and final.is_dir() else []
+    if foreign:
+        raise ConfigurationError(
+            f"output_dir {show(str(final))} holds {', '.join(map(show, foreign[:5]))}, which no aligntune run writes; "
+            "overwrite replaces the whole run directory, so move them out first (or choose another output_dir)"
+        )
     final.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(final)
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-{os.getpid()}-", dir=final.parent))

@@ -108,3 +108,15 @@ def test_every_file_of_a_run_carries_its_run_id_and_an_overwrite_run_keeps_only_
     assert steps == sorted(steps)  # one run's steps, not 1, 2, 1, 2
     assert json.loads((out / "metrics.json").read_text())["run_id"] == run_id
     assert read_marker(out / "policy")["run_id"] == run_id
+
+
+def test_an_overwrite_run_refuses_to_clear_files_no_run_writes(policy_dir, prompts_file, tmp_path):
+    kwargs = dict(model_name=str(policy_dir), dataset_name=str(prompts_file), reward_functions=["length"],
+                  **fast_ppo_kwargs(tmp_path, total_episodes=4))
+    out = Path(kwargs["output_dir"])
+    _earlier_run(out)
+    (out / "my_notes.txt").write_text("what I tried")
+    trainer = create_rl_trainer(**kwargs, overwrite=True)
+    with pytest.raises(ConfigurationError, match="holds 'my_notes.txt', which no aligntune run writes"):
+        trainer.run_dir.mark()
+    assert (out / "my_notes.txt").read_text() == "what I tried" and (out / "metrics.json").is_file()

@@ -29,6 +29,10 @@ from aligntune_backend_trl.policy_card import policy_card
 
 logger = logging.getLogger("aligntune_backend_trl")
 
+#: What a run of this backend writes into its output directory (TRL adds runs/ and checkpoint-N).
+RUN_FILES = ("metrics.json", "reward_curve.png", "rl_report.png", "completions.jsonl", "policy", "reward_model", "runs",
+             "checkpoint-*")
+
 
 class RunDirectory:
     """Owns ``config.output_dir`` for one trainer."""
@@ -48,7 +52,7 @@ class RunDirectory:
             if distributed.is_main_process():
                 check_output_dir(out, overwrite=self.config.overwrite, inputs=self.config.input_paths(),
                                  fix="pass overwrite=True (aligntune ppo --overwrite) to replace a previous run")
-                self.run_id = fresh_run_directory(out, kind="rl_run")
+                self.run_id = fresh_run_directory(out, kind="rl_run", own=RUN_FILES)
             self._marked = True
         return out
 
