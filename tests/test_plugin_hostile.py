@@ -449,6 +449,12 @@ def test_repeated_function_flags_add_up():
     assert {"length", "safety", "coherence"} <= set(row)
 
 
+def test_a_function_flag_without_a_name_says_so_in_the_commands_spelling():
+    result = CliRunner().invoke(main, ["rewards", "score", "--function", " , ", "--text", "hi"])
+    assert result.exit_code == 1
+    assert "Error: --function needs at least one reward function name, got ' , '; e.g. --function length" in result.output
+
+
 def test_repeated_weights_follow_the_functions_in_order():
     result = CliRunner().invoke(main, ["rewards", "score", "--function", "length", "--weights", "1",
                                        "--function", "safety", "--weights", "3", "--text", "Thanks, here is how."])

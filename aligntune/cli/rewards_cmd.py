@@ -44,7 +44,13 @@ def list_rewards(as_json: bool) -> None:
 
 def _names(values: tuple[str, ...]) -> list[str]:
     """The names of every --function, comma-separated or repeated, in order."""
-    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    if not names:
+        raise ConfigurationError(
+            f"--function needs at least one reward function name, got {show(','.join(values))}; "
+            "e.g. --function length,safety (aligntune rewards list shows them)"
+        )
+    return names
 
 
 def _parse_weights(values: tuple[str, ...]) -> list[float] | None:
