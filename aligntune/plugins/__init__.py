@@ -15,12 +15,11 @@ This package re-exports the manager's public names, so ``from aligntune.plugins 
 get_plugin_manager`` keeps working. Nothing here imports torch.
 """
 
+from aligntune.plugins.environment import DISABLE_ENV, TRACE_ENV
 from aligntune.plugins.manager import (
     BUILTIN_PLUGINS,
-    DISABLE_ENV,
     ENTRY_POINT_GROUP,
     KINDS,
-    TRACE_ENV,
     PluginInfo,
     PluginManager,
     Registration,

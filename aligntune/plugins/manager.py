@@ -41,7 +41,7 @@ import pluggy
 from aligntune import hookspecs
 from aligntune.errors import DuplicateRegistrationError, PluginError, is_stop, show
 from aligntune.plugins import checks
-from aligntune.plugins.environment import DISABLE_ENV, TRACE_ENV, blocked_plugins, check_blocked_names, trace_enabled
+from aligntune.plugins.environment import DISABLE_ENV, blocked_plugins, check_blocked_names, trace_enabled
 from aligntune.rewards.limits import call_limits
 
 #: Trace output goes here (``ALIGNTUNE_TRACE_HOOKS``), next to the rest of the plugin log.
