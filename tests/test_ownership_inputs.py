@@ -319,3 +319,18 @@ def test_the_marker_records_a_run_id_and_the_process(tmp_path):
     marker = json.loads((tmp_path / RUN_MARKER).read_text())
     assert marker["run_id"] == run_id and marker["pid"] == os.getpid() and marker["finished"] is False
     assert write_marker(tmp_path, "rl_run") != run_id
+
+
+def test_the_reward_model_of_an_rl_run_may_not_hold_the_runs_prompts(tmp_path, tiny_gpt2_dir, tiny_bert_dir, corpus_40):
+    from aligntune.core.backend_factory import create_rl_trainer
+
+    rm = _previous_model(tmp_path / "rm")
+    prompts = rm / "prompts.jsonl"
+    prompts.write_text("".join(json.dumps({"prompt": f"Question {i}?"}) + "\n" for i in range(8)))
+    with pytest.raises(ConfigurationError, match="reward_training_output_dir=.*contains an input of this run"):
+        create_rl_trainer(model_name=str(tiny_gpt2_dir), dataset_name=str(prompts), batch_size=4,
+                          output_dir=str(tmp_path / "run"), train_custom_reward_model=True,
+                          reward_training_base_model=str(tiny_bert_dir), reward_functions=["length"],
+                          reward_training_texts=corpus_40.texts, reward_training_output_dir=str(rm),
+                          reward_training_overwrite=True)
+    assert prompts.is_file()

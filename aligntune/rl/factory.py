@@ -215,6 +215,9 @@ def check_run_files(config: Any) -> None:
     if tc is not None:
         check_nested_output(tc.output_dir, config.output_dir, child_what="reward_training_output_dir",
                             parent_what="output_dir", reserved={"policy": os.path.join(config.output_dir, "policy")})
+        check_output_dir(tc.output_dir, overwrite=tc.overwrite, what="reward_training_output_dir",
+                         inputs=[*config.input_paths(), tc.checkpoint_dir if tc.resume_from_checkpoint else None],
+                         fix="pass reward_training_overwrite=True to replace it")
     held, train = config.eval_dataset_name, config.dataset_name
     if config.eval_steps and isinstance(held, str) and isinstance(train, str):
         same = held == train
