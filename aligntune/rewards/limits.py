@@ -90,6 +90,7 @@ class _Call:
     n_texts: int
     started: float
     stall_after: float
+    timeout: float | None
     reported: bool = False
 
 
@@ -102,11 +103,11 @@ class _Watcher:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def track(self, who: str, n_texts: int, stall_after: float) -> int:
+    def track(self, who: str, n_texts: int, limits: CallLimits) -> int:
         if self._thread is None:
             self._start()
         token = next(self._ids)
-        self.calls[token] = _Call(who, n_texts, time.monotonic(), stall_after)
+        self.calls[token] = _Call(who, n_texts, time.monotonic(), limits.stall_after or math.inf, limits.timeout)
         return token
 
     def done(self, token: int) -> None:
@@ -126,11 +127,10 @@ class _Watcher:
             for token, call in calls:
                 if not call.reported and now - call.started >= call.stall_after and self.calls.get(token) is call:
                     call.reported = True
-                    limit = call_limits().timeout
-                    advice = (f"it is stopped after {limit:g} s ({TIMEOUT_ENV})" if limit else
+                    advice = (f"it is stopped after {call.timeout:g} s ({TIMEOUT_ENV})" if call.timeout else
                               f"set {TIMEOUT_ENV}=SECONDS to stop calls that take longer")
                     logger.warning(
-                        "%s has been scoring a batch of %d texts for %.0f s and has not returned; %s",
+                        "%s has been scoring a batch of %d texts for %.1f s and has not returned; %s",
                         call.who, call.n_texts, now - call.started, advice,
                     )
 
@@ -199,7 +199,7 @@ def _run_with_timeout(call: Callable[[], Any], timeout: float, who: str, n_texts
 def run_limited(call: Callable[[], Any], *, who: str, n_texts: int) -> Any:
     """``call()`` under the current :func:`call_limits`; ``who`` names the function in reports."""
     limits = call_limits()
-    token = _watcher.track(who, n_texts, limits.stall_after) if limits.stall_after else None
+    token = _watcher.track(who, n_texts, limits) if limits.stall_after else None
     try:
         if limits.timeout is None:
             return call()
