@@ -148,8 +148,8 @@ class PPOTrainingConfig:
         ``dataset_name``: hub name, ``datasets`` directory, JSON/JSONL/CSV/Parquet file or
         a ``datasets.Dataset`` (default: the prompts bundled with aligntune).
         ``dataset_split`` (``"train"``), ``prompt_column`` (default: detected),
-        ``max_samples``, ``max_prompt_length``: prompts are left-padded (and
-        left-truncated) to one fixed width, at most this many tokens.
+        ``max_samples``, ``max_prompt_length``: every prompt (the held-out ones too) longer than
+        this many tokens is cut from the left; PPO also left-pads them to one width.
 
     Reward (exactly one source; see the module docstring)
         ``reward_source``, ``reward_functions``, ``reward_function_weights``,
@@ -177,7 +177,8 @@ class PPOTrainingConfig:
         ``eval_steps``: every so many steps, generate on ``eval_prompts`` held-out prompts
         (``eval_dataset_name``, or that many prompts split off the prompt set) with fixed
         sampling and score gold and proxy. ``keep_best`` (``"gold"``, the default when a
-        gold and evaluations exist, or ``"last"``): which policy ``save_model`` saves.
+        gold and evaluations exist, or ``"last"``): which policy ``save_model`` saves; under
+        ``"gold"`` a tie goes to the later step, and ``"gold"`` without a gold is refused.
         ``stop_on_overoptimization``: end training when the held-out proxy rises while the
         gold falls ``overoptimization_patience`` evaluations in a row.
         ``log_completions_steps``: every so many steps, append sampled prompts and responses

@@ -162,7 +162,7 @@ def check_integrations(config: Any) -> None:
     check_report_to(config.report_to, field="report_to")
     src = config.reward_source
     if src is not None and src.training_config is not None:
-        check_report_to(src.training_config.report_to, field="reward_training_report_to")
+        check_report_to(src.training_config.report_to, field="RewardModelTrainingConfig.report_to")
 
 
 def check_gold(config: Any) -> None:
