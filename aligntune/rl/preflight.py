@@ -22,7 +22,7 @@ from typing import Any
 
 from aligntune import distributed, model_dirs
 from aligntune.chat_templates import directory_template
-from aligntune.errors import ConfigurationError, DataError, show
+from aligntune.errors import ConfigurationError, DataError, ModelLoadError, show
 from aligntune.integrations import check_report_to
 from aligntune.reward_model.scoring import read_manifest
 from aligntune.rl.algorithms import GROUP_ALGORITHMS, completion_length
@@ -167,31 +167,36 @@ def check_integrations(config: Any) -> None:
 
 def check_gold(config: Any) -> None:
     """``keep_best='gold'`` keeps the policy with the best held-out gold: the run must have a gold to keep by."""
-    if config.keep_best != "gold" or _gold_known(config):
+    if config.keep_best != "gold":
+        return
+    missing = _why_no_gold(config)
+    if missing is None:
         return
     src = config.reward_source
     raise ConfigurationError(
         f"keep_best='gold' keeps the policy with the best held-out gold, but this run has no gold: the reward model "
-        f"({src.source_type}: {show(src.model_name or src.model_path)}) has no aligntune manifest naming the rules it "
-        "stands for, and no gold_reward_functions were given. Pass gold_reward_functions=[...] (the rules to judge "
-        "the policy by), or keep_best='last'"
+        f"({src.source_type}: {show(src.model_name or src.model_path)}) {missing}, and no gold_reward_functions were "
+        "given. Pass gold_reward_functions=[...] (the rules to judge the policy by), or keep_best='last'"
     )
 
 
-def _gold_known(config: Any) -> bool:
+def _why_no_gold(config: Any) -> str | None:
+    """``None`` when the run's gold is known before anything loads; else why it is not."""
     if config.gold_reward_functions is not None or config.reward_functions is not None:
-        return True
+        return None
     src = config.reward_source
     if src is None or src.training_config is not None:
-        return True  # a reward model trained for the run: its manifest names its rules
+        return None  # a reward model trained for the run: its manifest names its rules
     path = src.model_path
     if path is None and src.model_name is not None:
         try:
             path = model_dirs.resolve_model_path(src.model_name, local_files_only=True)
-        except Exception:  # not cached: nothing to read before it loads
-            path = None
+        except ModelLoadError:  # not in the cache: nothing to read before it downloads
+            return "is not in the local cache, so no aligntune manifest naming its rules can be read before it loads"
     if path is None or not Path(os.path.expanduser(path)).is_dir():
-        return False
+        return "has no local directory holding an aligntune manifest that names its rules"
     manifest = read_manifest(os.path.expanduser(path)) or {}
     functions = (manifest.get("reward_functions") or {}).get("functions")
-    return bool(functions) and isinstance(functions, list)
+    if functions and isinstance(functions, list):
+        return None
+    return "has no aligntune manifest naming the rules it stands for"

@@ -104,3 +104,17 @@ def test_the_policy_card_lists_the_algorithms_own_settings(algorithm, own, forei
         assert f"`{name}`" in settings, settings
     for name in foreign:
         assert f"`{name}=" not in settings, settings
+
+
+def test_keep_best_gold_with_a_reward_model_whose_manifest_names_its_rules_passes(no_model_loads, policy_dir,
+                                                                                   prompts_file, same_tok_rm_dir,
+                                                                                   tmp_path):
+    import shutil
+
+    rm = tmp_path / "rm"
+    shutil.copytree(same_tok_rm_dir, rm)
+    (rm / "aligntune.json").write_text(json.dumps({"reward_functions": {"functions": ["length"], "weights": [1.0]}}))
+    trainer = create_rl_trainer(model_name=str(policy_dir), dataset_name=str(prompts_file), algorithm="grpo",
+                                backend="trl", reward_model_path=str(rm), eval_steps=1, eval_prompts=2,
+                                keep_best="gold", output_dir=str(tmp_path / "out"), batch_size=2, num_generations=2)
+    assert trainer.config.keep_best == "gold"
