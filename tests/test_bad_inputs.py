@@ -105,6 +105,18 @@ def _named(name: str, **kwargs: Any) -> Any:
     return reward_function(lambda text: 0.5, name=name, **kwargs)
 
 
+def _scored_by(fn: Any) -> Any:
+    """A composite of one unregistered function (nothing stays registered), scoring two texts."""
+    from aligntune.rewards.base import reward_function
+    from aligntune.rewards.composite import CompositeReward
+
+    return CompositeReward([reward_function(fn, name="hostile")]).score(["calm", "loud!"])
+
+
+def _exit(text: str) -> float:
+    raise SystemExit(0)
+
+
 def _dataset(**columns: list[Any]) -> Any:
     from datasets import Dataset
 
@@ -137,6 +149,13 @@ ROWS: list[Row] = [
      PluginError, r"'upside_down' \(registered by plugin 'in-process'\) has value_range \(1.0, 0.0\)"),
     ("registry-resolve-number", lambda c: _registry().resolve(["length", 42]),
      RewardFunctionError, r"Expected a reward function .*got int: 42"),
+    # A rule's scores are checked for size and range, and its sys.exit is its failure (issue 25).
+    ("registry-score-too-large-for-a-float", lambda c: _scored_by(lambda text: 10**400),
+     RewardFunctionError, r"'hostile' returned 1000.*for text 0, a number too large for a float"),
+    ("registry-score-outside-value-range", lambda c: _scored_by(lambda text: 1.5 if "!" in text else 0.5),
+     RewardFunctionError, r"'hostile' returned 1.5 for text 1 \('loud!'\), outside its value_range \[0, 1\]"),
+    ("registry-score-calls-sys-exit", lambda c: _scored_by(_exit),
+     RewardFunctionError, r"'hostile' raised SystemExit: 0 while scoring a batch of 2 texts"),
     # -- RewardModelTrainingConfig -----------------------------------------------------------------
     ("config-3-texts", lambda c: _config(c, training_texts=TEXTS[:3]),
      ConfigurationError, r"training_texts needs at least 10 training texts, got 3"),
@@ -518,6 +537,10 @@ ROWS: list[Row] = [
      1, r"--function NAME\[,NAME...\] or --model DIR \(exactly one\)"),
     ("cli-score-bad-weights", _cli("rewards", "score", "--function", "length", "--weights", "1,x", "--text", "a"),
      1, r"--weights must be comma-separated numbers, got '1,x'"),
+    ("cli-score-model-twice", _cli("rewards", "score", "--model", "a", "--model", "b", "--text", "a"),
+     2, r"Invalid value for '--model': given 2 times \('a', 'b'\); give it once"),
+    ("cli-score-function-without-a-name", _cli("rewards", "score", "--function", " , ", "--text", "a"),
+     1, r"--function needs at least one reward function name, got ' , '"),
     ("cli-score-missing-input", _cli("rewards", "score", "--function", "length", "--input", "missing.jsonl"),
      1, r"'missing.jsonl' does not exist"),
     ("cli-score-bad-jsonl", _cli("rewards", "score", "--function", "length", "--input", "broken.jsonl"),
