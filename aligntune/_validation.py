@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from aligntune.errors import ConfigurationError, DataError, show
+from aligntune.integrations import check_report_to
 
 
 def closest(name: str, candidates: Iterable[str]) -> str | None:
@@ -125,7 +126,8 @@ def optional_boolean(where: str, value: Any) -> None:
 
 @Rule
 def report_to(where: str, value: Any) -> None:
-    """A non-empty integration name for ``transformers`` (``'none'``, ``'tensorboard'``, ...) or a list of them."""
+    """A non-empty integration name for ``transformers`` (``'none'``, ``'tensorboard'``, ...) or a list of them,
+    each known and installed (:mod:`aligntune.integrations`: refused here, not once the models have loaded)."""
     ok = (isinstance(value, str) and bool(value)) or (
         isinstance(value, (list, tuple)) and all(isinstance(x, str) and x for x in value)
     )
@@ -133,6 +135,7 @@ def report_to(where: str, value: Any) -> None:
         raise ConfigurationError(
             f"{where} must be a string (such as 'none', 'tensorboard', 'wandb') or a list of them, got {show(value)}"
         )
+    check_report_to(value, field=where)
 
 
 @Rule

@@ -53,12 +53,12 @@ def check_report_to(value: Any, *, field: str) -> None:
         known = INTEGRATIONS.get(name)
         if known is None:
             raise ConfigurationError(
-                f"{field}={show(value)}: {show(name)} is not a logging integration; use one of "
+                f"{field}: {show(name)} is not a logging integration; use one of "
                 f"{', '.join(sorted([*SPECIAL, *INTEGRATIONS]))}"
             )
         packages, pip_name = known
         if packages and not _installed(packages):
             raise ConfigurationError(
-                f"{field}={show(value)}: the {name} integration is not installed, so the run would fail once the "
-                f"models have loaded. Install it with: pip install {pip_name}, or pass {field}='none'"
+                f"{field}: the {name} integration is not installed (got {show(value)}), so the run would fail once "
+                f"the models have loaded. Install it with: pip install {pip_name}, or pass report_to='none'"
             )

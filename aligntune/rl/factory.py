@@ -171,8 +171,7 @@ def validate_rl_config(config: Any) -> None:
 
     Then the pre-flight checks of :mod:`aligntune.rl.preflight`: enough prompts for a batch once
     the evaluation prompts are held out, prompt and completion within the policy's positions, the
-    tokens the trainer needs, the chat template rendered once, the ``report_to`` integrations
-    installed, a gold for ``keep_best='gold'``.
+    tokens the trainer needs, the chat template rendered once, a gold for ``keep_best='gold'``.
     """
     check_output_dir(
         config.output_dir, overwrite=config.overwrite, inputs=config.input_paths(),
@@ -203,7 +202,6 @@ def validate_rl_config(config: Any) -> None:
         except DataError as exc:  # the same reader as dataset_name's: say which argument named the file
             raise DataError(f"eval_dataset_name={show(config.eval_dataset_name)}: {exc}") from None
         preflight.check_chat_template(config, eval_prompts, field="eval_dataset_name")
-    preflight.check_integrations(config)
     preflight.check_gold(config)
 
 

@@ -7,7 +7,8 @@
   runs (``response_length`` for PPO, ``max_completion_length`` for GRPO and RLOO);
 * the special tokens the trainer needs (an end-of-sequence token to stop at and to pad with);
 * the policy's chat template, rendered once on the first chat prompt (:mod:`aligntune.chat_templates`);
-* the ``report_to`` integrations installed; ``keep_best='gold'`` with a gold to keep by.
+* ``keep_best='gold'`` with a gold to keep by (``report_to`` integrations are checked with the config's
+  values, :mod:`aligntune.integrations`).
 
 Each reads ``config.json``, the tokenizer files and manifests only; a hub policy (not a
 local directory) is checked once it loads.
@@ -23,7 +24,6 @@ from typing import Any
 from aligntune import distributed, model_dirs
 from aligntune.chat_templates import directory_template
 from aligntune.errors import ConfigurationError, DataError, ModelLoadError, show
-from aligntune.integrations import check_report_to
 from aligntune.reward_model.scoring import read_manifest
 from aligntune.rl.algorithms import GROUP_ALGORITHMS, completion_length
 from aligntune.rl.prompts import PromptData, render_sample
@@ -155,14 +155,6 @@ def check_chat_template(config: Any, data: PromptData, *, field: str = "dataset_
             "naming a plain-text column"
         )
     render_sample(data, template, variables=variables, origin=origin)
-
-
-def check_integrations(config: Any) -> None:
-    """The ``report_to`` integrations of the run (and of a reward model it trains) are installed."""
-    check_report_to(config.report_to, field="report_to")
-    src = config.reward_source
-    if src is not None and src.training_config is not None:
-        check_report_to(src.training_config.report_to, field="RewardModelTrainingConfig.report_to")
 
 
 def check_gold(config: Any) -> None:
