@@ -12,10 +12,12 @@ Every message shows at most a few hundred characters of a bad value (:func:`show
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import math
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Callable
 
@@ -34,6 +36,33 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     return f" Did you mean {match!r}?" if match else ""
 
 
+#: How the current caller spells config fields in messages (see :func:`naming`); ``None``: ``Config.field``.
+_NAMER: ContextVar[Callable[[type, str], str | None] | None] = ContextVar("aligntune_field_namer", default=None)
+
+
+@contextlib.contextmanager
+def naming(namer: Callable[[type, str], str | None]) -> Iterator[None]:
+    """Within the block, a config field is named in messages as ``namer(config_class, field)`` says.
+
+    A caller that took the setting under another name (``create_rl_trainer``'s
+    ``reward_training_lr``, the CLI's ``--learning-rate``) sets this around building the
+    config, so that the error names what the user wrote; ``None`` from ``namer`` keeps
+    ``Config.field``.
+    """
+    token = _NAMER.set(namer)
+    try:
+        yield
+    finally:
+        _NAMER.reset(token)
+
+
+def field_name(inst: Any, name: str) -> str:
+    """The name of field ``name`` of config ``inst`` in messages: the caller's spelling, else ``Config.field``."""
+    namer = _NAMER.get()
+    cls = inst if isinstance(inst, type) else type(inst)
+    return (namer(cls, name) if namer is not None else None) or f"{cls.__name__}.{name}"
+
+
 class Rule:
     """A check of one value: ``rule.check(where, value)``, or an attrs validator as it is."""
 
@@ -43,7 +72,7 @@ class Rule:
         self.__name__ = fn.__name__
 
     def __call__(self, inst: Any, attribute: Any, value: Any) -> None:
-        self.fn(f"{type(inst).__name__}.{attribute.name}", value)
+        self.fn(field_name(inst, attribute.name), value)
 
     def check(self, where: str, value: Any) -> None:
         self.fn(where, value)
@@ -299,28 +328,35 @@ def check_weights(weights: Any, n_functions: int, *, field: str = "weights") -> 
     return out
 
 
-def checkpoint_options(checkpoint_dir: Any, output_dir: Any, resume_from_checkpoint: Any, *, owner: str = "") -> None:
+def checkpoint_options(checkpoint_dir: Any, output_dir: Any, resume_from_checkpoint: Any, *, owner: str = "",
+                       spell: Callable[[str], str] | None = None,
+                       assign: Callable[[str, Any], str] | None = None) -> None:
     """``resume_from_checkpoint=True`` needs ``checkpoint_dir``, which must be neither ``output_dir`` nor inside it.
 
-    ``owner`` prefixes the messages (``"RewardModelTrainingConfig."``).
+    ``owner`` prefixes the settings' names in messages (``"RewardModelTrainingConfig."``);
+    ``spell``, when given, names them instead (the caller's spelling: ``--checkpoint-dir``), and
+    ``assign`` writes a setting with its value (``--resume`` for ``resume_from_checkpoint=True``).
     """
+    first = spell or (lambda field: f"{owner}{field}")  # the setting a message is about
+    name = spell or (lambda field: field)  # the others it mentions
     if checkpoint_dir is None:
         pass
     elif (ckpt := Path(os.path.realpath(os.path.expanduser(os.fspath(checkpoint_dir))))) == (
         out := Path(os.path.realpath(os.path.expanduser(os.fspath(output_dir))))
     ):
         raise ConfigurationError(
-            f"{owner}checkpoint_dir must differ from output_dir ({os.fspath(output_dir)!r}): the model directory "
-            "is written atomically when training ends"
+            f"{first('checkpoint_dir')} must differ from {name('output_dir')} ({os.fspath(output_dir)!r}): the model "
+            "directory is written atomically when training ends"
         )
     elif out in ckpt.parents:
         raise ConfigurationError(
-            f"{owner}checkpoint_dir {show(os.fspath(checkpoint_dir))} is inside output_dir ({out}): the model "
-            "directory is replaced whole when training ends, so the checkpoints would go with it (and the save "
-            f"would refuse the directory they fill). Keep them beside it, e.g. checkpoint_dir={show(str(out) + '-checkpoints')}"
+            f"{first('checkpoint_dir')} {show(os.fspath(checkpoint_dir))} is inside {name('output_dir')} ({out}): the "
+            "model directory is replaced whole when training ends, so the checkpoints would go with it (and the save "
+            f"would refuse the directory they fill). Keep them beside it, e.g. {name('checkpoint_dir')}="
+            f"{show(str(out) + '-checkpoints')}"
         )
     if resume_from_checkpoint is True and checkpoint_dir is None:
         raise ConfigurationError(
-            f"{owner}resume_from_checkpoint=True needs checkpoint_dir= (where the earlier run kept its checkpoints), "
-            "or pass the checkpoint directory itself as resume_from_checkpoint"
+            f"{(assign or (lambda field, value: f'{first(field)}={value!r}'))('resume_from_checkpoint', True)} needs {name('checkpoint_dir')}= (where the earlier run kept its "
+            f"checkpoints), or pass the checkpoint directory itself as {name('resume_from_checkpoint')}"
         )

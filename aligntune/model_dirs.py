@@ -129,13 +129,15 @@ def _looks_local(name: str) -> bool:
     return False
 
 
-def resolve_model_path(name_or_path: str | os.PathLike[str], *, local_files_only: bool | None = None) -> str:
+def resolve_model_path(name_or_path: str | os.PathLike[str], *, local_files_only: bool | None = None,
+                       instead: str = "base_model_name='/path/to/model'") -> str:
     """Turn a hub name or a local directory into a local directory path.
 
     ``local_files_only=None`` follows ``HF_HUB_OFFLINE``. Offline, a hub name must
     already be in the Hugging Face cache; otherwise :class:`ModelLoadError` says how
-    to pass a local directory instead. Raises :class:`ModelLoadError` for a local
-    path that does not exist or is not a directory.
+    to pass a local directory instead (``instead``: the caller's setting for one, with an
+    example path). Raises :class:`ModelLoadError` for a local path that does not exist or
+    is not a directory.
     """
     if name_or_path is None or not str(name_or_path).strip():
         raise ModelLoadError(f"A model name or directory is required, got {show(name_or_path)}")
@@ -153,14 +155,14 @@ def resolve_model_path(name_or_path: str | os.PathLike[str], *, local_files_only
             f"Model directory {show(name)} does not exist (resolved to {show(str(path.resolve()))}); "
             "check the path, or pass a Hugging Face Hub name such as 'org/model'"
         )
-    return _from_hub(name, offline=is_offline() if local_files_only is None else local_files_only)
+    return _from_hub(name, offline=is_offline() if local_files_only is None else local_files_only, instead=instead)
 
 
-def _from_hub(name: str, *, offline: bool) -> str:
+def _from_hub(name: str, *, offline: bool, instead: str) -> str:
     from huggingface_hub import snapshot_download
 
     how = (
-        f"pass a local directory instead, e.g. base_model_name='/path/to/model' (download it once with "
+        f"pass a local directory instead, e.g. {instead} (download it once with "
         f"`hf download {name} --local-dir ./models/{name.split('/')[-1]}` on a machine with network access)"
     )
     if offline:
@@ -294,12 +296,15 @@ def cap_max_length(max_length: int, config: Any) -> int:
 
 
 
-def check_hub_reachable(name: str, *, field: str) -> None:
-    """Offline with no cached copy: fail now, before anything else loads (online: nothing to check)."""
+def check_hub_reachable(name: str, *, field: str, instead: str | None = None) -> None:
+    """Offline with no cached copy: fail now, before anything else loads (online: nothing to check).
+
+    ``instead`` is the setting the message suggests for a local directory (default: ``field`` itself).
+    """
     if not is_offline():
         return
     try:
-        resolve_model_path(name, local_files_only=True)
+        resolve_model_path(name, local_files_only=True, instead=instead or f"{field}='/path/to/model'")
     except ModelLoadError as exc:
         raise ConfigurationError(f"{field}={show(name)}: {exc}") from exc
 

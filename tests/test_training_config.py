@@ -164,7 +164,9 @@ def test_cli_reports_config_errors_in_one_line(text_rewards, tmp_path):
                                       "output_dir": str(tmp_path / "o"), "base_model_name": "x/y"}))
     result = CliRunner().invoke(main, ["train-reward-model", "--config", str(config)])
     assert result.exit_code == 1
-    assert "Error: RewardModelTrainingConfig.training_texts needs at least 10 training texts, got 2" in result.output
+    # named by its YAML key, as the user wrote it (issue 25), not as RewardModelTrainingConfig.training_texts
+    assert "Error: training_texts needs at least 10 training texts, got 2" in result.output
+    assert "RewardModelTrainingConfig" not in result.output
     assert "Traceback" not in result.output
     config.write_text(yaml.safe_dump({"reward_function": ["politeness"]}))
     result = CliRunner().invoke(main, ["train-reward-model", "--config", str(config)])

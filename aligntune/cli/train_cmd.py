@@ -13,7 +13,7 @@ from aligntune.data import DEFAULT_SIZE, load_bundled_corpus
 from aligntune.defaults import default_reward_base
 from aligntune.errors import ConfigurationError, DataError
 from aligntune.outputs import run_inputs
-from aligntune.reward_model.config import FIELDS, RewardModelTrainingConfig
+from aligntune.reward_model.config import FIELDS, RewardModelTrainingConfig, cli_options_given, spelled_as
 from aligntune.reward_model.trainer import train_from_config
 from aligntune.textio import read_text_file, read_yaml_file
 
@@ -190,9 +190,11 @@ def train_reward_model(config_path: str | None, functions: str | None, weights: 
     overrides["bundled_corpus"] = bundled_corpus
     overrides["bundled_corpus_size"] = corpus_size
     read: list[str] = []
-    config = build_config(config_path, overrides, read=read)
-    with run_inputs(*read):  # the texts and the YAML are read into memory: inputs all the same
-        result = train_from_config(config)
+    given = {**cli_options_given(overrides), **({"training_texts": "--texts"} if texts_file else {})}
+    with spelled_as("cli", given):  # errors name --learning-rate, --overwrite (or the YAML key), not config fields
+        config = build_config(config_path, overrides, read=read)
+        with run_inputs(*read):  # the texts and the YAML are read into memory: inputs all the same
+            result = train_from_config(config)
     fidelity = result.fidelity
     click.echo(f"Fidelity: {fidelity.summary()}")
     for name, comp in fidelity.components.items():

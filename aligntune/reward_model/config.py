@@ -23,7 +23,10 @@ derived from these fields. Nothing here imports torch or loads a model.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 import attrs
@@ -52,12 +55,12 @@ def _spell(stage: str | None = None, *, arg: str | None = None, rl: str | None =
 
 
 def _reward_functions(inst: Any, attribute: Any, value: Any) -> None:
-    check_reward_functions(f"{type(inst).__name__}.{attribute.name}", value)
+    check_reward_functions(v.field_name(inst, attribute.name), value)
 
 
 def _weights(inst: Any, attribute: Any, value: Any) -> None:
     if value is not None:
-        v.check_weights(value, len(inst.reward_functions), field=f"{type(inst).__name__}.{attribute.name}")
+        v.check_weights(value, len(inst.reward_functions), field=v.field_name(inst, attribute.name))
 
 
 @define(frozen=True, kw_only=True)
@@ -221,14 +224,16 @@ class RewardModelTrainingConfig:
     )
 
     def __attrs_post_init__(self) -> None:
-        v.checkpoint_options(
-            self.checkpoint_dir, self.output_dir, self.resume_from_checkpoint, owner="RewardModelTrainingConfig."
-        )
+        if _CALLER.get() is None:
+            v.checkpoint_options(self.checkpoint_dir, self.output_dir, self.resume_from_checkpoint,
+                                 owner="RewardModelTrainingConfig.")
+        else:
+            v.checkpoint_options(self.checkpoint_dir, self.output_dir, self.resume_from_checkpoint,
+                                 spell=spelling, assign=assignment)
         for name in ("reference_texts", "training_prompts"):
-            v.aligned(getattr(self, name), len(self.training_texts), f"RewardModelTrainingConfig.{name}",
-                      unit="training text")
+            v.aligned(getattr(self, name), len(self.training_texts), v.field_name(self, name), unit="training text")
         for name in ("training_texts", "reference_texts", "training_prompts"):
-            v.utf8_texts(f"RewardModelTrainingConfig.{name}", getattr(self, name))
+            v.utf8_texts(v.field_name(self, name), getattr(self, name))
 
     def arguments(self, stage: str) -> dict[str, Any]:
         """The keyword arguments of one call (``"trainer"``, ``"data"`` or ``"train"``), by their names there."""
@@ -240,6 +245,86 @@ class RewardModelTrainingConfig:
 
 
 FIELDS: dict[str, attrs.Attribute] = attrs.fields_dict(RewardModelTrainingConfig)
+
+#: Who is asking, so that messages name settings as the user wrote them: ``("rl", {})``
+#: (``create_rl_trainer``'s keywords, also the ``rl``/``ppo`` YAML keys), ``("cli", given)``
+#: (``train-reward-model``: ``given`` maps the fields set by options to those options; the
+#: others came from the YAML), or ``None`` (the config's own names).
+_CALLER: ContextVar[tuple[str, dict[str, str]] | None] = ContextVar("aligntune_reward_training_caller", default=None)
+CALLERS = ("rl", "cli")
+
+
+@contextlib.contextmanager
+def spelled_as(caller: str, given: dict[str, str] | None = None) -> Iterator[None]:
+    """Within the block, reward-model training names its settings as ``caller`` spells them.
+
+    ``"rl"``: ``RewardModelTrainingConfig.training_texts`` is ``reward_training_texts`` and
+    ``overwrite=True`` is ``reward_training_overwrite=True``. ``"cli"``: a setting given as an
+    option is named by it (``given``: field -> option, ``{"learning_rate": "--learning-rate"}``),
+    any other by its YAML key, and a fix names the option (``pass --overwrite``). Errors from
+    building the config and from training alike.
+    """
+    v.one_of(CALLERS).check("spelled_as.caller", caller)
+    token = _CALLER.set((caller, dict(given or {})))
+    try:
+        with v.naming(lambda cls, name: spelling(name) if cls is RewardModelTrainingConfig else None):
+            yield
+    finally:
+        _CALLER.reset(token)
+
+
+def cli_options_given(values: dict[str, Any]) -> dict[str, str]:
+    """For :func:`spelled_as`: the fields among ``values`` (field -> value, ``None``: not given) set by their option."""
+    return {name: FIELDS[name].metadata["cli"] for name, value in values.items()
+            if value is not None and name in FIELDS and FIELDS[name].metadata.get("cli")}
+
+
+def spelling(name: str, plain: str | None = None) -> str:
+    """The current caller's name for setting ``name`` (a field): ``reward_training_lr``, ``--learning-rate``,
+    ``learning_rate`` (a YAML key); with no caller, ``plain`` (the name in the call at hand) or
+    ``RewardModelTrainingConfig.<name>``."""
+    caller, given = _CALLER.get() or (None, {})
+    if caller == "rl":
+        return FIELDS[name].metadata.get("rl") or f"RewardModelTrainingConfig.{name}"
+    if caller == "cli":
+        return given.get(name) or name
+    return plain or f"RewardModelTrainingConfig.{name}"
+
+
+def assignment(name: str, value: Any, plain: str | None = None) -> str:
+    """How the current caller sets ``name`` to ``value``: ``--overwrite``, ``--base-model /path``,
+    ``reward_training_overwrite=True``, ``overwrite=True``."""
+    caller, _ = _CALLER.get() or (None, {})
+    option = FIELDS[name].metadata.get("cli")
+    if caller == "cli" and option and _is_flag(name):
+        if value is True:
+            return option
+        return f"{name}: {str(value).lower()} (YAML)"
+    if caller == "cli" and option:
+        return f"{option} {value}"
+    if caller == "cli":
+        return f"{name}: {value} (YAML)"
+    return f"{spelling(name, plain)}={value!r}"
+
+
+def checkpoint_names() -> dict[str, Any]:
+    """``spell``/``assign`` for :func:`aligntune._validation.checkpoint_options`, in the caller's spelling."""
+    return {"spell": lambda name: spelling(name, name), "assign": lambda name, value: assignment(name, value, name)}
+
+
+def output_names() -> dict[str, str]:
+    """``what``/``fix`` for :func:`aligntune.outputs.check_output_dir`, in the caller's spelling."""
+    return {"what": spelling("output_dir", "output_dir"),
+            "fix": f"pass {assignment('overwrite', True, 'overwrite')} to replace it"}
+
+
+def base_model_example() -> str:
+    """A local base model in the caller's spelling, for messages: ``reward_training_base_model='/path/to/model'``."""
+    return assignment("base_model_name", "/path/to/model", "base_model_name")
+
+
+def _is_flag(name: str) -> bool:
+    return str(FIELDS[name].type).split("|")[0].strip() == "bool"
 
 
 def default(name: str) -> Any:

@@ -32,6 +32,7 @@ from aligntune.checkpoints import check_resume
 from aligntune.errors import DataError, show
 from aligntune.outputs import check_output_dir
 from aligntune.reward_model import card, loading
+from aligntune.reward_model.config import base_model_example, checkpoint_names, output_names
 from aligntune.reward_model.data import data_files
 from aligntune.reward_model.encoding import encode
 from aligntune.reward_model.fidelity import FidelityReport, warn_if_untrusted
@@ -162,11 +163,11 @@ def train_preferences(trainer: Any, data: Any, output_dir: str | os.PathLike[str
     """Train on preference pairs with ``trl.RewardTrainer``; save like the rule objectives do."""
     check_pair_shapes(data)
     check_pairs_differ(data)
-    base_path = model_dirs.resolve_model_path(trainer.base_model_name)
+    base_path = model_dirs.resolve_model_path(trainer.base_model_name, instead=base_model_example())
     inputs = [base_path, settings.checkpoint_dir, *data_files(data), *trainer.input_paths,
               resume_from_checkpoint if isinstance(resume_from_checkpoint, str) else None]
-    checkpoint_options(settings.checkpoint_dir, output_dir, resume_from_checkpoint)
-    check_output_dir(output_dir, overwrite=overwrite, inputs=inputs)
+    checkpoint_options(settings.checkpoint_dir, output_dir, resume_from_checkpoint, **checkpoint_names())
+    check_output_dir(output_dir, overwrite=overwrite, inputs=inputs, **output_names())
     base_info = model_dirs.check_model_dir(base_path, allow_pickle=trainer.allow_pickle,
                                            trust_remote_code=trainer.trust_remote_code)
     check_resume(resume_from_checkpoint, settings.checkpoint_dir, base_info.config)

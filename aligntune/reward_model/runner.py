@@ -34,6 +34,7 @@ from aligntune.errors import DataError
 from aligntune.checkpoints import check_resume
 from aligntune.outputs import check_output_dir
 from aligntune.reward_model import card, loading
+from aligntune.reward_model.config import base_model_example, checkpoint_names, output_names
 from aligntune.reward_model.data import check_signal, check_training_data, data_files
 from aligntune.reward_model.fidelity import measure_fidelity, save_scatter_plot, warn_if_untrusted
 from aligntune.reward_model.fit import FitSettings, resolve_gradient_checkpointing, run_reward_trainer, tokenize_pairs
@@ -83,11 +84,11 @@ def train(
     # 1. cheap checks
     check_training_data(training_data)
     check_signal(training_data)
-    base_path = model_dirs.resolve_model_path(trainer.base_model_name)
+    base_path = model_dirs.resolve_model_path(trainer.base_model_name, instead=base_model_example())
     inputs = [base_path, settings.checkpoint_dir, *data_files(training_data), *trainer.input_paths,
               resume_from_checkpoint if isinstance(resume_from_checkpoint, str) else None]
-    v.checkpoint_options(settings.checkpoint_dir, output_dir, resume_from_checkpoint)
-    check_output_dir(output_dir, overwrite=overwrite, inputs=inputs)
+    v.checkpoint_options(settings.checkpoint_dir, output_dir, resume_from_checkpoint, **checkpoint_names())
+    check_output_dir(output_dir, overwrite=overwrite, inputs=inputs, **output_names())
     base_info = model_dirs.check_model_dir(
         base_path, allow_pickle=trainer.allow_pickle, trust_remote_code=trainer.trust_remote_code
     )

@@ -99,7 +99,8 @@ class TextRewardModel:
         (e.g. ``dtype``).
         """
         model_dirs.check_flags(allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
-        path = model_dirs.resolve_model_path(name_or_path, local_files_only=local_files_only)
+        path = model_dirs.resolve_model_path(name_or_path, local_files_only=local_files_only,
+                                             instead="TextRewardModel.from_pretrained('/path/to/model')")
         info = model_dirs.check_model_dir(path, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
         model_dirs.check_reward_model(info, name=show(str(name_or_path)))
         manifest = read_manifest(path)

@@ -27,7 +27,15 @@ from aligntune.checkpoints import check_resume
 from aligntune.errors import ConfigurationError, show
 from aligntune.outputs import check_output_dir
 from aligntune.reward_model import data as _data
-from aligntune.reward_model.config import RewardModelTrainingConfig, check_arguments, default
+from aligntune.reward_model.config import (
+    RewardModelTrainingConfig,
+    base_model_example,
+    check_arguments,
+    checkpoint_names,
+    default,
+    output_names,
+    spelling,
+)
 from aligntune.reward_model.fidelity import FidelityReport
 from aligntune.reward_model.fit import FitSettings, check_training_args
 from aligntune.reward_model.pairs import build_pairs
@@ -282,11 +290,15 @@ def check_outputs_first(config: RewardModelTrainingConfig, *, overwrite: bool) -
     """The output directory, the checkpoint directory and the checkpoint to resume from, checked before any
     text is scored (training checks them again, with the texts' own files, before the model loads)."""
     base = os.path.expanduser(config.base_model_name)
+    if not os.path.isdir(base):  # offline, a hub name must be cached: said before the texts are scored
+        model_dirs.check_hub_reachable(config.base_model_name, field=spelling("base_model_name", "base_model_name"),
+                                       instead=base_model_example())
     base_config = model_dirs.check_model_dir(base, need_tokenizer=False, need_weights=False).config \
         if os.path.isdir(base) else None
     resume = config.resume_from_checkpoint if isinstance(config.resume_from_checkpoint, str) else None
-    v.checkpoint_options(config.checkpoint_dir, config.output_dir, config.resume_from_checkpoint)
-    check_output_dir(config.output_dir, overwrite=overwrite, inputs=[base, config.checkpoint_dir, resume])
+    v.checkpoint_options(config.checkpoint_dir, config.output_dir, config.resume_from_checkpoint, **checkpoint_names())
+    check_output_dir(config.output_dir, overwrite=overwrite, inputs=[base, config.checkpoint_dir, resume],
+                     **output_names())
     check_resume(config.resume_from_checkpoint, config.checkpoint_dir, base_config)
 
 

@@ -28,6 +28,7 @@ from aligntune import model_dirs
 from aligntune.errors import ConfigurationError, RewardSourceError, show
 from aligntune.hookspecs import hookimpl
 from aligntune.reward_model.scoring import TextRewardModel, read_manifest
+from aligntune.reward_model.config import spelled_as
 from aligntune.reward_model.trainer import train_from_config
 from aligntune.rl.sources import check_model_dir
 
@@ -63,7 +64,8 @@ class CustomTrainedSource:
         tc = config.training_config
         assert tc is not None
         logger.info("Training a reward model from %s into %s", tc.reward_functions, tc.output_dir)
-        trained = train_from_config(tc)
+        with spelled_as("rl"):  # errors name reward_training_output_dir, reward_training_overwrite=True
+            trained = train_from_config(tc)
         reward = TextRewardModel.from_pretrained(str(trained))
         reward.path = trained  # the TrainedRewardModel: the same path, carrying .fidelity and .manifest
         return reward
@@ -81,7 +83,7 @@ class PretrainedHFSource:
         if os.path.isdir(os.path.expanduser(name)):
             read_manifest(check_model_dir(os.path.expanduser(name), what="reward_model_name"))  # its values checked
             return
-        model_dirs.check_hub_reachable(name, field="reward_model_name")
+        model_dirs.check_hub_reachable(name, field="reward_model_name", instead="reward_model_path='/path/to/model'")
 
     def load(self, config: RewardModelSourceConfig) -> TextRewardModel:
         name = str(config.model_name)

@@ -138,7 +138,8 @@ def _training_config(training: dict[str, Any], kwargs: dict[str, Any]) -> Any:
         fields.setdefault("overwrite", kwargs.get("overwrite", False))
     if "seed" in kwargs:
         fields["seed"] = kwargs["seed"]
-    return rm_config.RewardModelTrainingConfig(reward_functions=functions, reward_weights=weights, **fields)
+    with rm_config.spelled_as("rl"):  # errors name reward_training_texts, not RewardModelTrainingConfig.training_texts
+        return rm_config.RewardModelTrainingConfig(reward_functions=functions, reward_weights=weights, **fields)
 
 
 def check_policy_reference(name: str, *, field: str = "model_name") -> None:

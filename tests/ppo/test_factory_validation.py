@@ -65,7 +65,8 @@ def test_reward_training_checkpoint_and_gap_options_reach_the_config(no_model_lo
 
     assert REWARD_TRAINING_ARGS["reward_training_min_score_gap"] == "min_score_gap"
     common = dict(train_custom_reward_model=True, reward_training_texts=TEXTS, reward_functions=["length"])
-    with pytest.raises(ConfigurationError, match="resume_from_checkpoint=True needs checkpoint_dir"):
+    with pytest.raises(ConfigurationError,
+                       match="^reward_training_resume_from_checkpoint=True needs reward_training_checkpoint_dir"):
         create_rl_trainer(**base, **common, reward_training_resume_from_checkpoint=True)
     with pytest.raises(ConfigurationError, match="min_score_gap"):
         create_rl_trainer(**base, **common, reward_training_min_score_gap=-0.1)
