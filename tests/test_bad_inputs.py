@@ -425,6 +425,42 @@ ROWS: list[Row] = [
     ("eval-chat-prompt-beside-text-pairs", lambda c: __import__("aligntune.reward_model.evaluate", fromlist=["x"])
      .read_pairs([{"prompt": [{"role": "user", "content": "q"}], "chosen": "a", "rejected": "b"}]),
      DataError, r"pair 0: 'prompt' must be a string next to plain-text 'chosen' and 'rejected'"),
+    # -- issue 25: reward-model data without signal, aligntune.json values, lone surrogates, the caller's names --
+    ("train-identical-texts", lambda c: _train(c, data=_trainer(c).generate_training_data(["The same answer."] * 12)),
+     DataError, r"no signal: all 12 texts \('The same answer.' every time\) have the same composite score"),
+    ("train-pairs-all-tied", lambda c: _train(c, data=_dataset(chosen=[f"answer {i}" for i in range(12)],
+                                                               rejected=[f"answer {i}" for i in range(12)])),
+     DataError, r"no signal: chosen == rejected in all 12 pairs"),
+    ("data-lone-surrogate", lambda c: _trainer(c).generate_training_data(TEXTS[:11] + ["half \ud800 a pair"]),
+     DataError, r"^texts\[11\] holds a lone surrogate \(U\+D800 at character 5\)"),
+    ("rl-lone-surrogate-in-training-texts", lambda c: _rl(c, train_custom_reward_model=True,
+                                                          reward_training_texts=TEXTS[:11] + ["half \ud800"]),
+     DataError, r"^reward_training_texts\[11\] holds a lone surrogate"),
+    ("rl-training-texts-named-as-given", lambda c: _rl(c, train_custom_reward_model=True,
+                                                       reward_training_texts=TEXTS[:3]),
+     ConfigurationError, r"^reward_training_texts needs at least 10 training texts, got 3"),
+    ("rl-reward-training-lr-named-as-given", lambda c: _rl(c, train_custom_reward_model=True,
+                                                           reward_training_texts=TEXTS, reward_training_lr=-1),
+     ConfigurationError, r"^reward_training_lr must be > 0, got -1"),
+    ("rl-reward-hub-name-offline-suggests-reward-model-path",
+     lambda c: _rl(c, reward_functions=None, reward_model_name="acme/rm-not-cached"),
+     ConfigurationError, r"pass a local directory instead, e\.g\. reward_model_path='/path/to/model'"),
+    ("cli-train-non-empty-output-names-the-flag", _cli("train-reward-model", "--base-model", "{rm}", "--functions",
+                                                       "length", "--bundled-corpus", "--corpus-size", "20",
+                                                       "--output-dir", "existing_out"),
+     1, r"--output-dir 'existing_out' already exists and is not empty; choose another directory, or pass --overwrite"),
+    ("cli-train-learning-rate-named-as-given", _cli("train-reward-model", "--base-model", "{rm}", "--functions",
+                                                    "length", "--bundled-corpus", "--corpus-size", "20",
+                                                    "--output-dir", "out", "--learning-rate=-1"),
+     1, r"Error: --learning-rate must be > 0, got -1"),
+    ("scoring-manifest-max-length-0", lambda c: __import__("aligntune.reward_model.scoring", fromlist=["x"])
+     .TextRewardModel.from_pretrained(c.max_length_0),
+     ModelLoadError, r"rm-max-length-0/aligntune.json: training.max_length must be an integer >= 1 .*got int: 0"),
+    ("rl-reward-path-manifest-max-length-0",
+     lambda c: _rl(c, reward_functions=None, reward_model_path=str(c.max_length_0)),
+     ModelLoadError, r"rm-max-length-0/aligntune.json: training.max_length must be an integer >= 1"),
+    ("cli-score-manifest-max-length-0", lambda c: ["rewards", "score", "--model", str(c.max_length_0), "--text", "a"],
+     1, r"rm-max-length-0/aligntune.json: training.max_length must be an integer >= 1"),
     # -- unusual numbers: the edges of float and integer range --------------------------------------
     ("config-learning-rate-1e308", lambda c: _config(c, learning_rate=1e308),
      ConfigurationError, r"learning_rate must be at most 1, got 1e\+308"),
@@ -643,11 +679,14 @@ def inputs(tmp_path_factory, tiny_bert_dir):
     chat_prompts = root / "chat_prompts.jsonl"
     chat_prompts.write_text("".join(json.dumps({"messages": [{"role": "user", "content": t}]}) + "\n" for t in TEXTS),
                             encoding="utf-8")
+    max_length_0 = root / "rm-max-length-0"  # a reward model whose aligntune.json says max_length: 0
+    shutil.copytree(rm, max_length_0)
+    (max_length_0 / "aligntune.json").write_text(json.dumps({"training": {"max_length": 0}}), encoding="utf-8")
     data = RewardModelTrainer(str(rm), ["length"]).generate_training_data(TEXTS)
     return SimpleNamespace(rm=rm, policy=policy, no_tokenizer=no_tokenizer, empty_dir=empty_dir, prompts=prompts,
                            corrupted_policy=corrupted_policy, causal=causal, three_labels=three_labels,
                            no_special=no_special, raising_template=raising_template, chat_prompts=chat_prompts,
-                           no_prompt_column=no_prompt_column, data=data, root=root)
+                           no_prompt_column=no_prompt_column, data=data, root=root, max_length_0=max_length_0)
 
 
 def _write_cwd_files(c: Any) -> None:
