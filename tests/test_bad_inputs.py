@@ -459,6 +459,10 @@ ROWS: list[Row] = [
     ("rl-reward-path-manifest-max-length-0",
      lambda c: _rl(c, reward_functions=None, reward_model_path=str(c.max_length_0)),
      ModelLoadError, r"rm-max-length-0/aligntune.json: training.max_length must be an integer >= 1"),
+    ("rl-manifest-gold-rule-not-installed",
+     lambda c: _rl(c, reward_functions=None, reward_model_path=str(c.unknown_rule), stop_at_eos=False),
+     UnknownRewardFunctionError, r"rm-unknown-rule/aligntune.json names the rules the reward model was trained from "
+                                 r"\(reward_functions.functions = \['length', 'no_such_rule'\]\).*gold_reward_functions"),
     ("cli-score-manifest-max-length-0", lambda c: ["rewards", "score", "--model", str(c.max_length_0), "--text", "a"],
      1, r"rm-max-length-0/aligntune.json: training.max_length must be an integer >= 1"),
     # -- unusual numbers: the edges of float and integer range --------------------------------------
@@ -682,11 +686,16 @@ def inputs(tmp_path_factory, tiny_bert_dir):
     max_length_0 = root / "rm-max-length-0"  # a reward model whose aligntune.json says max_length: 0
     shutil.copytree(rm, max_length_0)
     (max_length_0 / "aligntune.json").write_text(json.dumps({"training": {"max_length": 0}}), encoding="utf-8")
+    unknown_rule = root / "rm-unknown-rule"  # its aligntune.json names a rule that is not installed
+    shutil.copytree(rm, unknown_rule)
+    (unknown_rule / "aligntune.json").write_text(
+        json.dumps({"reward_functions": {"functions": ["length", "no_such_rule"], "weights": [1, 1]}}), encoding="utf-8")
     data = RewardModelTrainer(str(rm), ["length"]).generate_training_data(TEXTS)
     return SimpleNamespace(rm=rm, policy=policy, no_tokenizer=no_tokenizer, empty_dir=empty_dir, prompts=prompts,
                            corrupted_policy=corrupted_policy, causal=causal, three_labels=three_labels,
                            no_special=no_special, raising_template=raising_template, chat_prompts=chat_prompts,
-                           no_prompt_column=no_prompt_column, data=data, root=root, max_length_0=max_length_0)
+                           no_prompt_column=no_prompt_column, data=data, root=root, max_length_0=max_length_0,
+                           unknown_rule=unknown_rule)
 
 
 def _write_cwd_files(c: Any) -> None:

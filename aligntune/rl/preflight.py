@@ -24,6 +24,7 @@ from typing import Any
 from aligntune import distributed, model_dirs
 from aligntune.chat_templates import directory_template
 from aligntune.errors import ConfigurationError, DataError, ModelLoadError, show
+from aligntune.reward_model.loading import manifest_rules
 from aligntune.reward_model.scoring import read_manifest
 from aligntune.rl.algorithms import GROUP_ALGORITHMS, completion_length
 from aligntune.rl.prompts import PromptData, render_sample
@@ -158,7 +159,12 @@ def check_chat_template(config: Any, data: PromptData, *, field: str = "dataset_
 
 
 def check_gold(config: Any) -> None:
-    """``keep_best='gold'`` keeps the policy with the best held-out gold: the run must have a gold to keep by."""
+    """``keep_best='gold'`` keeps the policy with the best held-out gold: the run must have a gold to keep by.
+
+    And whatever ``keep_best``: the rules a local reward model's manifest names, the gold unless
+    ``gold_reward_functions`` is given, must be installed (said before anything loads).
+    """
+    _check_manifest_rules(config)
     if config.keep_best != "gold":
         return
     missing = _why_no_gold(config)
@@ -170,6 +176,16 @@ def check_gold(config: Any) -> None:
         f"({src.source_type}: {show(src.model_name or src.model_path)}) {missing}, and no gold_reward_functions were "
         "given. Pass gold_reward_functions=[...] (the rules to judge the policy by), or keep_best='last'"
     )
+
+
+def _check_manifest_rules(config: Any) -> None:
+    src = config.reward_source
+    if config.gold_reward_functions is not None or src is None or src.training_config is not None:
+        return
+    name = src.model_path or src.model_name
+    path = os.path.expanduser(str(name)) if name is not None else None
+    if path is not None and Path(path).is_dir():  # a hub model's manifest is read once it has loaded
+        manifest_rules(read_manifest(path), origin=path)
 
 
 def _why_no_gold(config: Any) -> str | None:
