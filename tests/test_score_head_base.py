@@ -92,3 +92,19 @@ def test_loading_for_scoring_never_replaces_a_head(tiny_bert_rm_dir):
     saved = AutoModelForSequenceClassification.from_pretrained(tiny_bert_rm_dir).classifier.weight
     model = load_sequence_classifier(str(tiny_bert_rm_dir), num_labels=1)
     assert torch.equal(model.classifier.weight, saved)
+
+
+def test_only_the_score_head_may_mismatch(tiny_bert_rm_dir, tmp_path):
+    """ignore_mismatched_sizes is for the head: a backbone weight of the wrong shape is an error, never re-initialised."""
+    import json
+
+    from aligntune.errors import ModelLoadError
+
+    broken = tmp_path / "broken"
+    shutil.copytree(tiny_bert_rm_dir, broken)
+    config = json.loads((broken / "config.json").read_text())
+    config["vocab_size"] += 10  # the saved word embeddings no longer fit
+    (broken / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ModelLoadError, match=r"shapes do not match its config.json outside the score head: "
+                                              r"\['bert.embeddings.word_embeddings.weight'\]"):
+        load_sequence_classifier(str(broken), num_labels=2, fresh_head=True)
