@@ -222,6 +222,12 @@ def check_output_dir(
                     f"{what} {shown} holds run {unfinished.get('run_id')} that never finished (its process is "
                     f"gone; it left {', '.join(contents[:8])}); {fix}, or choose another directory"
                 )
+            marker = read_marker(path)
+            if marker.get("finished") is False and marker.get("pid") == os.getpid():
+                raise ConfigurationError(
+                    f"{what} {shown} holds run {marker.get('run_id')}, started earlier in this process and not "
+                    f"finished; if it failed, {fix}, or choose another directory"
+                )
             raise ConfigurationError(
                 f"{what} {shown} already exists and is not empty; choose another directory, or {fix}"
             )

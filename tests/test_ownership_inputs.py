@@ -302,7 +302,7 @@ def test_a_directory_holding_only_the_marker_of_a_dead_run_is_reused_without_ove
     assert check_output_dir(run) == run.resolve()
 
     # the marker of a live process (another run starting there now) is not reused
-    write_marker(run, "rl_run")
+    (run / RUN_MARKER).write_text(json.dumps({**marker, "pid": os.getppid()}))
     with pytest.raises(ConfigurationError, match="already exists and is not empty"):
         check_output_dir(run)
 
@@ -334,3 +334,13 @@ def test_the_reward_model_of_an_rl_run_may_not_hold_the_runs_prompts(tmp_path, t
                           reward_training_texts=corpus_40.texts, reward_training_output_dir=str(rm),
                           reward_training_overwrite=True)
     assert prompts.is_file()
+
+
+def test_a_failed_run_of_this_process_is_named_in_the_refusal(tmp_path):
+    run = tmp_path / "run"
+    run.mkdir()
+    run_id = write_marker(run, "rl_run")  # a run started earlier in this notebook, which raised
+    with pytest.raises(ConfigurationError, match=rf"holds run {run_id}, started earlier in this process and not "
+                                                 r"finished; if it failed, pass overwrite=True"):
+        check_output_dir(run)
+    assert check_output_dir(run, overwrite=True) == run.resolve()
