@@ -241,16 +241,13 @@ def check_output_dir(
 
 
 def check_nested_output(child: str | os.PathLike[str] | None, parent: str | os.PathLike[str], *, child_what: str,
-                        parent_what: str, inside: str = "allowed",
-                        reserved: dict[str, str | os.PathLike[str]] | None = None) -> None:
+                        parent_what: str, reserved: dict[str, str | os.PathLike[str]] | None = None) -> None:
     """Check how a second output of a run (``child``) relates to its main one (``parent``), before any work.
 
-    The child may never be the parent, nor contain it (writing one would replace the
-    other). ``inside``: ``"allowed"`` when the run owns what it writes inside its main
-    output (an RL run's reward model), or a reason to refuse a child inside (the reward
-    model's directory is replaced whole when training ends, so checkpoints in it would be
-    lost). ``reserved``: paths inside the parent the run writes itself (``{"policy": ...}``),
-    which the child may not take.
+    The child may be inside the parent (the run owns what it writes there, as an RL run owns
+    the reward model it trains), but it may never be the parent nor contain it: writing one
+    would replace the other. ``reserved``: paths inside the parent the run writes itself
+    (``{"policy": ...}``), which the child may neither be, hold nor sit in.
     """
     if child is None:
         return
@@ -263,13 +260,9 @@ def check_nested_output(child: str | os.PathLike[str] | None, parent: str | os.P
             f"{child_what}={shown} contains {parent_what} ({p}); writing one would replace the other. "
             f"Give {child_what} a directory beside {parent_what}, not above it"
         )
-    if _inside(c, p) and inside != "allowed":
-        raise ConfigurationError(
-            f"{child_what}={shown} is inside {parent_what} ({p}): {inside}. "
-            f"Give {child_what} a directory beside it, e.g. {show(str(p.parent / (p.name + '-checkpoints')))}"
-        )
     for name, place in (reserved or {}).items():
-        if _inside(c, _resolved(place, name)) or _inside(_resolved(place, name), c):
+        taken = _resolved(place, name)
+        if _inside(c, taken) or _inside(taken, c):
             raise ConfigurationError(
                 f"{child_what}={shown} is where the {name} is saved ({place}); give {child_what} another directory"
             )
