@@ -236,6 +236,10 @@ def test_a_symlink_loop_as_rl_model_or_prompts_is_a_clean_error(loops, tiny_gpt2
         result = CliRunner().invoke(main, ["ppo", "--config", str(config), "--dry-run"])
         assert result.exit_code == 1, (overrides, result.output)
         assert "loop" in result.output and "Traceback" not in result.output, (overrides, result.output)
+    for command in ("ppo", "rl"):
+        result = CliRunner().invoke(main, [command, "--config", str(loops / "self"), "--dry-run"])
+        assert result.exit_code == 1 and "--config " in result.output, result.output
+        assert "is a loop of symbolic links" in result.output and "Traceback" not in result.output, result.output
 
 
 def test_the_training_prompts_as_the_held_out_set_are_refused(tmp_path, tiny_gpt2_dir):

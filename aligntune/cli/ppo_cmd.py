@@ -33,7 +33,7 @@ from aligntune.rl.factory import (
     valid_arguments,
     validate_rl_config,
 )
-from aligntune.textio import parse_yaml, read_text_file, read_yaml_file
+from aligntune.textio import parse_yaml, read_text_file, read_yaml_file, refuse_link_loop
 
 
 def _read_config(path: str) -> dict[str, Any]:
@@ -91,10 +91,18 @@ def yaml_keys() -> str:
             + ".")
 
 
+class _ConfigPath(click.Path):
+    """An existing file; a loop of symbolic links is named as one (click would say it does not exist)."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        refuse_link_loop(value, what="--config", error=ConfigurationError)
+        return super().convert(value, param, ctx)
+
+
 def _options(command: Any) -> Any:
     """The options ``ppo`` and ``rl`` share."""
     for option in reversed([
-        click.option("--config", "config_path", required=True, type=click.Path(exists=True),
+        click.option("--config", "config_path", required=True, type=_ConfigPath(exists=True),
                      help="YAML file of create_rl_trainer arguments (keys listed below)."),
         click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
                      help="Override one argument, the value read as YAML (repeatable; default: none)."),
