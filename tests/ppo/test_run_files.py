@@ -120,3 +120,36 @@ def test_an_overwrite_run_refuses_to_clear_files_no_run_writes(policy_dir, promp
     with pytest.raises(ConfigurationError, match="holds 'my_notes.txt', which no aligntune run writes"):
         trainer.run_dir.mark()
     assert (out / "my_notes.txt").read_text() == "what I tried" and (out / "metrics.json").is_file()
+
+
+@pytest.mark.slow
+def test_kill_9_of_an_overwrite_run_leaves_no_file_of_the_earlier_run(policy_dir, prompts_file, tmp_path, start_process):
+    import signal
+    import sys
+    import time
+
+    out = tmp_path / "run"
+    old_id = _earlier_run(out)
+    config = tmp_path / "ppo.yaml"
+    config.write_text(yaml.safe_dump({"model_name": str(policy_dir), "dataset_name": str(prompts_file),
+                                      "reward_functions": ["length"], "output_dir": str(out), "batch_size": 4,
+                                      "response_length": 12, "total_episodes": 4000, "log_completions_steps": 1}))
+    proc = start_process([sys.executable, "-m", "aligntune.cli", "ppo", "--config", str(config), "--overwrite"],
+                         tmp_path)
+    deadline = time.monotonic() + 300
+    try:
+        while not (out / "completions.jsonl").is_file() or read_marker(out).get("run_id") == old_id:
+            assert proc.poll() is None, proc.stdout.read()
+            assert time.monotonic() < deadline, "the run never wrote its completions"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    run_id = read_marker(out)["run_id"]
+    assert run_id != old_id and read_marker(out)["finished"] is False
+    left = {p.name for p in out.iterdir()}
+    assert left <= {RUN_MARKER, "completions.jsonl"}, left  # no metrics.json, plots or policy of the earlier run
+    rows = [json.loads(line) for line in (out / "completions.jsonl").read_text().splitlines() if line.endswith("}")]
+    assert rows and {row["run_id"] for row in rows} == {run_id}
