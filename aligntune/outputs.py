@@ -132,10 +132,15 @@ def _writer_gone(marker: dict[str, Any]) -> bool:
     return False
 
 
+def _started_unfinished(marker: dict[str, Any]) -> bool:
+    """A run directory marked when its run started and not finished since (other outputs only appear whole)."""
+    return marker.get("kind") == "rl_run" and marker.get("finished") is False
+
+
 def _unfinished(path: Path) -> dict[str, Any] | None:
     """The marker of a run that started in ``path`` and never finished (its process gone), else ``None``."""
     marker = read_marker(path)
-    if marker and marker.get("finished") is False and _writer_gone(marker):
+    if _started_unfinished(marker) and _writer_gone(marker):
         return marker
     return None
 
@@ -223,7 +228,7 @@ def check_output_dir(
                     f"gone; it left {', '.join(contents[:8])}); {fix}, or choose another directory"
                 )
             marker = read_marker(path)
-            if marker.get("finished") is False and marker.get("pid") == os.getpid():
+            if _started_unfinished(marker) and marker.get("pid") == os.getpid():
                 raise ConfigurationError(
                     f"{what} {shown} holds run {marker.get('run_id')}, started earlier in this process and not "
                     f"finished; if it failed, {fix}, or choose another directory"
