@@ -34,7 +34,9 @@ from aligntune.data.heldout import load_heldout_prompts, load_validation_prompts
 from aligntune.demo.evaluate import PolicyEval, compare, evaluate_policy
 from aligntune.demo.settings import REWARD_TRAINING, RL_SETTINGS
 from aligntune.demo.tiny_policy import build_tiny_policy, warm_up
+from aligntune.atomic import fresh_run_directory
 from aligntune.errors import ConfigurationError, show
+from aligntune.outputs import check_output_dir
 from aligntune.rewards.composite import CompositeReward
 from aligntune.rl.factory import create_rl_trainer
 
@@ -106,14 +108,11 @@ def run_demo(
     if algorithm != "ppo" and num_generations is None:
         num_generations = int(rl["num_generations"])
 
-    out = Path(output_dir).expanduser().resolve()
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise ConfigurationError(f"Demo output directory {show(str(out))} is not empty; pass overwrite=True or another one")
-    if out.exists() and overwrite:
-        import shutil
-
-        shutil.rmtree(out)
-    out.mkdir(parents=True, exist_ok=True)
+    # the ownership rule of every output: an earlier demo (aligntune's marker) is replaced on overwrite, whole
+    # and atomically; a folder aligntune did not write, the home directory or the current one never is
+    out = check_output_dir(output_dir, overwrite=overwrite,
+                           fix="pass overwrite=True (python -m aligntune.demo --overwrite) to replace an earlier demo")
+    fresh_run_directory(out, kind="demo")
     started = time.perf_counter()
     timings: dict[str, float] = {}
 

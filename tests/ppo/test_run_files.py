@@ -153,3 +153,18 @@ def test_kill_9_of_an_overwrite_run_leaves_no_file_of_the_earlier_run(policy_dir
     assert left <= {RUN_MARKER, "completions.jsonl"}, left  # no metrics.json, plots or policy of the earlier run
     rows = [json.loads(line) for line in (out / "completions.jsonl").read_text().splitlines() if line.endswith("}")]
     assert rows and {row["run_id"] for row in rows} == {run_id}
+
+
+def test_the_demo_never_deletes_a_folder_aligntune_did_not_write(tmp_path, monkeypatch):
+    from aligntune.demo import run_demo
+
+    mine = tmp_path / "my_project"
+    mine.mkdir()
+    (mine / "thesis.tex").write_text("two years of work")
+    with pytest.raises(ConfigurationError, match="was not written by aligntune"):
+        run_demo(mine, overwrite=True)
+    assert (mine / "thesis.tex").read_text() == "two years of work"
+    monkeypatch.chdir(mine)
+    with pytest.raises(ConfigurationError, match="is the current working directory"):
+        run_demo(".", overwrite=True)
+    assert (mine / "thesis.tex").is_file()
