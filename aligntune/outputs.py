@@ -137,6 +137,13 @@ def _started_unfinished(marker: dict[str, Any]) -> bool:
     return marker.get("kind") == "rl_run" and marker.get("finished") is False
 
 
+def _still_running_elsewhere(marker: dict[str, Any]) -> bool:
+    """An unfinished run whose process, another one on this host, is alive."""
+    pid = marker.get("pid")
+    return (_started_unfinished(marker) and marker.get("host") == socket.gethostname() and isinstance(pid, int)
+            and pid != os.getpid() and not _writer_gone(marker))
+
+
 def _unfinished(path: Path) -> dict[str, Any] | None:
     """The marker of a run that started in ``path`` and never finished (its process gone), else ``None``."""
     marker = read_marker(path)
@@ -230,8 +237,9 @@ def check_output_dir(
             marker = read_marker(path)
             if _started_unfinished(marker) and marker.get("pid") == os.getpid():
                 raise ConfigurationError(
-                    f"{what} {shown} holds run {marker.get('run_id')}, started earlier in this process and not "
-                    f"finished; if it failed, {fix}, or choose another directory"
+                    f"{what} {shown} already exists and is not empty: it holds run {marker.get('run_id')}, started "
+                    f"earlier in this process and not finished (still running, or failed); if it failed, {fix}, "
+                    "or choose another directory"
                 )
             raise ConfigurationError(
                 f"{what} {shown} already exists and is not empty; choose another directory, or {fix}"
@@ -240,6 +248,13 @@ def check_output_dir(
             raise ConfigurationError(
                 f"{what}={shown} is not empty and was not written by aligntune (it has no {RUN_MARKER} or "
                 f"{MANIFEST_NAME}), so overwrite=True does not replace it. Choose another directory, or empty it yourself"
+            )
+        elif _still_running_elsewhere(read_marker(path)):
+            marker = read_marker(path)
+            raise ConfigurationError(
+                f"{what} {shown} holds run {marker.get('run_id')}, which process {marker.get('pid')} on this machine "
+                "is still running; overwrite=True does not replace a running run. Wait for it or stop it, or choose "
+                "another directory"
             )
     check_writable(path, what=what)
     return path

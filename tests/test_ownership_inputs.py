@@ -309,6 +309,8 @@ def test_a_directory_holding_only_the_marker_of_a_dead_run_is_reused_without_ove
     (run / RUN_MARKER).write_text(json.dumps({**marker, "pid": os.getppid()}))
     with pytest.raises(ConfigurationError, match="already exists and is not empty"):
         check_output_dir(run)
+    with pytest.raises(ConfigurationError, match=r"is still running; overwrite=True does not replace a running run"):
+        check_output_dir(run, overwrite=True)
 
     # a failed run that left more than its marker: the refusal says it never finished and how to go on
     marker["pid"] = 2**22 + 12345
@@ -344,7 +346,8 @@ def test_a_failed_run_of_this_process_is_named_in_the_refusal(tmp_path):
     run = tmp_path / "run"
     run.mkdir()
     run_id = write_marker(run, "rl_run")  # a run started earlier in this notebook, which raised
-    with pytest.raises(ConfigurationError, match=rf"holds run {run_id}, started earlier in this process and not "
-                                                 r"finished; if it failed, pass overwrite=True"):
+    with pytest.raises(ConfigurationError, match=rf"already exists and is not empty: it holds run {run_id}, started "
+                                                 r"earlier in this process and not finished .*if it failed, pass "
+                                                 r"overwrite=True"):
         check_output_dir(run)
     assert check_output_dir(run, overwrite=True) == run.resolve()
