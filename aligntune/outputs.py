@@ -15,9 +15,11 @@ replace:
 * a path where a file stands, or whose parent cannot be created or written.
 
 A run's marker (:data:`RUN_MARKER`) records the run id, the process and whether the run
-finished. A directory that holds nothing but the marker of a run whose process is gone
-(a run that failed before writing anything) is reused without ``overwrite``; one that
-holds more of such a run is refused with a message saying that it never finished.
+finished. An RL run marks its directory when it starts, so an unfinished one is told apart:
+a directory that holds nothing but the marker of a run whose process is gone (a run that
+failed before writing anything) is reused without ``overwrite``; one that holds more of
+such a run is refused with a message saying that it never finished; and ``overwrite``
+never replaces a run whose process, on this machine, is still alive.
 
 Every check here is cheap (it reads names and stats) and runs before any model loads.
 """
