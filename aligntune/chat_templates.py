@@ -235,7 +235,8 @@ def render_with(tokenizer: Any, conversations: Sequence[Sequence[Mapping[str, An
                   origin=origin, add_generation_prompt=add_generation_prompt, variables=tokenizer_variables(tokenizer))
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def read_json_object(path: Path) -> dict[str, Any]:
+    """The JSON object in ``path``; ``{}`` when the file is missing, unreadable or not an object."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -250,9 +251,9 @@ def directory_template(model_dir: str | Path) -> tuple[str | None, dict[str, Any
     ``chat_template`` key of ``tokenizer_config.json``; ``None`` when the directory has none.
     """
     directory = Path(model_dir)
-    config = _read_json(directory / "tokenizer_config.json")
+    config = read_json_object(directory / "tokenizer_config.json")
     variables: dict[str, Any] = {}
-    for source in (config, _read_json(directory / "special_tokens_map.json")):
+    for source in (config, read_json_object(directory / "special_tokens_map.json")):
         for key, value in source.items():
             if key.endswith("_token") and key not in variables:
                 value = value.get("content") if isinstance(value, dict) else value

@@ -16,13 +16,12 @@ local directory) is checked once it loads.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
 
 from aligntune import distributed, model_dirs
-from aligntune.chat_templates import directory_template
+from aligntune.chat_templates import directory_template, read_json_object
 from aligntune.errors import ConfigurationError, DataError, ModelLoadError, show
 from aligntune.reward_model.loading import manifest_rules
 from aligntune.reward_model.scoring import read_manifest
@@ -72,14 +71,6 @@ def _local_dir(name: str | None) -> Path | None:
     return path if path.is_dir() else None
 
 
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _token(value: Any) -> str | None:
     if isinstance(value, dict):  # an AddedToken written as a dict
         value = value.get("content")
@@ -90,7 +81,7 @@ def special_tokens(model_dir: Path) -> dict[str, str | None]:
     """The ``eos``/``pad`` tokens a saved tokenizer declares (``None`` where it declares none)."""
     found: dict[str, str | None] = {"eos": None, "pad": None}
     for name in ("special_tokens_map.json", "tokenizer_config.json"):
-        data = _read_json(model_dir / name)
+        data = read_json_object(model_dir / name)
         for key in found:
             found[key] = found[key] or _token(data.get(f"{key}_token"))
     return found
@@ -105,7 +96,7 @@ def check_policy(config: Any) -> None:
         directory = _local_dir(getattr(config, field_name))
         if directory is None:
             continue
-        limit = model_dirs.position_limit(_read_json(directory / "config.json"))
+        limit = model_dirs.position_limit(read_json_object(directory / "config.json"))
         if limit is not None and needed > limit:
             raise ConfigurationError(
                 f"{field_name}={show(getattr(config, field_name))} has {limit} positions, fewer than "
@@ -116,7 +107,7 @@ def check_policy(config: Any) -> None:
     if policy is None:
         return
     tokens = special_tokens(policy)
-    if tokens["eos"] is None and _read_json(policy / "config.json").get("eos_token_id") is None:
+    if tokens["eos"] is None and read_json_object(policy / "config.json").get("eos_token_id") is None:
         if config.stop_at_eos:
             raise ConfigurationError(
                 f"model_name={show(config.model_name)}: the policy's tokenizer declares no end-of-sequence token, so "
