@@ -21,6 +21,7 @@ import attrs
 import click
 
 from aligntune._validation import show
+from aligntune.cli.options import Once
 from aligntune.errors import ConfigurationError, DataError
 from aligntune.outputs import run_inputs
 from aligntune.reward_model.config import FIELDS
@@ -102,7 +103,7 @@ class _ConfigPath(click.Path):
 def _options(command: Any) -> Any:
     """The options ``ppo`` and ``rl`` share."""
     for option in reversed([
-        click.option("--config", "config_path", required=True, type=_ConfigPath(exists=True),
+        click.option("--config", "config_path", cls=Once, required=True, type=_ConfigPath(exists=True),
                      help="YAML file of create_rl_trainer arguments (keys listed below)."),
         click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
                      help="Override one argument, the value read as YAML (repeatable; default: none)."),

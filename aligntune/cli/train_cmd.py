@@ -9,6 +9,7 @@ import attrs
 import click
 
 from aligntune._validation import show
+from aligntune.cli.options import Once
 from aligntune.data import DEFAULT_SIZE, load_bundled_corpus
 from aligntune.defaults import default_reward_base
 from aligntune.errors import ConfigurationError, DataError
@@ -138,14 +139,14 @@ def config_options(command: Callable[..., Any]) -> Callable[..., Any]:
             continue
         if f.name in _LIST_OPTIONS:
             dest = "functions" if f.name == "reward_functions" else "weights"
-            command = click.option(flag, dest, help=_help(f))(command)
+            command = click.option(flag, dest, cls=Once, help=_help(f))(command)
             continue
         kind = str(f.type).split("|")[0].strip()
         help_text = _help(f)
         if kind == "bool":
             command = click.option(flag, f.name, is_flag=True, default=None, help=help_text)(command)
         else:
-            command = click.option(flag, f.name, type=_TYPES.get(kind), help=help_text)(command)
+            command = click.option(flag, f.name, cls=Once, type=_TYPES.get(kind), help=help_text)(command)
     return command
 
 
@@ -163,13 +164,13 @@ def yaml_keys() -> str:
 
 
 @click.command("train-reward-model", epilog=yaml_keys())
-@click.option("--config", "config_path", type=click.Path(),
+@click.option("--config", "config_path", cls=Once, type=click.Path(),
               help="YAML file with RewardModelTrainingConfig fields (keys listed below; default: none).")
-@click.option("--texts", "texts_file", type=click.Path(),
+@click.option("--texts", "texts_file", cls=Once, type=click.Path(),
               help="JSONL/CSV/Parquet/.txt file or save_to_disk directory with text (and optional prompt, reference) "
                    "columns (default: none; give this, --bundled-corpus or texts in --config).")
 @click.option("--bundled-corpus", is_flag=True, default=None, help="Train on the corpus bundled with aligntune.")
-@click.option("--corpus-size", type=click.IntRange(min=10), help="How many bundled-corpus texts (default 5000).")
+@click.option("--corpus-size", cls=Once, type=click.IntRange(min=10), help="How many bundled-corpus texts (default 5000).")
 @config_options
 def train_reward_model(config_path: str | None, functions: str | None, weights: str | None, texts_file: str | None,
                        bundled_corpus: bool | None, corpus_size: int | None, **options: Any) -> None:
