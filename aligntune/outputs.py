@@ -318,12 +318,3 @@ def check_output_file(
         raise ConfigurationError(f"{what} {show(os.fspath(output))} is a directory; give a file path")
     check_writable(path.parent, what=what)
     return path
-
-
-def describe_inputs(values: dict[str, Any]) -> list[str]:
-    """The local paths among ``values`` (hub names and non-paths are dropped), for :func:`check_output_dir`."""
-    out = []
-    for value in values.values():
-        if isinstance(value, (str, os.PathLike)) and os.path.exists(os.path.expanduser(os.fspath(value))):
-            out.append(os.fspath(value))
-    return out

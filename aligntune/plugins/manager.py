@@ -34,7 +34,7 @@ import logging
 import traceback
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Any, Callable
+from typing import Any
 
 import pluggy
 
@@ -357,5 +357,3 @@ def set_plugin_manager(manager: PluginManager | None) -> PluginManager | None:
     previous, _manager = _manager, manager
     return previous
 
-
-Registrar = Callable[..., None]
