@@ -5,7 +5,7 @@
 [0.83]
 
 The model directory is checked before it loads (see
-:func:`aligntune.reward_model.model_dirs.check_model_dir`). A directory written by
+:func:`aligntune.model_dirs.check_model_dir`). A directory written by
 aligntune carries ``aligntune.json``; its ``max_length`` and whether the model was
 trained with prompts are used as defaults.
 """
