@@ -15,8 +15,9 @@ Spearman and pairwise accuracy come with a bootstrap 95% interval (held-out text
 resampled with replacement, :data:`BOOTSTRAP_SAMPLES` times, seeded).
 
 Figures that should not be trusted are said, never left for the reader to spot: fewer than
-:data:`MIN_TRUSTED_HELD_OUT` held-out texts, a figure below :data:`MIN_TRUSTED_FIGURE`, or an
-interval wider than :data:`MAX_TRUSTED_INTERVAL` (:meth:`FidelityReport.concerns`). Training
+:data:`MIN_TRUSTED_HELD_OUT` held-out texts, a figure below :data:`MIN_TRUSTED_FIGURE`, an
+interval wider than :data:`MAX_TRUSTED_INTERVAL`, or a rule whose correlation with the model is
+more than :data:`MAX_TRUSTED_RULE_GAP` from the composite's own (:meth:`FidelityReport.concerns`). Training
 logs them as a warning (which the CLI and the demo print, before RL starts), and writes them
 into the model card and the manifest.
 """
@@ -38,6 +39,8 @@ MIN_TRUSTED_HELD_OUT = 50
 MIN_TRUSTED_FIGURE = 0.8
 #: Widest bootstrap interval trusted without a warning.
 MAX_TRUSTED_INTERVAL = 0.2
+#: Largest gap between the composite's and the model's correlation with one rule trusted without a warning.
+MAX_TRUSTED_RULE_GAP = 0.1
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,8 @@ class FidelityReport:
     def concerns(self) -> list[str]:
         """Why these figures should not be trusted, one sentence each (empty when they can be).
 
-        Too few held-out texts (pairs), a figure below 0.8 or not measurable, an interval wider than 0.2.
+        Too few held-out texts (pairs), a figure below 0.8 or not measurable, an interval wider than 0.2,
+        a rule the model follows more than 0.1 less (or more) closely than the composite does.
         """
         held_out = self.n_pairs if self.unit == "pairs" else self.n_texts
         out = []
@@ -88,6 +92,14 @@ class FidelityReport:
             if interval is not None and interval[1] - interval[0] > MAX_TRUSTED_INTERVAL:
                 out.append(f"the {label} interval [{interval[0]:.3f}, {interval[1]:.3f}] is wider than "
                            f"{MAX_TRUSTED_INTERVAL}")
+        for name, c in self.components.items():
+            if c.model_spearman is None or c.composite_spearman is None:
+                continue
+            gap = abs(c.composite_spearman - c.model_spearman)
+            if gap > MAX_TRUSTED_RULE_GAP:
+                out.append(f"rule {name!r} is followed at Spearman {c.model_spearman:.3f} against the composite's "
+                           f"{c.composite_spearman:.3f} (gap {gap:.3f} > {MAX_TRUSTED_RULE_GAP}); add texts of your "
+                           f"own kind on which {name!r} scores both high and low")
         return out
 
     def warning(self) -> str | None:
