@@ -33,18 +33,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_helpers import DATA, read_jsonl, shuffled_instructions  # noqa: E402
 from gaming_copies import CLASSES, BigramSalad, insert_markers  # noqa: E402
 
 from aligntune.rewards.composite import CompositeReward  # noqa: E402
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FUNCTIONS = ["length", "sentiment", "safety", "coherence", "helpfulness"]
 WEIGHTS = [0.15, 0.15, 0.35, 0.20, 0.15]
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
 
 
 def share_ci(flags: list[bool], rng: random.Random, reps: int = 1000) -> tuple[float, float, float]:
@@ -57,8 +52,7 @@ def share_ci(flags: list[bool], rng: random.Random, reps: int = 1000) -> tuple[f
 
 def split_rows(rows: list[dict], n: int, seed: int) -> tuple[list[dict], list[dict]]:
     """Originals (at most ``n``, from half the instructions) and the donor rows (the other half)."""
-    prompts = sorted({r["prompt"] for r in rows})
-    random.Random(seed).shuffle(prompts)
+    prompts = shuffled_instructions(rows, seed)
     own = set(prompts[: len(prompts) // 2])
     originals = [r for r in rows if r["prompt"] in own and len(r["response"].split()) >= 5]
     donors = [r for r in rows if r["prompt"] not in own and r["response"].strip()]

@@ -31,11 +31,11 @@ import time
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-FUNCTIONS = ["length", "sentiment", "safety", "coherence", "helpfulness"]
-
 
 def main() -> None:
-    from aligntune.demo.run import WEIGHTS
+    from bench_helpers import held_out_fidelity, print_fidelity
+
+    from aligntune.demo.run import FUNCTIONS, WEIGHTS
     from aligntune.reward_model.fit import native_bf16_flags
 
     cpu_flags = ",".join(native_bf16_flags()) or "none"
@@ -59,10 +59,7 @@ def main() -> None:
 
     from aligntune.data import load_bundled_corpus
     from aligntune.defaults import default_reward_base
-    from aligntune.reward_model.fidelity import measure_fidelity
     from aligntune.reward_model.runner import split_indices
-    from aligntune.reward_model.scoring import TextRewardModel
-    from aligntune.rewards.composite import CompositeReward
     from aligntune.rewards.training import RewardModelTrainer
 
     frozen = load_bundled_corpus(1200, seed=0)
@@ -86,21 +83,14 @@ def main() -> None:
         seconds = time.perf_counter() - started
         report = {"own": result.fidelity}
         if args.frozen:
-            rm = TextRewardModel.from_pretrained(str(result))
-            composite = CompositeReward(FUNCTIONS, WEIGHTS)
-            scores = composite.score_components(frozen_texts, prompts=frozen_prompts)
-            model = rm.score(frozen_texts, prompts=frozen_prompts)
-            report["frozen"] = measure_fidelity(model, scores.total, scores.components, min_score_gap=0.02)
+            report["frozen"] = held_out_fidelity(str(result), FUNCTIONS, WEIGHTS, frozen_texts, frozen_prompts)
     steps = result.manifest["training"].get("step_times", {})
     print(f"CPU flags: {cpu_flags}; bf16 {result.manifest['training']['bf16']}; torch threads "
           f"{torch.get_num_threads()}; call {call or 'defaults'}")
     print(f"texts {len(texts)} (seed {args.seed}), steps {result.manifest['training']['global_steps']}, "
           f"truncated {result.manifest['data']['n_truncated']}")
     for name, fid in report.items():
-        gap = fid.max_component_gap()
-        print(f"[{name} held-out] {fid.summary()}; largest rule gap {gap:.3f}")
-        for comp_name, comp in fid.components.items():
-            print(f"    {comp_name:<12} model {comp.model_spearman:.3f}   composite itself {comp.composite_spearman:.3f}")
+        print_fidelity(f"{name} held-out", fid)
     if steps:
         print(f"step time first 10% {steps['step_s_first']:.2f} s, last 10% {steps['step_s_last']:.2f} s")
     print(f"wall time {seconds:.0f} s, of which training {result.manifest['training']['train_seconds']:.0f} s")
