@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from aligntune.errors import ConfigurationError, show
-from aligntune.outputs import RUN_MARKER, check_output_dir, write_marker
+from aligntune.outputs import RUN_MARKER, check_output_dir, process_alive, write_marker
 
 logger = logging.getLogger(__name__)
 
@@ -134,21 +134,9 @@ def remove_stale_staging(final: Path) -> None:
     """Delete ``.NAME.tmp-PID-*`` siblings left by killed runs (their process is gone)."""
     for path in final.parent.glob(f".{final.name}.tmp-*"):
         pid = path.name[len(f".{final.name}.tmp-") :].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             logger.info("Removing %s, left by a run that was killed", path)
             shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _exchange(a: Path, b: Path) -> bool:

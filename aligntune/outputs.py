@@ -118,20 +118,25 @@ def mark_finished(directory: str | os.PathLike[str]) -> None:
         write_marker(directory, str(marker.get("kind", "rl_run")), run_id=marker.get("run_id"), finished=True)
 
 
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this host may still run (``True`` unless it is known to be gone)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
 def _writer_gone(marker: dict[str, Any]) -> bool:
     """Whether the process that wrote ``marker`` is gone (only knowable on the same host)."""
     pid = marker.get("pid")
     if marker.get("host") != socket.gethostname() or not isinstance(pid, int) or pid <= 0:
         return False
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except (PermissionError, OverflowError):
-        return False
-    return False
+    return not process_alive(pid)
 
 
 def _started_unfinished(marker: dict[str, Any]) -> bool:
