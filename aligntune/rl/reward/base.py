@@ -1,0 +1,140 @@
+"""The RL reward's interface: texts in, numbers out (no torch, no policy tokenizer).
+
+A :class:`Reward` scores a batch of (prompt, completion) texts and returns a
+:class:`RewardBatch`: the **proxy** (``rewards``, what RL optimises), its unweighted
+**components** with their normalised **weights**, and, when the rules the proxy stands
+for are known, the **gold** (the rule composite) with its own components and weights.
+PPO's adapter, GRPO/RLOO's reward callables and the run monitor all read their numbers
+from one such batch, so the weighted sum is computed once (:func:`weighted_sum`).
+
+A reward served over HTTP is the same interface: :meth:`RewardBatch.to_json` and
+:meth:`RewardBatch.from_json` carry a batch through JSON unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from aligntune.errors import RewardSourceError, show
+
+#: The component name of a reward model's score (rule components carry their rule's name).
+MODEL_COMPONENT = "reward_model"
+
+
+def weighted_sum(components: Mapping[str, Sequence[float]], weights: Mapping[str, float]) -> list[float]:
+    """``sum_c weights[c] * components[c][i]`` for every text ``i`` (the one weighted sum of the RL reward)."""
+    names = list(weights)
+    n = len(components[names[0]]) if names else 0
+    return [sum(weights[c] * components[c][i] for c in names) for i in range(n)]
+
+
+@dataclass(frozen=True)
+class RewardBatch:
+    """One scored batch: proxy, its components and weights, and the gold with its own.
+
+    ``rewards`` has one float per text (the proxy: what RL optimises). ``components``
+    maps ``"reward_model"`` and/or each rule's name to its unweighted scores;
+    ``weights`` maps the same names to weights that sum to 1. ``gold`` is the rule
+    composite (``None`` when no rules are known), with ``gold_components`` and
+    ``gold_weights`` as above.
+    """
+
+    rewards: list[float]
+    components: dict[str, list[float]]
+    weights: dict[str, float]
+    gold: list[float] | None = None
+    gold_components: dict[str, list[float]] = field(default_factory=dict)
+    gold_weights: dict[str, float] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.rewards)
+
+    def row(self, i: int) -> dict[str, float]:
+        """Text ``i``'s numbers: ``proxy``, each component, and ``gold`` with ``gold/<rule>`` when known."""
+        out = {"proxy": self.rewards[i], **{name: scores[i] for name, scores in self.components.items()}}
+        if self.gold is not None:
+            out["gold"] = self.gold[i]
+            out.update({f"gold/{name}": scores[i] for name, scores in self.gold_components.items()})
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-safe dict (plain lists, dicts and floats) that :meth:`from_json` reads back."""
+        return {
+            "rewards": [float(r) for r in self.rewards],
+            "components": {k: [float(s) for s in v] for k, v in self.components.items()},
+            "weights": {k: float(w) for k, w in self.weights.items()},
+            "gold": None if self.gold is None else [float(g) for g in self.gold],
+            "gold_components": {k: [float(s) for s in v] for k, v in self.gold_components.items()},
+            "gold_weights": {k: float(w) for k, w in self.gold_weights.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: Any, *, expected: int | None = None) -> RewardBatch:
+        """The batch :meth:`to_json` wrote, checked: one finite score per text in every list, weights that
+        name the components. ``expected``: the number of texts sent (a mismatch is an error).
+
+        Raises :class:`~aligntune.errors.RewardSourceError` naming the field at fault.
+        """
+        if not isinstance(data, Mapping):
+            raise RewardSourceError(f"A reward batch must be a JSON object, got {type(data).__name__}: {show(data)}")
+        rewards = _floats(data.get("rewards"), "rewards", expected)
+        n = len(rewards)
+        components = _float_table(data.get("components"), "components", n)
+        weights = _weights(data.get("weights"), "weights", components)
+        gold = None if data.get("gold") is None else _floats(data.get("gold"), "gold", n)
+        gold_components = _float_table(data.get("gold_components") or {}, "gold_components", n)
+        gold_weights = _weights(data.get("gold_weights") or {}, "gold_weights", gold_components)
+        return cls(rewards, components, weights, gold, gold_components, gold_weights)
+
+
+def _floats(values: Any, name: str, expected: int | None) -> list[float]:
+    if not isinstance(values, list):
+        raise RewardSourceError(f"Reward batch field {name!r} must be a list of numbers, got {show(values)}")
+    out = []
+    for i, value in enumerate(values):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise RewardSourceError(f"Reward batch field {name}[{i}] must be a finite number, got {show(value)}")
+        out.append(float(value))
+    if expected is not None and len(out) != expected:
+        raise RewardSourceError(f"Reward batch field {name!r} has {len(out)} scores for {expected} texts")
+    return out
+
+
+def _float_table(values: Any, name: str, n: int) -> dict[str, list[float]]:
+    if not isinstance(values, Mapping) or not all(isinstance(k, str) for k in values):
+        raise RewardSourceError(f"Reward batch field {name!r} must map names to lists of numbers, got {show(values)}")
+    return {k: _floats(v, f"{name}.{k}", n) for k, v in values.items()}
+
+
+def _weights(values: Any, name: str, components: Mapping[str, Any]) -> dict[str, float]:
+    if not isinstance(values, Mapping) or set(values) != set(components):
+        raise RewardSourceError(
+            f"Reward batch field {name!r} must give one weight per component {sorted(components)}, got {show(values)}"
+        )
+    return {k: _floats([values[k]], f"{name}.{k}", 1)[0] for k in components}
+
+
+@runtime_checkable
+class Reward(Protocol):
+    """What RL scores with: texts in, a :class:`RewardBatch` out.
+
+    The local implementation (:class:`aligntune.rl.reward.local.LocalReward`) wraps a
+    reward model, rules and their weights; a remote one sends the texts to a reward
+    server. Trainers take any object with these four methods.
+    """
+
+    def score(self, prompts: Sequence[str], completions: Sequence[str]) -> RewardBatch:
+        """Score each completion (after its prompt); one value per completion in every list."""
+
+    def describe(self) -> dict[str, Any]:
+        """JSON-safe description: ``kind``, ``components``, ``weights``, ``gold`` (functions, weights, origin)
+        and, where known, the reward model's manifest and fidelity."""
+
+    def check(self) -> None:
+        """A cheap readiness check (a remote reward contacts its server); raises when not ready."""
+
+    def close(self) -> None:
+        """Release what the reward holds (connections, models)."""
