@@ -92,6 +92,10 @@ class RewardSourceError(AlignTuneError):
     """A reward-model source could not provide a usable reward model."""
 
 
+class RemoteRewardError(RewardSourceError):
+    """A reward server refused a request, or gave no usable answer within the retries."""
+
+
 class ModelLoadError(AlignTuneError):
     """A model or tokenizer could not be loaded."""
 

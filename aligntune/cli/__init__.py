@@ -23,7 +23,7 @@ from typing import Any
 
 import click
 
-from aligntune.cli import eval_cmd, plugins_cmd, ppo_cmd, rewards_cmd, train_cmd
+from aligntune.cli import eval_cmd, plugins_cmd, ppo_cmd, rewards_cmd, serve_cmd, train_cmd
 from aligntune.errors import AlignTuneError
 
 
@@ -77,6 +77,7 @@ main.add_command(train_cmd.train_reward_model)
 main.add_command(ppo_cmd.ppo)
 main.add_command(ppo_cmd.rl)
 main.add_command(eval_cmd.eval_reward_model)
+main.add_command(serve_cmd.serve_reward)
 
 
 def _quiet_on_interrupt(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
