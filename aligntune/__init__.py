@@ -23,7 +23,7 @@ __version__ = "0.2.0"
 #: Public name -> (module that defines it, attribute there).
 _LAZY: dict[str, tuple[str, str]] = {
     "create_rl_trainer": ("aligntune.rl.factory", "create_rl_trainer"),
-    "RewardModelTrainer": ("aligntune.reward_model.trainer", "RewardModelTrainer"),
+    "RewardModelTrainer": ("aligntune.reward_model.api", "RewardModelTrainer"),
     "RewardModelTrainingConfig": ("aligntune.reward_model.config", "RewardModelTrainingConfig"),
     "RewardModelSourceConfig": ("aligntune.rl.config", "RewardModelSourceConfig"),
     "RLTrainingConfig": ("aligntune.rl.config", "PPOTrainingConfig"),
@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from aligntune.defaults import default_reward_base
     from aligntune.reward_model.config import RewardModelTrainingConfig
     from aligntune.reward_model.scoring import TextRewardModel
-    from aligntune.reward_model.trainer import RewardModelTrainer
+    from aligntune.reward_model.api import RewardModelTrainer
     from aligntune.rewards.base import reward_function
     from aligntune.rewards.registry import RewardRegistry
     from aligntune.rl.config import PPOTrainingConfig, RewardModelSourceConfig

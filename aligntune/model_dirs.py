@@ -17,7 +17,7 @@ Safety rules, all explicit:
 * ``trust_remote_code`` is never turned on implicitly: a model that needs custom
   code is refused with the flag to pass.
 
-:func:`check_model_dir` is cheap (it reads ``config.json`` and lists files) and runs
+:func:`inspect_model_dir` is cheap (it reads ``config.json`` and lists files) and runs
 before any model or tokenizer loads, so bad input fails fast; :func:`check_reference`
 applies it to a user's argument (a local directory, or a hub name that must be
 reachable) and names the argument in the error.
@@ -46,7 +46,7 @@ _TRUE = {"1", "true", "yes", "on"}
 
 @dataclass(frozen=True)
 class ModelDirInfo:
-    """What :func:`check_model_dir` found in a model directory."""
+    """What :func:`inspect_model_dir` found in a model directory."""
 
     path: str
     config: dict[str, Any]
@@ -120,8 +120,11 @@ def is_offline() -> bool:
     return bool(constants.HF_HUB_OFFLINE)
 
 
-def _looks_local(name: str) -> bool:
-    """A string that can only be meant as a filesystem path."""
+def can_only_be_path(name: str) -> bool:
+    """Whether ``name``'s spelling rules out a hub name (``org/model``): it can only be a filesystem path.
+
+    Decided by the string alone (nothing is looked up); compare :func:`means_local_dir`.
+    """
     if name.startswith((".", "/", "~", "\\")) or os.path.isabs(name):
         return True
     if name.count("/") > 1 or "\\" in name:
@@ -150,7 +153,7 @@ def resolve_model_path(name_or_path: str | os.PathLike[str], *, local_files_only
         raise ModelLoadError(
             f"Model path {show(name)} is a file, not a directory; pass the directory that holds config.json"
         )
-    if _looks_local(name):
+    if can_only_be_path(name):
         raise ModelLoadError(
             f"Model directory {show(name)} does not exist (resolved to {show(str(path.resolve()))}); "
             "check the path, or pass a Hugging Face Hub name such as 'org/model'"
@@ -188,7 +191,7 @@ def _from_hub(name: str, *, offline: bool, instead: str) -> str:
         ) from exc
 
 
-def check_model_dir(
+def inspect_model_dir(
     path: str | os.PathLike[str],
     *,
     need_tokenizer: bool = True,
@@ -309,8 +312,12 @@ def check_hub_reachable(name: str, *, field: str, instead: str | None = None) ->
         raise ConfigurationError(f"{field}={show(name)}: {exc}") from exc
 
 
-def looks_local(name: str) -> bool:
-    """Whether ``name`` is meant as a directory (a path form, or something that exists)."""
+def means_local_dir(name: str) -> bool:
+    """Whether a model argument is to be read as a local directory: an absolute, ``.`` or ``~`` path,
+    or a path that exists (so ``org/model`` is a directory only where one is there).
+
+    Unlike :func:`can_only_be_path`, this looks at the filesystem.
+    """
     return os.path.isabs(name) or name.startswith((".", "~")) or os.path.exists(os.path.expanduser(name))
 
 
@@ -319,21 +326,21 @@ def check_reference(name: str | os.PathLike[str], *, field: str, missing: str = 
     """Check a model argument before anything loads; errors name ``field``.
 
     A local directory must hold a valid config, safetensors weights and a tokenizer
-    (``checks`` go to :func:`check_model_dir`); a hub name must be reachable (offline:
+    (``checks`` go to :func:`inspect_model_dir`); a hub name must be reachable (offline:
     cached). ``missing`` is the fix given when a local path does not exist; ``local``
-    forces the local-directory reading (``None``: decided by :func:`looks_local`).
+    forces the local-directory reading (``None``: decided by :func:`means_local_dir`).
     Returns the directory for a local model, ``None`` for a hub name.
     """
     name = os.fspath(name)
     refuse_link_loop(name, what=field, error=ConfigurationError)
-    if not (looks_local(name) if local is None else local):
+    if not (means_local_dir(name) if local is None else local):
         check_hub_reachable(name, field=field)
         return None
     path = Path(name).expanduser()
     if not path.is_dir():
         raise ConfigurationError(f"{field}={show(name)} does not exist or is not a directory; {missing}")
     try:
-        check_model_dir(path, **checks)
+        inspect_model_dir(path, **checks)
     except ModelLoadError as exc:
         raise ConfigurationError(f"{field}={show(name)} is not a usable model directory: {exc}") from exc
     return path

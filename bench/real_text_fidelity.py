@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from aligntune.defaults import default_reward_base
     from aligntune.demo.run import FUNCTIONS, WEIGHTS
-    from aligntune.reward_model.fit import native_bf16_flags
+    from aligntune.reward_model.training_args import native_bf16_flags
     from aligntune.rewards.training import RewardModelTrainer
 
     rows = [r for r in read_jsonl(args.data) if isinstance(r.get("response"), str) and r["response"].strip()]

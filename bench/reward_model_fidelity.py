@@ -36,7 +36,7 @@ def main() -> None:
     from bench_helpers import held_out_fidelity, print_fidelity
 
     from aligntune.demo.run import FUNCTIONS, WEIGHTS
-    from aligntune.reward_model.fit import native_bf16_flags
+    from aligntune.reward_model.training_args import native_bf16_flags
 
     cpu_flags = ",".join(native_bf16_flags()) or "none"
 
@@ -59,7 +59,7 @@ def main() -> None:
 
     from aligntune.data import load_bundled_corpus
     from aligntune.defaults import default_reward_base
-    from aligntune.reward_model.runner import split_indices
+    from aligntune.reward_model.pipeline import split_indices
     from aligntune.rewards.training import RewardModelTrainer
 
     frozen = load_bundled_corpus(1200, seed=0)

@@ -58,7 +58,7 @@ def main() -> None:
 
     from transformers import AutoTokenizer
 
-    from aligntune.reward_model.fit import native_bf16_flags
+    from aligntune.reward_model.training_args import native_bf16_flags
 
     cpu_flags = ",".join(native_bf16_flags()) or "none"
     from aligntune.data import load_bundled_corpus
@@ -110,7 +110,7 @@ def _encoded(result) -> int:
 def held_out_fidelity(trainer, data, model_dir: Path):
     """The fidelity report aligntune writes, for a model trained elsewhere, on the same held-out texts."""
     from aligntune.reward_model.fidelity import measure_fidelity
-    from aligntune.reward_model.runner import split_indices
+    from aligntune.reward_model.pipeline import split_indices
     from aligntune.reward_model.scoring import TextRewardModel
 
     _, eval_rows = split_indices(data.num_rows, trainer.eval_fraction, trainer.seed)
@@ -129,9 +129,9 @@ def run_raw_trl(trainer, data, base: str, common: dict, out: Path) -> tuple[floa
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
     from trl import RewardTrainer
 
-    from aligntune.reward_model.fit import FitSettings, reward_config
+    from aligntune.reward_model.training_args import FitSettings, reward_config
     from aligntune.reward_model.pairs import sample_pairs
-    from aligntune.reward_model.runner import split_indices
+    from aligntune.reward_model.pipeline import split_indices
 
     train_rows, _ = split_indices(data.num_rows, trainer.eval_fraction, trainer.seed)
     part = data.select(train_rows)

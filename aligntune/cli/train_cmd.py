@@ -15,7 +15,7 @@ from aligntune.defaults import default_reward_base
 from aligntune.errors import ConfigurationError, DataError
 from aligntune.outputs import run_inputs
 from aligntune.reward_model.config import FIELDS, RewardModelTrainingConfig, cli_options_given, spelled_as
-from aligntune.reward_model.trainer import train_from_config
+from aligntune.reward_model.api import train_from_config
 from aligntune.textio import read_text_file, read_yaml_file
 
 #: YAML keys besides the RewardModelTrainingConfig fields.

@@ -1,6 +1,6 @@
 """Forwarding a batch of texts in a few calls of similar length, so random batches cost their real tokens.
 
-Used by the rules objective (:mod:`aligntune.reward_model.distill`); see :func:`length_chunks`.
+Used by the rules objective (:mod:`aligntune.reward_model.distillation_trainer`); see :func:`length_chunks`.
 """
 
 from __future__ import annotations

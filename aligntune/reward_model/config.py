@@ -4,7 +4,7 @@ Every setting is one attrs field here, with its default, its validation rule and
 other spellings in the field's metadata:
 
 ``arg``
-    the keyword of :class:`~aligntune.reward_model.trainer.RewardModelTrainer` (or of
+    the keyword of :class:`~aligntune.reward_model.api.RewardModelTrainer` (or of
     its ``generate_training_data``/``train_reward_model``) when it differs from the
     field name (``reward_weights`` is ``composite_weights`` there);
 ``stage``

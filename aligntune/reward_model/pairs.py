@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aligntune.errors import DataError
-from aligntune.reward_model.data import check_training_data
+from aligntune.reward_model.scored_data import check_training_data
 
 if TYPE_CHECKING:
     import numpy as np

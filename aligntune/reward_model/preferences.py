@@ -33,12 +33,13 @@ from aligntune.errors import DataError, show
 from aligntune.outputs import check_output_dir
 from aligntune.reward_model import card, loading
 from aligntune.reward_model.config import base_model_example, checkpoint_names, output_names
-from aligntune.reward_model.data import data_files
 from aligntune.reward_model.encoding import encode
 from aligntune.reward_model.fidelity import FidelityReport, warn_if_untrusted
-from aligntune.reward_model.fit import FitSettings, run_reward_trainer
+from aligntune.reward_model.pairs_objective import run_reward_trainer
 from aligntune.reward_model.result import TrainedRewardModel
+from aligntune.reward_model.scored_data import data_files
 from aligntune.reward_model.scoring import TextRewardModel
+from aligntune.reward_model.training_args import FitSettings
 
 logger = logging.getLogger(__name__)
 
@@ -168,7 +169,7 @@ def train_preferences(trainer: Any, data: Any, output_dir: str | os.PathLike[str
               resume_from_checkpoint if isinstance(resume_from_checkpoint, str) else None]
     checkpoint_options(settings.checkpoint_dir, output_dir, resume_from_checkpoint, **checkpoint_names())
     check_output_dir(output_dir, overwrite=overwrite, inputs=inputs, **output_names())
-    base_info = model_dirs.check_model_dir(base_path, allow_pickle=trainer.allow_pickle,
+    base_info = model_dirs.inspect_model_dir(base_path, allow_pickle=trainer.allow_pickle,
                                            trust_remote_code=trainer.trust_remote_code)
     check_resume(resume_from_checkpoint, settings.checkpoint_dir, base_info.config)
     max_length = model_dirs.cap_max_length(settings.max_length, base_info.config)

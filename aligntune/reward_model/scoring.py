@@ -5,7 +5,7 @@
 [0.83]
 
 The model directory is checked before it loads (see
-:func:`aligntune.model_dirs.check_model_dir`). A directory written by
+:func:`aligntune.model_dirs.inspect_model_dir`). A directory written by
 aligntune carries ``aligntune.json``; its ``max_length`` and whether the model was
 trained with prompts are used as defaults.
 """
@@ -101,7 +101,7 @@ class TextRewardModel:
         model_dirs.check_flags(allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
         path = model_dirs.resolve_model_path(name_or_path, local_files_only=local_files_only,
                                              instead="TextRewardModel.from_pretrained('/path/to/model')")
-        info = model_dirs.check_model_dir(path, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
+        info = model_dirs.inspect_model_dir(path, allow_pickle=allow_pickle, trust_remote_code=trust_remote_code)
         model_dirs.check_reward_model(info, name=show(str(name_or_path)))
         manifest = read_manifest(path)
         if max_length is None:

@@ -8,6 +8,6 @@ scoring) lives in :mod:`aligntune.reward_model`.
 from aligntune.reward_model.fidelity import FidelityReport
 from aligntune.reward_model.pairs import build_pairs
 from aligntune.reward_model.result import TrainedRewardModel
-from aligntune.reward_model.trainer import RewardModelTrainer, train_from_config
+from aligntune.reward_model.api import RewardModelTrainer, train_from_config
 
 __all__ = ["FidelityReport", "RewardModelTrainer", "TrainedRewardModel", "build_pairs", "train_from_config"]

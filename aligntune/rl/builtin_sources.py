@@ -29,7 +29,7 @@ from aligntune.errors import ConfigurationError, RewardSourceError, show
 from aligntune.hookspecs import hookimpl
 from aligntune.reward_model.scoring import TextRewardModel, read_manifest
 from aligntune.reward_model.config import spelled_as
-from aligntune.reward_model.trainer import train_from_config
+from aligntune.reward_model.api import train_from_config
 from aligntune.rl.sources import check_model_dir
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class CustomTrainedSource:
                 "another reward_training_output_dir, delete it, or pass reward_training_overwrite=True "
                 "(RewardModelTrainingConfig.overwrite)"
             )
-        if model_dirs.looks_local(tc.base_model_name):
+        if model_dirs.means_local_dir(tc.base_model_name):
             check_model_dir(tc.base_model_name, what="reward_training_base_model", reward_model=False)
         else:
             model_dirs.check_hub_reachable(tc.base_model_name, field="reward_training_base_model")

@@ -102,7 +102,7 @@ def check_model_dir(path: str | os.PathLike[str], *, what: str = "reward model",
     assert checked is not None  # local=True always checks a directory
     if reward_model:
         try:
-            model_dirs.check_reward_model(model_dirs.check_model_dir(checked), name=f"{what}={show(os.fspath(path))}")
+            model_dirs.check_reward_model(model_dirs.inspect_model_dir(checked), name=f"{what}={show(os.fspath(path))}")
         except ModelLoadError as exc:
             raise ConfigurationError(str(exc)) from exc
     return checked

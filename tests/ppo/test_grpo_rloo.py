@@ -114,7 +114,7 @@ def test_a_custom_trained_reward_model(algorithm, policy_dir, prompts_file, tiny
 @pytest.mark.slow
 def test_a_reward_model_trained_with_prompts_is_given_the_prompts(policy_dir, prompts_file, tiny_bert_dir, ppo_corpus,
                                                                    tmp_path):
-    from aligntune.reward_model.trainer import train_from_config
+    from aligntune.reward_model.api import train_from_config
 
     rm_dir = train_from_config(RewardModelTrainingConfig(
         base_model_name=str(tiny_bert_dir), training_texts=list(ppo_corpus.texts[:40]),

@@ -96,7 +96,7 @@ class _TrainsWhenAskedSource:
     def load(self, config):
         from aligntune.reward_model.config import RewardModelTrainingConfig
         from aligntune.reward_model.scoring import TextRewardModel
-        from aligntune.reward_model.trainer import train_from_config
+        from aligntune.reward_model.api import train_from_config
 
         trained = train_from_config(RewardModelTrainingConfig(
             base_model_name=str(self.base_dir), training_texts=config.options["texts"], reward_functions=["length"],

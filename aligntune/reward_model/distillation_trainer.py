@@ -21,7 +21,7 @@ rule scores and the composite's normalised weights, the saved model predicts the
 Built on ``transformers.Trainer`` (a ``compute_loss`` override, a collator, ``create_optimizer``
 for the head learning rate), so logging, ``report_to``, checkpoints, resume and
 ``accelerate launch`` work as for any Trainer. This module imports torch and transformers;
-:mod:`aligntune.reward_model.runner` imports it only when a model trains.
+:mod:`aligntune.reward_model.pipeline` imports it only when a model trains.
 
 Measured choices (docs/reward-model-training.md has the table): random batches beat
 length-grouped ones (the length axis is only learned from mixed-length batches); more

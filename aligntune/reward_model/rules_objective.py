@@ -1,4 +1,5 @@
-"""Training set-up of the default objective for rule-scored texts (see :mod:`aligntune.reward_model.distill`).
+"""The rules objective (the default for rule-scored texts): set-up and run; the Trainer itself is in
+:mod:`aligntune.reward_model.distillation_trainer`, imported only when a model trains.
 
 Encodes each training text once, builds one regression target per reward function, warms
 the heads up by least squares, trains with the distillation loss on ``transformers.Trainer``
@@ -16,7 +17,7 @@ from typing import Any
 
 from aligntune import distributed
 from aligntune.reward_model.encoding import encode
-from aligntune.reward_model.fit import FitSettings, reward_config
+from aligntune.reward_model.training_args import FitSettings, reward_config
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def run_rule_trainer(
     ``weights`` are the composite's normalised weights, in the order of ``components``.
     """
     # torch and transformers load here, when a model trains (importing this module stays light)
-    from aligntune.reward_model import distill, steps
+    from aligntune.reward_model import distillation_trainer, steps
 
     encoded = encode(tokenizer, texts, prompts=prompts, max_length=settings.max_length)
     if encoded.n_truncated:
@@ -84,26 +85,26 @@ def run_rule_trainer(
             "%d of %d training texts are longer than max_length=%d tokens and were truncated to it; raise "
             "max_length to keep them whole", encoded.n_truncated, len(texts), settings.max_length,
         )
-    dataset = distill.build_dataset(encoded.input_ids, components)
-    objective = distill.DistillationObjective.from_scores(
+    dataset = distillation_trainer.build_dataset(encoded.input_ids, components)
+    objective = distillation_trainer.DistillationObjective.from_scores(
         components, list(weights), regression_weight=1.0, pairwise_weight=PAIRWISE_WEIGHT,
         pairwise_scale=PAIRWISE_SCALE, min_score_gap=min_score_gap,
     )
-    collator = distill.RuleScoreCollator(tokenizer.pad_token_id, list(components))
-    distill.init_heads(model, objective)
+    collator = distillation_trainer.RuleScoreCollator(tokenizer.pad_token_id, list(components))
+    distillation_trainer.init_heads(model, objective)
     freeze_word_embeddings(model)
-    distill.warm_start_heads_least_squares(model, dataset, collator, max_rows=WARM_START_TEXTS)
+    distillation_trainer.warm_start_heads_least_squares(model, dataset, collator, max_rows=WARM_START_TEXTS)
     args = reward_config(
         dataclasses.replace(settings, training_args={**OBJECTIVE_ARGS, **settings.training_args}),
         settings.checkpoint_dir or scratch_dir,
     )
     timer = steps.StepTimer()
-    trainer = distill.RuleDistillationTrainer(
+    trainer = distillation_trainer.RuleDistillationTrainer(
         model=model, args=args, train_dataset=dataset, data_collator=collator, objective=objective,
         head_learning_rate=head_learning_rate, step_timer=timer,
         callbacks=[timer, *(settings.callbacks or [])],
     )
     distributed.check_parameters_replicated(trainer.accelerator, "train_reward_model")
     trainer.train(resume_from_checkpoint=resume_from_checkpoint)
-    distill.collapse_heads(trainer.model, weights)
+    distillation_trainer.collapse_heads(trainer.model, weights)
     return RulesFit(trainer=trainer, n_truncated=encoded.n_truncated, step_times=timer.summary())

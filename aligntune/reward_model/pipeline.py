@@ -35,18 +35,19 @@ from aligntune.checkpoints import check_resume
 from aligntune.outputs import check_output_dir
 from aligntune.reward_model import card, loading
 from aligntune.reward_model.config import base_model_example, checkpoint_names, output_names
-from aligntune.reward_model.data import check_signal, check_training_data, data_files
 from aligntune.reward_model.fidelity import measure_fidelity, save_scatter_plot, warn_if_untrusted
-from aligntune.reward_model.fit import FitSettings, resolve_gradient_checkpointing, run_reward_trainer, tokenize_pairs
-from aligntune.reward_model.fit_rules import no_dropout, run_rule_trainer
 from aligntune.reward_model.pairs import log_pairs, sample_pairs
+from aligntune.reward_model.pairs_objective import run_reward_trainer, tokenize_pairs
 from aligntune.reward_model.preferences import is_preference_data, train_preferences
 from aligntune.reward_model.result import TrainedRewardModel
+from aligntune.reward_model.rules_objective import no_dropout, run_rule_trainer
+from aligntune.reward_model.scored_data import check_signal, check_training_data, data_files
 from aligntune.reward_model.scoring import TextRewardModel
+from aligntune.reward_model.training_args import FitSettings, resolve_gradient_checkpointing
 from aligntune.rewards.composite import normalised
 
 if TYPE_CHECKING:
-    from aligntune.reward_model.trainer import RewardModelTrainer
+    from aligntune.reward_model.api import RewardModelTrainer
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ def train(
               resume_from_checkpoint if isinstance(resume_from_checkpoint, str) else None]
     v.checkpoint_options(settings.checkpoint_dir, output_dir, resume_from_checkpoint, **checkpoint_names())
     check_output_dir(output_dir, overwrite=overwrite, inputs=inputs, **output_names())
-    base_info = model_dirs.check_model_dir(
+    base_info = model_dirs.inspect_model_dir(
         base_path, allow_pickle=trainer.allow_pickle, trust_remote_code=trainer.trust_remote_code
     )
     check_resume(resume_from_checkpoint, settings.checkpoint_dir, base_info.config)

@@ -1,15 +1,10 @@
-"""Training with ``trl.RewardTrainer``: tokenised pairs in, trained model out.
+"""The training arguments both reward-model objectives run with, and their defaults.
 
-What aligntune sets up around TRL, and why:
+:class:`FitSettings` holds what a user sets; :func:`reward_config` turns it into the
+``trl.RewardConfig`` (a ``transformers.TrainingArguments``) that the pairs objective
+(:mod:`aligntune.reward_model.pairs_objective`) and the rules objective
+(:mod:`aligntune.reward_model.rules_objective`) both train with. Defaults chosen here:
 
-* Texts are tokenised here (see :mod:`aligntune.reward_model.encoding`) and handed
-  over as ``chosen_ids``/``rejected_ids``. TRL would otherwise append the
-  tokenizer's end-of-sequence token, which crashes on tokenizers without one (BERT
-  family, such as the MiniLM default), and it would silently drop every pair longer
-  than ``max_length``. Here long texts are truncated explicitly, counted, and the
-  count is logged and written into the model card.
-* A tokenizer without a pad token (GPT-2 style) pads with its end-of-sequence
-  token; ``config.pad_token_id`` is set to match.
 * ``gradient_checkpointing`` defaults to on with a CUDA GPU and off on CPU: TRL
   turns it on by default, which saves GPU memory for large models but roughly halves
   training speed on CPU for a small reward model.
@@ -20,29 +15,25 @@ What aligntune sets up around TRL, and why:
   CPUs bfloat16 is emulated and slower, so it stays off. ``training_args={"bf16": False}``
   turns it off.
 * Pairs of similar token length are batched together (transformers'
-  ``group_by_length`` sampling, on a ``length`` column aligntune adds), which cuts
-  padding and made CPU training about twice as fast on the bundled corpus. Batches
+  ``group_by_length`` sampling, on a ``length`` column the pairs objective adds), which
+  cuts padding and made CPU training about twice as fast on the bundled corpus. Batches
   stay random: the sampler shuffles within and across groups of 50 batches.
 * ``report_to`` (default ``"none"``) and ``logging_steps`` pass through, as does
   any other ``trl.RewardConfig`` field through ``training_args``.
 * Launched as several processes on a machine without CUDA, ``use_cpu`` defaults to on:
   without it transformers runs every process alone on all the pairs, with no error,
-  instead of data-parallel on ``gloo``. A trainer that still ends up with fewer
-  processes than were launched is logged as a warning.
+  instead of data-parallel on ``gloo``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from aligntune import distributed
 from aligntune.errors import ConfigurationError, show
-from aligntune.reward_model.encoding import encode
-from aligntune.reward_model.pairs import PairIndex
 
 logger = logging.getLogger(__name__)
 
@@ -79,45 +70,6 @@ def cuda_available() -> bool:
 def resolve_gradient_checkpointing(value: bool | None) -> bool:
     """``None`` means: on with a CUDA GPU, off on CPU."""
     return cuda_available() if value is None else bool(value)
-
-
-@dataclass(frozen=True)
-class TokenizedPairs:
-    dataset: Any
-    n_truncated: int
-    n_texts: int
-
-
-def tokenize_pairs(
-    tokenizer: Any,
-    texts: Sequence[str],
-    prompts: Sequence[str | None] | None,
-    pairs: PairIndex,
-    *,
-    max_length: int,
-    use_margin: bool,
-) -> TokenizedPairs:
-    """Encode each text once, then build the ``chosen_ids``/``rejected_ids`` dataset."""
-    from datasets import Dataset
-
-    encoded = encode(tokenizer, texts, prompts=prompts, max_length=max_length)
-    if encoded.n_truncated:
-        logger.warning(
-            "%d of %d training texts are longer than max_length=%d tokens and were truncated to it "
-            "(trl.RewardTrainer would have dropped their pairs silently). Raise max_length to keep them whole.",
-            encoded.n_truncated,
-            len(texts),
-            max_length,
-        )
-    ids = encoded.input_ids
-    columns: dict[str, Any] = {
-        "chosen_ids": [ids[i] for i in pairs.chosen],
-        "rejected_ids": [ids[i] for i in pairs.rejected],
-    }
-    if use_margin:
-        columns["margin"] = pairs.margin.tolist()
-    columns["length"] = [max(len(ids[c]), len(ids[r])) for c, r in zip(pairs.chosen, pairs.rejected)]
-    return TokenizedPairs(Dataset.from_dict(columns), encoded.n_truncated, len(texts))
 
 
 def check_training_args(training_args: dict[str, Any]) -> None:
@@ -199,42 +151,3 @@ def native_bf16_flags(cpuinfo: str = "/proc/cpuinfo") -> list[str]:
 def cpu_has_native_bf16(cpuinfo: str = "/proc/cpuinfo") -> bool:
     """Whether the CPU advertises native bfloat16 instructions (``False`` where unknown)."""
     return bool(native_bf16_flags(cpuinfo))
-
-
-def run_reward_trainer(
-    model: Any,
-    tokenizer: Any,
-    train_dataset: Any,
-    settings: FitSettings,
-    *,
-    scratch_dir: Path,
-    resume_from_checkpoint: str | bool | None = None,
-) -> Any:
-    """Train ``model`` in place with ``trl.RewardTrainer``; return the trainer.
-
-    Checkpoints go to ``settings.checkpoint_dir`` when it is set (so an interrupted
-    run can resume with ``resume_from_checkpoint``); otherwise nothing is
-    checkpointed and TRL's scratch files stay inside ``scratch_dir``.
-    """
-    from trl import RewardTrainer
-
-    output_dir = settings.checkpoint_dir or scratch_dir
-    args = reward_config(settings, output_dir)
-    launched = distributed.world_size()
-    if args.world_size != launched:
-        logger.warning(
-            "%d processes were launched but trl.RewardTrainer runs with world_size=%d, so each process trains "
-            "on all the pairs; on CPU pass training_args={'use_cpu': True} or set ACCELERATE_USE_CPU=1",
-            launched,
-            args.world_size,
-        )
-    trainer = RewardTrainer(
-        model=model,
-        args=args,
-        train_dataset=train_dataset,
-        processing_class=tokenizer,
-        callbacks=settings.callbacks or None,
-    )
-    distributed.check_parameters_replicated(trainer.accelerator, "train_reward_model")
-    trainer.train(resume_from_checkpoint=resume_from_checkpoint)
-    return trainer

@@ -1,4 +1,7 @@
-"""``RewardModelTrainer``: rule-based reward functions in, a trained reward model out.
+"""The public entry of reward-model training, :class:`RewardModelTrainer`: rules in, a trained model out.
+
+(Not a ``transformers.Trainer``: it validates, scores texts and hands the steps to
+:mod:`aligntune.reward_model.pipeline`.)
 
 >>> trainer = RewardModelTrainer(
 ...     base_model_name=default_reward_base(),          # or a hub name / local directory
@@ -26,7 +29,7 @@ from aligntune import model_dirs
 from aligntune.checkpoints import check_resume
 from aligntune.errors import ConfigurationError, show
 from aligntune.outputs import check_output_dir
-from aligntune.reward_model import data as _data
+from aligntune.reward_model import scored_data
 from aligntune.reward_model.config import (
     RewardModelTrainingConfig,
     base_model_example,
@@ -37,10 +40,10 @@ from aligntune.reward_model.config import (
     spelling,
 )
 from aligntune.reward_model.fidelity import FidelityReport
-from aligntune.reward_model.fit import FitSettings, check_training_args
 from aligntune.reward_model.pairs import build_pairs
+from aligntune.reward_model.pipeline import train
 from aligntune.reward_model.result import TrainedRewardModel
-from aligntune.reward_model.runner import train
+from aligntune.reward_model.training_args import FitSettings, check_training_args
 from aligntune.rewards.base import RewardFunction
 from aligntune.rewards.composite import CompositeReward
 
@@ -105,7 +108,7 @@ class RewardModelTrainer:
         if composite_weights is not None:
             v.check_weights(composite_weights, len(reward_functions), field="RewardModelTrainer.composite_weights")
         self.composite = CompositeReward(reward_functions, composite_weights, registry=registry)
-        _data.check_component_names(self.composite.names)
+        scored_data.check_component_names(self.composite.names)
         check_arguments(
             "RewardModelTrainer",
             pairs_per_text=pairs_per_text,
@@ -131,12 +134,12 @@ class RewardModelTrainer:
         #: Files and saved-dataset directories this trainer read texts from (inputs no output may hold).
         self.input_paths: list[str] = []
         if os.path.isdir(os.path.expanduser(self.base_model_name)):
-            model_dirs.check_model_dir(
+            model_dirs.inspect_model_dir(
                 os.path.expanduser(self.base_model_name),
                 allow_pickle=allow_pickle,
                 trust_remote_code=trust_remote_code,
             )
-        elif model_dirs._looks_local(self.base_model_name):
+        elif model_dirs.can_only_be_path(self.base_model_name):
             model_dirs.resolve_model_path(self.base_model_name)  # raises: the directory does not exist
 
     @classmethod
@@ -181,8 +184,8 @@ class RewardModelTrainer:
         v.optional(v.positive_int).check("generate_training_data.num_proc", num_proc)
         if isinstance(texts, (str, os.PathLike)) and os.path.exists(os.path.expanduser(os.fspath(texts))):
             self.input_paths.append(os.fspath(texts))  # read into Arrow: the output check must still see the file
-        dataset = _data.as_text_dataset(texts, prompts=prompts, references=reference_texts)
-        return _data.score_dataset(dataset, self.composite, batch_size=batch_size, num_proc=num_proc)
+        dataset = scored_data.as_text_dataset(texts, prompts=prompts, references=reference_texts)
+        return scored_data.score_dataset(dataset, self.composite, batch_size=batch_size, num_proc=num_proc)
 
     def build_pairs(self, training_data: Dataset) -> Dataset:
         """The ``chosen``/``rejected``/``margin`` pairs this trainer would train on (all rows)."""
@@ -293,7 +296,7 @@ def check_outputs_first(config: RewardModelTrainingConfig, *, overwrite: bool) -
     if not os.path.isdir(base):  # offline, a hub name must be cached: said before the texts are scored
         model_dirs.check_hub_reachable(config.base_model_name, field=spelling("base_model_name", "base_model_name"),
                                        instead=base_model_example())
-    base_config = model_dirs.check_model_dir(base, need_tokenizer=False, need_weights=False).config \
+    base_config = model_dirs.inspect_model_dir(base, need_tokenizer=False, need_weights=False).config \
         if os.path.isdir(base) else None
     resume = config.resume_from_checkpoint if isinstance(config.resume_from_checkpoint, str) else None
     v.checkpoint_options(config.checkpoint_dir, config.output_dir, config.resume_from_checkpoint, **checkpoint_names())
