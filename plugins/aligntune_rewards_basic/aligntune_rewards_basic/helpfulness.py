@@ -6,6 +6,13 @@ import math
 import re
 
 from aligntune_rewards_basic._base import BasicReward, check_number
+from aligntune_rewards_basic._markers import (
+    CONNECTIVE_WORDS,
+    MARKER_KEYS,
+    SEQUENCE_WORDS,
+    MarkerReading,
+    read_markers,
+)
 from aligntune_rewards_basic._text import content_keys, normalise, ramp, words
 
 #: Refusals and strong hedges: the response declines or admits it has no answer.
@@ -38,40 +45,44 @@ FILLER = re.compile(
     r"depends on (?:what you|your (?:needs|situation|preferences)|many factors|the situation|a lot of things))\b"
 )
 
-#: Signs of a specific answer (each kind counts once): numbers, examples,
-#: explanations or contrasts, steps or lists, code, names. Word-level signs are looked
-#: up in the token set; only the structural ones use regular expressions.
-_NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten twelve twenty thirty hundred thousand million dozen "
-    "half once twice".split()
-)
-_EXAMPLE_PHRASES = ("for example", "for instance", "e.g.", "such as", "like this", "including")
+#: Signs of a specific answer (each kind counts once): quantities, examples,
+#: explanations or contrasts, steps or lists, code, names. Quantities, examples and
+#: steps count only where their markers do their job (:mod:`._markers`); the other
+#: word-level signs are looked up in the token set.
+_EXAMPLE_PHRASES = ("including", "like this")
 _EXPLAIN_WORDS = frozenset(
     "because since therefore otherwise unless whereas unlike instead while means".split()
 )
 _EXPLAIN_PHRASES = ("so that", "so the ", "so you", "that's why", "as a result", "in order to", "rather than")
-_STEP_WORDS = frozenset("first then next finally step".split())
-_DIGIT = re.compile(r"\d")
 _LIST_LINE = re.compile(r"(?:^|\n)\s*(?:\d+[.)]|[-*\u2022])\s")
 _CODE_CHARS = "`(=:_-{};<"
 _CODE = re.compile(r"`|\w\(|\w\.\w+\(|\s=\s|::|\w_\w|--\w|[{}]|;\s*$|</?\w+>")
-_PROPER_NOUN = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+")
+_PROPER_NOUN = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)")
+#: Capitalised words that are markers, not names, when they appear mid-sentence.
+_NOT_NAMES = frozenset(w.capitalize() for w in SEQUENCE_WORDS | CONNECTIVE_WORDS | {"in", "for", "step", "such"})
+#: Marker density real answers stay under: at the 99th percentile of 7,560 answers by 15
+#: LLMs (``../shared/data/real_responses.jsonl``) there are about 0.05 markers per word.
+#: A text may hold one marker plus MARKER_DENSITY_TYPICAL per word; each marker beyond
+#: that costs MARKER_EXCESS_COST of the score, up to MARKER_EXCESS_MAX.
+MARKER_DENSITY_TYPICAL = 0.05
+MARKER_EXCESS_COST = 0.1
+MARKER_EXCESS_MAX = 0.4
+#: Score share lost per misplaced marker (floored at half the score).
+MISPLACED_COST = 0.15
 
 
-def specificity(text: str, low: str, token_set: frozenset[str] | set[str]) -> int:
+def specificity(text: str, low: str, token_set: frozenset[str] | set[str], reading: MarkerReading) -> int:
     """How many kinds of specific detail ``text`` shows (0-6)."""
-    kinds = 0
-    if _DIGIT.search(text) or not token_set.isdisjoint(_NUMBER_WORDS):
-        kinds += 1
-    if any(p in low for p in _EXAMPLE_PHRASES):
+    kinds = int(reading.quantity)
+    if reading.example or any(p in low for p in _EXAMPLE_PHRASES):
         kinds += 1
     if not token_set.isdisjoint(_EXPLAIN_WORDS) or any(p in low for p in _EXPLAIN_PHRASES):
         kinds += 1
-    if not token_set.isdisjoint(_STEP_WORDS) or _LIST_LINE.search(text):
+    if reading.steps or _LIST_LINE.search(text):
         kinds += 1
     if any(c in text for c in _CODE_CHARS) and _CODE.search(text):
         kinds += 1
-    if _PROPER_NOUN.search(text):
+    if any(m.group(1) not in _NOT_NAMES for m in _PROPER_NOUN.finditer(text)):
         kinds += 1
     return kinds
 
@@ -147,17 +158,18 @@ class HelpfulnessReward(BasicReward):
         tokens = words(low)
         if not tokens:
             return 0.0
-        keys = content_keys(tokens)
+        keys = content_keys(tokens) - MARKER_KEYS
         new = len(keys - prompt_keys) + 0.5 * len(keys & prompt_keys) if prompt_keys else float(len(keys))
 
-        specifics = specificity(text, low, set(tokens))
+        reading = read_markers(text)
+        specifics = specificity(text, low, set(tokens), reading)
         substance = 0.8 * (1.0 - math.exp(-new / 5.0)) + 0.2 * min(1.0, specifics / 2.0)
 
         relevances = []
         if prompt_keys:
             relevances.append(ramp(len(keys & prompt_keys) / len(prompt_keys), 0.0, 0.34))
         if reference:
-            ref_keys = content_keys(words(reference.lower()))
+            ref_keys = content_keys(words(reference.lower())) - MARKER_KEYS
             if ref_keys and keys:
                 common = len(keys & ref_keys)
                 f1 = 2.0 * common / (len(keys) + len(ref_keys))
@@ -176,6 +188,11 @@ class HelpfulnessReward(BasicReward):
         fillers = len(FILLER.findall(low))
         if fillers:
             score *= max(0.3, 1.0 - 0.35 * fillers)
+        if reading.misplaced:
+            score *= max(0.5, 1.0 - MISPLACED_COST * reading.misplaced)
+        excess = reading.markers - 1.0 - MARKER_DENSITY_TYPICAL * reading.words
+        if excess > 0:
+            score *= 1.0 - min(MARKER_EXCESS_MAX, MARKER_EXCESS_COST * excess)
         return max(0.0, min(1.0, score))
 
 
