@@ -33,6 +33,7 @@ from aligntune.errors import ConfigurationError, DataError, show
 from aligntune.reward_model.scoring import TextRewardModel
 from aligntune.rewards.base import RewardFunction, score_checked
 from aligntune.rewards.registry import RewardRegistry
+from aligntune.stats import bootstrap_interval
 from aligntune.textio import iter_file_rows, load_saved_dataset
 
 logger = logging.getLogger(__name__)
@@ -277,18 +278,12 @@ def _model_wins(model: TextRewardModel, pairs: list[Pair], sides: dict[str, list
 
 
 def _with_intervals(wins: dict[str, list[bool]], seed: int) -> dict[str, RankerResult]:
-    """Accuracy and a bootstrap 95% interval per ranker; every ranker sees the same resampled pairs."""
+    """Accuracy and a bootstrap 95% interval per ranker; every ranker sees the same resampled pairs (one seed)."""
     import numpy as np
 
-    names = list(wins)
-    matrix = np.asarray([wins[name] for name in names], dtype=np.float64)
-    n = matrix.shape[1]
-    intervals: list[list[float] | None] = [None] * len(names)
-    if n >= MIN_PAIRS_FOR_INTERVAL:
-        rng = np.random.default_rng(seed)
-        samples = np.empty((BOOTSTRAP_SAMPLES, len(names)))
-        for k in range(BOOTSTRAP_SAMPLES):
-            samples[k] = matrix[:, rng.integers(0, n, n)].mean(axis=1)
-        bounds = np.percentile(samples, [2.5, 97.5], axis=0)
-        intervals = [[float(bounds[0, i]), float(bounds[1, i])] for i in range(len(names))]
-    return {name: RankerResult(float(matrix[i].mean()), intervals[i]) for i, name in enumerate(names)}
+    results = {}
+    for name, won in wins.items():
+        interval = (bootstrap_interval([won], np.mean, resamples=BOOTSTRAP_SAMPLES, seed=seed)
+                    if len(won) >= MIN_PAIRS_FOR_INTERVAL else None)
+        results[name] = RankerResult(float(np.mean(won)), interval)
+    return results

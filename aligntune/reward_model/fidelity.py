@@ -12,7 +12,7 @@ Measured on texts held out from training:
   show the same per-component numbers.
 
 Spearman and pairwise accuracy come with a bootstrap 95% interval (held-out texts
-resampled with replacement, :data:`BOOTSTRAP_SAMPLES` times, seeded).
+resampled with replacement, :data:`BOOTSTRAP_SAMPLES` times, seeded; see :mod:`aligntune.stats`).
 
 Figures that should not be trusted are said, never left for the reader to spot: fewer than
 :data:`MIN_TRUSTED_HELD_OUT` held-out texts, a figure below :data:`MIN_TRUSTED_FIGURE`, an
@@ -30,6 +30,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from aligntune.stats import bootstrap_interval
 
 logger = logging.getLogger(__name__)
 
@@ -136,27 +138,21 @@ def _interval(value: list[float] | None) -> str:
 
 def bootstrap_intervals(model: Sequence[float], target: Sequence[float], *, min_gap: float,
                         samples: int = BOOTSTRAP_SAMPLES, seed: int = 0) -> tuple[list[float] | None, list[float] | None]:
-    """95% percentile intervals of Spearman and pairwise accuracy over resampled texts."""
-    import numpy as np
-
-    m, t = np.asarray(model, dtype=np.float64), np.asarray(target, dtype=np.float64)
-    if len(m) < 10:
+    """95% percentile intervals of Spearman and pairwise accuracy over resampled texts (both on the same resamples)."""
+    if len(model) < 10:
         return None, None
-    rng = np.random.default_rng(seed)
-    rho, acc = [], []
-    for _ in range(samples):
-        idx = rng.integers(0, len(m), len(m))
-        r = _spearman(m[idx].tolist(), t[idx].tolist())
-        a, _ = pairwise_accuracy(m[idx], t[idx], min_gap=min_gap)
-        if r is not None:
-            rho.append(r)
-        if a is not None:
-            acc.append(a)
 
-    def bounds(values: list[float]) -> list[float] | None:
-        return [float(v) for v in np.percentile(values, [2.5, 97.5])] if values else None
+    def rho(m: Any, t: Any) -> float:
+        value = _spearman(m.tolist(), t.tolist())
+        return math.nan if value is None else value
 
-    return bounds(rho), bounds(acc)
+    def accuracy(m: Any, t: Any) -> float:
+        value, _ = pairwise_accuracy(m, t, min_gap=min_gap)
+        return math.nan if value is None else value
+
+    data = (model, target)
+    return (bootstrap_interval(data, rho, resamples=samples, seed=seed),
+            bootstrap_interval(data, accuracy, resamples=samples, seed=seed))
 
 
 def _fmt(value: float | None) -> str:
