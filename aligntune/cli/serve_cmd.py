@@ -14,7 +14,9 @@ import attrs
 import click
 
 from aligntune.cli.options import Once
+from aligntune.cli.ppo_cmd import _apply_overrides, _read_config
 from aligntune.errors import ConfigurationError, show
+from aligntune.serve.server import serve_reward as serve
 from aligntune.serve.settings import ServeSettings
 
 #: One line of help per ServeSettings field (the option is the field name with dashes).
@@ -26,7 +28,8 @@ SETTING_HELP: dict[str, str] = {
     "max_wait_ms": "Longest wait, after the first queued request, for more to merge with it.",
     "max_request_texts": "Most completions one request may hold (more: 413).",
     "max_request_bytes": "Largest request body in bytes (larger: 413).",
-    "token_env": "NAME of an environment variable holding a bearer token every request but /health must carry.",
+    "token_env": "NAME of an environment variable holding a bearer token every request but /health must carry "
+                 "(default: none, no token).",
     "openrlhf_path": "Path answering OpenRLHF's request shape (--reward.remote_url http://HOST:PORT/get_reward).",
     "openrlhf_strip": "End marker removed from the end of each OpenRLHF response before scoring, e.g. '<|im_end|>' "
                       "(repeatable; default: none).",
@@ -35,17 +38,17 @@ SETTING_HELP: dict[str, str] = {
 
 #: Reward options: option name -> (create_rl_trainer keyword, click settings).
 REWARD_OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
-    "--reward-model-path": ("reward_model_path", {"help": "Directory of a reward model (pretrained_local)."}),
-    "--reward-model-name": ("reward_model_name", {"help": "Hub name or directory (pretrained_hf)."}),
-    "--reward-functions": ("reward_functions", {"multiple": True, "help": "Rule reward function (repeatable)."}),
+    "--reward-model-path": ("reward_model_path", {"help": "Directory of a reward model (pretrained_local; default: none)."}),
+    "--reward-model-name": ("reward_model_name", {"help": "Hub name or directory (pretrained_hf; default: none)."}),
+    "--reward-functions": ("reward_functions", {"multiple": True, "help": "Rule reward function (repeatable; default: none)."}),
     "--reward-function-weights": ("reward_function_weights", {
-        "multiple": True, "type": float, "help": "One weight per --reward-functions, in order (repeatable)."}),
+        "multiple": True, "type": float, "help": "One weight per --reward-functions, in order (repeatable; default: equal)."}),
     "--reward-model-weight": ("reward_model_weight", {
-        "type": float, "help": "The model's weight when mixing it with --reward-functions."}),
+        "type": float, "help": "The model's weight when mixing it with --reward-functions (default: none, no mix)."}),
     "--gold-reward-functions": ("gold_reward_functions", {
         "multiple": True, "help": "Rules the reward stands for, reported as the gold (repeatable; default: the "
                                   "model's manifest, or the rules themselves)."}),
-    "--reward-batch-size": ("reward_batch_size", {"type": int, "help": "Texts per reward-model forward pass."}),
+    "--reward-batch-size": ("reward_batch_size", {"type": int, "help": "Texts per reward-model forward pass (default: 32, as for RL)."}),
 }
 
 
@@ -70,16 +73,14 @@ def _reward_options(command: Any) -> Any:
     for flag, (_, settings) in reversed(list(REWARD_OPTIONS.items())):
         command = click.option(flag, **({} if settings.get("multiple") else {"cls": Once}), **settings)(command)
     command = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
-                           help="Override one create_rl_trainer argument, read as YAML (repeatable).")(command)
+                           help="Override one create_rl_trainer argument, read as YAML (repeatable; default: none).")(command)
     return click.option("--config", "config_path", cls=Once, type=click.Path(exists=True, dir_okay=False),
                         help="YAML file of create_rl_trainer arguments (as for aligntune rl); its reward keys "
-                             "are served.")(command)
+                             "are served (default: none; the reward options below).")(command)
 
 
 def reward_arguments(config_path: str | None, overrides: tuple[str, ...], given: dict[str, Any]) -> dict[str, Any]:
     """The create_rl_trainer reward keywords from ``--config``, ``--set`` and the reward options."""
-    from aligntune.cli.ppo_cmd import _apply_overrides, _read_config
-
     data: dict[str, Any] = _read_config(config_path) if config_path else {}
     _apply_overrides(data, overrides)
     for flag, (key, settings) in REWARD_OPTIONS.items():
@@ -104,8 +105,6 @@ def serve_reward(config_path: str | None, overrides: tuple[str, ...], **options:
     The reward is built as create_rl_trainer builds it: a reward model (trained, hub or
     local), rule functions, or a weighted mix, with its gold. Runs until Ctrl-C or SIGTERM.
     """
-    from aligntune.serve.server import serve_reward as serve
-
     names = {f.name for f in attrs.fields(ServeSettings)}
     settings = ServeSettings(**{k: v for k, v in options.items() if k in names and v is not None})
     given = {k: v for k, v in options.items() if k not in names}

@@ -23,6 +23,7 @@ from aligntune.serve.settings import DEFAULT_PORT, RemoteSettings, ServeSettings
 _LAZY = {
     "serve_reward": "aligntune.serve.server",
     "build_served_reward": "aligntune.serve.server",
+    "start_reward_server": "aligntune.serve.server",
     "RemoteReward": "aligntune.serve.client",
 }
 

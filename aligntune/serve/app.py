@@ -26,17 +26,19 @@ import platform
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
 
 from aligntune.errors import AlignTuneError
 from aligntune.serve.batching import Batcher
+from aligntune.serve.deps import need
 from aligntune.serve.settings import ServeSettings
 from aligntune.serve.wire import WireError, openrlhf_answer, parse_openrlhf, parse_score
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +75,11 @@ def build_app(reward: Any, settings: ServeSettings, *, token: str | None = None)
     ``token``: the bearer token requests must carry (``None``: none needed); read it with
     :func:`aligntune.serve.settings.read_token`, never pass it on a command line.
     """
+    need("starlette", "aligntune serve-reward")
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
     batcher = Batcher(reward.score, batching=settings.batching, max_batch_size=settings.max_batch_size,
                       max_wait_ms=settings.max_wait_ms)
     description = reward.describe()

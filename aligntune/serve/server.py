@@ -21,10 +21,15 @@ import errno
 import logging
 import socket
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from aligntune.errors import ConfigurationError, show
+from aligntune.rl.factory import build_rl_config
+from aligntune.rl.reward import build_reward
+from aligntune.rl.sources import check_source, load_reward_model
+from aligntune.serve.app import build_app
 from aligntune.serve.deps import need
 from aligntune.serve.settings import ServeSettings, read_token
 
@@ -75,10 +80,6 @@ def build_served_reward(**kwargs: Any) -> Any:
     Policy and training keys (``model_name``, ``algorithm``, ...) are accepted, so one RL
     YAML file serves both, and logged as not used here.
     """
-    from aligntune.rl.factory import build_rl_config
-    from aligntune.rl.reward import build_reward
-    from aligntune.rl.sources import check_source, load_reward_model
-
     unused = sorted(k for k in kwargs if k not in REWARD_KEYS)
     if unused:
         logger.info("Not used by serve-reward (they describe the policy run, not the reward): %s", ", ".join(unused))
@@ -110,10 +111,73 @@ def serve_reward(
         settings: host, port, batching, limits, token variable (default :class:`ServeSettings`).
         ready: called with the base URL once the server listens (default: print it to stderr).
     """
+    sock, reward, server, url = _prepare(reward, settings, reward_kwargs, lambda u: (ready or _announce)(u))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+        reward.close()
+
+
+class RunningServer:
+    """A reward server running in a thread of this process (:func:`start_reward_server`); ``stop()`` ends it."""
+
+    def __init__(self, url: str, server: Any, thread: threading.Thread) -> None:
+        self.url = url
+        self._server = server
+        self._thread = thread
+
+    @property
+    def batcher_stats(self) -> dict[str, int]:
+        """Calls of the reward, texts and requests scored so far."""
+        return dict(self._server.config.app.state.batcher.stats)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Finish the requests in flight, then stop."""
+        self._server.should_exit = True
+        self._thread.join(timeout)
+
+    def __enter__(self) -> RunningServer:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+def start_reward_server(reward: Any = None, *, settings: ServeSettings | None = None,
+                        **reward_kwargs: Any) -> RunningServer:
+    """:func:`serve_reward` in a background thread (a notebook, a test, a benchmark); returns once it listens.
+
+    >>> with start_reward_server(reward_functions=["length"], settings=ServeSettings(port=0)) as server:  # doctest: +SKIP
+    ...     RemoteReward(server.url).score(["Hi?"], ["Hello!"])
+    """
+    listening = threading.Event()
+    sock, reward, server, url = _prepare(reward, settings, reward_kwargs, lambda u: listening.set())
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            server.run(sockets=[sock])
+        except BaseException as exc:  # noqa: BLE001 - reported by the caller's thread
+            failure.append(exc)
+        finally:
+            sock.close()
+            reward.close()
+            listening.set()
+
+    thread = threading.Thread(target=run, name="aligntune-reward-server", daemon=True)
+    thread.start()
+    listening.wait()
+    if failure or not thread.is_alive():
+        raise ConfigurationError(f"The reward server did not start: {failure[0] if failure else 'it stopped'}")
+    return RunningServer(url, server, thread)
+
+
+def _prepare(reward: Any, settings: ServeSettings | None, reward_kwargs: dict[str, Any],
+             on_ready: Callable[[str], None]) -> tuple[socket.socket, Any, Any, str]:
+    """Check, take the port, build the reward, build the server (cheapest failure first)."""
     uvicorn = need("uvicorn", "aligntune serve-reward")
     need("starlette", "aligntune serve-reward")
-    from aligntune.serve.app import build_app
-
     settings = settings or ServeSettings()
     if reward is not None and reward_kwargs:
         raise ConfigurationError(f"serve_reward() got reward= and reward keywords {sorted(reward_kwargs)}; pass one")
@@ -127,18 +191,15 @@ def serve_reward(
             reward = build_served_reward(**reward_kwargs)
         reward.check()
         app = build_app(reward, settings, token=token)
-        host, port = sock.getsockname()[:2]
-        shown = f"[{host}]" if ":" in host else host
-        url = f"http://{shown}:{port}"
-        server = _Server(uvicorn.Config(app, log_level="warning", access_log=settings.access_log, lifespan="on",
-                                        timeout_graceful_shutdown=30),
-                         on_ready=lambda: (ready or _announce)(url))
-        logger.info("Serving %r on %s (token %s)", reward, url, "required" if token else "not required")
-        server.run(sockets=[sock])
-    finally:
+    except BaseException:
         sock.close()
-        if reward is not None:
-            reward.close()
+        raise
+    host, port = sock.getsockname()[:2]
+    url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    config = uvicorn.Config(app, log_level="warning", access_log=settings.access_log, lifespan="on",
+                            timeout_graceful_shutdown=30)
+    logger.info("Serving %r on %s (token %s)", reward, url, "required" if token else "not required")
+    return sock, reward, _server_class()(config, lambda: on_ready(url)), url
 
 
 def _announce(url: str) -> None:
@@ -161,7 +222,3 @@ def _server_class() -> type:
                 self._on_ready()
 
     return Server
-
-
-def _Server(config: Any, on_ready: Callable[[], None]) -> Any:  # noqa: N802 - a class built lazily
-    return _server_class()(config, on_ready)
