@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from aligntune_rewards_basic import _prose as prose
 from aligntune_rewards_basic._base import BasicReward, check_number
 from aligntune_rewards_basic._text import ARTICLES, FUNCTION_WORDS, NOT_AFTER_ARTICLE, ramp, sentences, words
 
@@ -180,10 +181,19 @@ class CoherenceReward(BasicReward):
         self.repetition_tolerance = repetition_tolerance
 
     def _score_batch(self, texts, prompts, references):  # type: ignore[no-untyped-def]
-        return [self.score_text(t) for t in texts]
+        if prompts is None:
+            return [self.score_text(t) for t in texts]
+        cache: dict[str, set[str]] = {}
+        out = []
+        for text, prompt in zip(texts, prompts):
+            keys = cache.get(prompt or "")
+            if keys is None:
+                keys = cache[prompt or ""] = prose.prompt_keys(prompt)
+            out.append(self.score_text(text, keys))
+        return out
 
-    def score_text(self, text: str) -> float:
-        """The coherence of one text."""
+    def score_text(self, text: str, prompt_keys: set[str] | frozenset[str] = frozenset()) -> float:
+        """The coherence of one text; ``prompt_keys`` (from the prompt) count as its topic."""
         low = text.lower()
         tokens = words(low)
         n = len(tokens)
@@ -196,10 +206,14 @@ class CoherenceReward(BasicReward):
         rep = ramp(repeats / max(1, n - 1), 0.05 + tol, 0.3 + tol) if n > 2 else 0.0
         if n >= 8:
             grams = list(zip(tokens, tokens[1:], tokens[2:]))
-            rep = max(rep, ramp(1.0 - len(set(grams)) / len(grams), 0.1 + tol, 0.5 + tol))
+            rep = max(rep, ramp(1.0 - len(set(grams)) / len(grams), 0.2 + tol, 0.6 + tol))
         sents = sentences(low) if n >= 6 else []
         if len(sents) >= 2:
-            rep = max(rep, ramp(1.0 - len(set(sents)) / len(sents), 0.05 + tol, 0.5 + tol))
+            rep = max(rep, ramp(1.0 - len(set(sents)) / len(sents), 0.15 + tol, 0.6 + tol))
+            # a sentence said again right after itself: the loop an LM falls into
+            dups = sum(1 for a, b in zip(sents, sents[1:]) if a == b and a.count(" ") >= 2)
+            if dups:
+                rep = max(rep, 0.8 * ramp(dups, 0, 2) * (1.0 - tol / 0.4))
         score = 1.0 - rep
 
         # gibberish
@@ -207,6 +221,17 @@ class CoherenceReward(BasicReward):
         if long_tokens:
             gib = sum(1 for t in long_tokens if not _VOWEL.search(t)) / len(long_tokens)
             score *= 1.0 - ramp(gib, 0.05, 0.3)
+
+        # whole-text form: shouting, spam, keyword heaps, cut-off endings, unbalanced brackets
+        score *= 1.0 - 0.9 * ramp(prose.shouting(text), 0.2, 0.6)
+        score *= 1.0 - 0.9 * ramp(prose.spam(text, n), 0.01, 0.05)
+        score *= 1.0 - 0.9 * ramp(prose.keyword_list_share(text, n), 0.3, 0.7)
+        cut = prose.cut_off(text)
+        if cut:
+            score *= 0.25 if cut < 1.0 else 0.1
+        unbalanced = prose.unbalanced(text)
+        if unbalanced:
+            score *= 1.0 - 0.25 * min(3, unbalanced)
 
         # word order: punctuation and capitals that do not line up, glue in odd places
         strong, weak = word_order_violations(text)
@@ -225,6 +250,17 @@ class CoherenceReward(BasicReward):
         bad += len(_ARTICLE_AT_END.findall(low))
         score *= glue_factor * (1.0 - 0.85 * ramp(bad / n, 0.015, 0.1))
 
+
+        # topic (only with a prompt, which anchors it): content words that recur or come from
+        # the prompt; an unrelated answer appended
+        if prompt_keys:
+            share, n_keys = prose.cohesion(tokens, prompt_keys)
+            if n_keys >= 20:
+                scale = min(1.0, n_keys / 40)
+                score *= 0.15 + 0.85 * ramp(share, 0.05 * scale, 0.22 * scale)
+            drift = prose.appended_drift(text, prompt_keys)
+            if drift is not None:
+                score *= 1.0 - 0.6 * ramp(drift, 0.88, 0.97)
 
         # structure
         if n >= 25:

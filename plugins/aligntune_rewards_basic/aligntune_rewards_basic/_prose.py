@@ -1,0 +1,184 @@
+"""Whole-text form signals for ``coherence``: shouting, spam, bare keyword lists, cut-off
+endings, unbalanced brackets, topical cohesion and an unrelated answer appended.
+
+Each function returns a plain number that ``coherence`` turns into a factor. All of them
+are single passes over precompiled regular expressions and small sets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from aligntune_rewards_basic._text import FUNCTION_WORDS, SENTENCE_SPLIT_RE, normalise, words
+
+_LETTER_WORD = re.compile(r"[A-Za-z]{2,}")
+#: Emoji and pictographs (the main emoji blocks, dingbats and symbols).
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff]")
+#: Runs of two or more ! or ? (with optional spaces between), "!?!", "..!!".
+_MARK_RUN = re.compile(r"[!?](?:\s*[!?])+")
+#: A line that is a list item, heading, quote, table row or code rather than a sentence.
+_NOT_PROSE_LINE = re.compile(r"\s*(?:[-*+#|>\u2022]|```|\d+[.)]\s|[A-Za-z][.)]\s|[A-Z]\s+-\s)")
+_BARE_END = re.compile(r"[A-Za-z0-9]+(?:['\u2019-][A-Za-z0-9]+)*,?")
+_NOT_BRACKET = re.compile(r"(?m)^\s*\w{1,2}\)|[:;]-?\)")
+_COMMA_ITEM = re.compile(r"\s*,\s*")
+_LINE_END_OK = re.compile(r"""[.!?:;)\]}>"'`*\u201d\u2019|]\s*$""")
+_PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("\u201c", "\u201d"))
+#: Words that cannot end a finished sentence: articles, prepositions, conjunctions,
+#: possessive determiners, auxiliaries and modals.
+_NO_END = frozenset(
+    """a an the of to in on at by for from with into onto about and or but nor so because if although though
+    while whereas my your our their its his is are was were be been am has have had do does did will would
+    shall should can could may might must very than as that which who whose""".split()
+)
+
+
+def shouting(text: str) -> float:
+    """The share of the text's function words written in capitals ("THE", "AND").
+
+    Acronyms are content words, so "NASA" or "API" never count; a few words in capitals
+    for emphasis stay under a few percent.
+    """
+    total = caps = 0
+    for w in _LETTER_WORD.findall(text):
+        low = w.lower()
+        if low in FUNCTION_WORDS:
+            total += 1
+            caps += w.isupper()
+    return caps / total if total else 0.0
+
+
+def spam(text: str, n_words: int) -> float:
+    """Emoji and runs of '!'/'?' per word."""
+    hits = len(_EMOJI.findall(text)) + len(_MARK_RUN.findall(text))
+    return hits / max(1, n_words)
+
+
+def keyword_list_share(text: str, n_words: int) -> float:
+    """The share of the words that sit in bare comma lists of single words with no glue.
+
+    A line counts when it has at least six comma-separated items, nearly all one or two
+    words long, and few function words (at most one word in five): "apple, banana, orchard, harvest, ...".
+    A list of phrases, a sentence with a series in it or a bulleted list does not.
+    """
+    listed = 0
+    for line in text.split("\n"):
+        if line.count(",") < 5:
+            continue
+        items = [i for i in _COMMA_ITEM.split(line.strip().rstrip(".;:!?")) if i]
+        if len(items) < 6:
+            continue
+        toks = words(line)
+        short = sum(1 for i in items if len(i.split()) <= 2)
+        glue = sum(1 for t in toks if t in FUNCTION_WORDS)
+        if short >= 0.85 * len(items) and glue <= 0.2 * len(toks):
+            listed += len(toks)
+    return listed / max(1, n_words)
+
+
+def cut_off(text: str) -> float:
+    """Evidence that the text stops mid-sentence: 0 (no), 0.5 (likely) or 1 (surely).
+
+    The last line must be three or more words long and end on a bare word or number
+    with no closing punctuation ("... which means the", "... in heavy traffic the car");
+    ending on an article, preposition, conjunction or auxiliary is sure. List items,
+    headings, quotes, table rows, code, verse (a text whose lines mostly end without
+    punctuation), titles, all-lower-case chat and lines that end in a bracket, quote,
+    emphasis mark, URL or emoji pass.
+    """
+    stripped = text.rstrip()
+    if not stripped or _LINE_END_OK.search(stripped):
+        return 0.0
+    lines = [ln for ln in stripped.split("\n") if ln.strip()]
+    last_line = lines[-1]
+    toks = last_line.split()
+    if len(toks) < 3 or _NOT_PROSE_LINE.match(last_line):
+        return 0.0
+    if len(lines) >= 3 and sum(1 for ln in lines[:-1] if _LINE_END_OK.search(ln)) < 0.5 * (len(lines) - 1):
+        return 0.0  # verse, lists or tables: lines that end without punctuation are the style
+    last = toks[-1]
+    if not _BARE_END.fullmatch(last):
+        return 0.0  # URLs, code, symbols, emoji
+    if text.islower() or sum(1 for t in toks if t[:1].isupper()) >= 0.6 * len(toks):
+        return 0.0  # all-lower-case chat, or a title ("How To Choose A Laptop")
+    if last.lower() in _NO_END:
+        return 1.0
+    # a bare content word: in a long text, or after a long unfinished sentence
+    # (short chat such as "ok thanks. see you then" often drops the last full stop)
+    fragment = re.split(r"[.!?:;]\s", last_line)[-1]
+    return 0.5 if len(fragment.split()) >= 6 or len(text.split()) >= 25 else 0.0
+
+
+def unbalanced(text: str) -> int:
+    """Unmatched brackets, curly quotes, straight double quotes and ``**`` bold marks.
+
+    List labels ("1)", "a)") and smileys (":)") are not brackets.
+    """
+    if ")" in text:
+        text = _NOT_BRACKET.sub(" ", text)
+    bad = sum(abs(text.count(a) - text.count(b)) for a, b in _PAIRS)
+    return bad + text.count('"') % 2 + text.count("**") % 2
+
+
+def _keys(tokens: list[str]) -> list[str]:
+    return [normalise(w) for w in tokens if len(w) > 2 and w.isalpha() and w not in FUNCTION_WORDS]
+
+
+def prompt_keys(prompt: str | None) -> set[str]:
+    """The stems of the prompt's content words (empty without a prompt)."""
+    return set(_keys(words(prompt))) if prompt else set()
+
+
+def cohesion(tokens: list[str], prompt_keys: set[str]) -> tuple[float, int]:
+    """Lexical cohesion: the share of content words that recur in the text or come from the prompt.
+
+    Returns ``(share, content_word_count)``. Prose about one subject repeats its
+    subject's words; a chain of locally plausible word pairs drifts from topic to topic
+    every few words and repeats almost nothing.
+    """
+    keys = _keys(tokens)
+    if not keys:
+        return 1.0, 0
+    counts = Counter(keys)
+    return sum(1 for k in keys if counts[k] > 1 or k in prompt_keys) / len(keys), len(keys)
+
+
+def appended_drift(text: str, prompt_keys: set[str]) -> float | None:
+    """How disconnected the end of the text is from its beginning and the prompt.
+
+    For every sentence boundary that leaves at least 10% of the content words before it
+    and 25% after it, the share of the later content words whose stem is absent from the
+    earlier part and the prompt; returns the largest (``None`` for texts with fewer than
+    16 content words). An answer to another question appended to a real answer shares
+    almost nothing with what came before; a real answer's later part reuses its
+    subject's words.
+    """
+    parts = [p for p in SENTENCE_SPLIT_RE.split(text) if p and p.strip()]
+    if len(parts) < 2:
+        return None
+    keyed = [_keys(words(p)) for p in parts]
+    total = sum(map(len, keyed))
+    if total < 16:
+        return None
+    after = Counter(k for ks in keyed for k in ks)
+    seen: set[str] = set(prompt_keys)
+    new = sum(c for k, c in after.items() if k not in seen)  # later words whose stem is not yet seen
+    before = 0
+    worst = 0.0
+    low_before, low_after = max(8, 0.1 * total), max(8, 0.25 * total)
+    for ks in keyed[:-1]:
+        before += len(ks)
+        for k in ks:
+            after[k] -= 1
+            if k not in seen:
+                new -= 1
+        for k in ks:
+            if k not in seen:
+                seen.add(k)
+                new -= after[k]
+        rest = total - before
+        if rest < low_after:
+            break
+        if before >= low_before:
+            worst = max(worst, new / rest)
+    return worst
