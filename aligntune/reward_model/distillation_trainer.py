@@ -86,10 +86,6 @@ class DistillationObjective:
             **kwargs,
         )
 
-    def composite_std(self, components: Mapping[str, Sequence[float]]) -> float:
-        arr = np.asarray([components[n] for n in self.names], dtype=np.float64)
-        return float(max((np.asarray(self.weights) @ arr).std(), 1e-3))
-
     def loss(self, heads: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
         """Loss for head outputs ``heads`` (B, K) against rule scores ``targets`` (B, K); and its parts."""
         w = heads.new_tensor(self.weights)
