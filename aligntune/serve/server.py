@@ -7,7 +7,7 @@ directory), rule functions, or a weighted mix, with its gold. Or pass a built
 
 Order of work, cheapest failure first: the settings and the token variable are checked,
 the port is taken (a port in use is refused here, before any model loads), the reward is
-built and loaded, and only then does the server listen and print
+built, loaded and warmed up on one text, and only then does the server listen and print
 ``aligntune serve-reward: listening on http://HOST:PORT``. Until that line, a client gets
 "connection refused" and retries. SIGINT or SIGTERM stop it gracefully (requests in
 flight finish).
@@ -190,13 +190,14 @@ def _prepare(reward: Any, settings: ServeSettings | None, reward_kwargs: dict[st
         if reward is None:
             reward = build_served_reward(**reward_kwargs)
         reward.check()
+        reward.score(["Hello?"], ["Hello, glad to help."])  # warm up (lazy imports, first forward) before listening
         app = build_app(reward, settings, token=token)
     except BaseException:
         sock.close()
         raise
     host, port = sock.getsockname()[:2]
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
-    config = uvicorn.Config(app, log_level="warning", access_log=settings.access_log, lifespan="on",
+    config = uvicorn.Config(app, log_level="info" if settings.access_log else "warning", access_log=settings.access_log, lifespan="on",
                             timeout_graceful_shutdown=30)
     logger.info("Serving %r on %s (token %s)", reward, url, "required" if token else "not required")
     return sock, reward, _server_class()(config, lambda: on_ready(url)), url
