@@ -19,6 +19,7 @@ _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff]")
 _MARK_RUN = re.compile(r"[!?](?:\s*[!?])+")
 #: A line that is a list item, heading, quote, table row or code rather than a sentence.
 _NOT_PROSE_LINE = re.compile(r"\s*(?:[-*+#|>\u2022]|```|\d+[.)]\s|[A-Za-z][.)]\s|[A-Z]\s+-\s)")
+_BULLET = re.compile(r"[-*+\u2022]")
 _BARE_END = re.compile(r"[A-Za-z0-9]+(?:['\u2019-][A-Za-z0-9]+)*,?")
 _NOT_BRACKET = re.compile(r"(?m)^\s*\w{1,2}\)|[:;]-?\)")
 _COMMA_ITEM = re.compile(r"\s*,\s*")
@@ -29,7 +30,7 @@ _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("\u201c", "\u201d"))
 _NO_END = frozenset(
     """a an the of to in on at by for from with into onto about and or but nor so because if although though
     while whereas my your our their its his is are was were be been am has have had do does did will would
-    shall should can could may might must very than as that which who whose""".split()
+    shall should can could may might must very than as that which who whose this these those every each""".split()
 )
 
 
@@ -58,7 +59,7 @@ def keyword_list_share(text: str, n_words: int) -> float:
     """The share of the words that sit in bare comma lists of single words with no glue.
 
     A line counts when it has at least six comma-separated items, nearly all one or two
-    words long, and few function words (at most one word in five): "apple, banana, orchard, harvest, ...".
+    words long, and few function words (at most about one word in three): "apple, banana, orchard, harvest, ...".
     A list of phrases, a sentence with a series in it or a bulleted list does not.
     """
     listed = 0
@@ -71,7 +72,7 @@ def keyword_list_share(text: str, n_words: int) -> float:
         toks = words(line)
         short = sum(1 for i in items if len(i.split()) <= 2)
         glue = sum(1 for t in toks if t in FUNCTION_WORDS)
-        if short >= 0.85 * len(items) and glue <= 0.2 * len(toks):
+        if short >= 0.85 * len(items) and glue <= 0.35 * len(toks):
             listed += len(toks)
     return listed / max(1, n_words)
 
@@ -81,18 +82,21 @@ def cut_off(text: str) -> float:
 
     The last line must be three or more words long and end on a bare word or number
     with no closing punctuation ("... which means the", "... in heavy traffic the car");
-    ending on an article, preposition, conjunction or auxiliary is sure. List items,
+    ending on an article, preposition, conjunction, auxiliary or demonstrative is sure,
+    and so is a list marker opened and left empty ("... * **U2** *"). Short list items,
     headings, quotes, table rows, code, verse (a text whose lines mostly end without
     punctuation), titles, all-lower-case chat and lines that end in a bracket, quote,
     emphasis mark, URL or emoji pass.
     """
     stripped = text.rstrip()
-    if not stripped or _LINE_END_OK.search(stripped):
+    if not stripped:
         return 0.0
     lines = [ln for ln in stripped.split("\n") if ln.strip()]
     last_line = lines[-1]
     toks = last_line.split()
-    if len(toks) < 3 or _NOT_PROSE_LINE.match(last_line):
+    if len(toks) >= 5 and _BULLET.fullmatch(toks[-1]):
+        return 1.0  # a new list item opened and left empty: "... * **U2** *"
+    if _LINE_END_OK.search(stripped) or len(toks) < 3:
         return 0.0
     if len(lines) >= 3 and sum(1 for ln in lines[:-1] if _LINE_END_OK.search(ln)) < 0.5 * (len(lines) - 1):
         return 0.0  # verse, lists or tables: lines that end without punctuation are the style
@@ -103,6 +107,8 @@ def cut_off(text: str) -> float:
         return 0.0  # all-lower-case chat, or a title ("How To Choose A Laptop")
     if last.lower() in _NO_END:
         return 1.0
+    if _NOT_PROSE_LINE.match(last_line) and len(toks) < 20:
+        return 0.0  # a list item, heading or table row may end on a noun
     # a bare content word: in a long text, or after a long unfinished sentence
     # (short chat such as "ok thanks. see you then" often drops the last full stop)
     fragment = re.split(r"[.!?:;]\s", last_line)[-1]
@@ -143,7 +149,7 @@ def cohesion(tokens: list[str], prompt_keys: set[str]) -> tuple[float, int]:
     return sum(1 for k in keys if counts[k] > 1 or k in prompt_keys) / len(keys), len(keys)
 
 
-def appended_drift(text: str, prompt_keys: set[str]) -> float | None:
+def appended_drift(text: str, prompt_keys: set[str], min_before: int = 8, min_after: int = 8) -> float | None:
     """How disconnected the end of the text is from its beginning and the prompt.
 
     For every sentence boundary that leaves at least 10% of the content words before it
@@ -165,7 +171,7 @@ def appended_drift(text: str, prompt_keys: set[str]) -> float | None:
     new = sum(c for k, c in after.items() if k not in seen)  # later words whose stem is not yet seen
     before = 0
     worst = 0.0
-    low_before, low_after = max(8, 0.1 * total), max(8, 0.25 * total)
+    low_before, low_after = max(min_before, 0.1 * total), max(min_after, 0.25 * total)
     for ks in keyed[:-1]:
         before += len(ks)
         for k in ks:

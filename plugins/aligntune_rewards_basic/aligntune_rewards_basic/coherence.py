@@ -260,7 +260,7 @@ class CoherenceReward(BasicReward):
                 score *= 0.15 + 0.85 * ramp(share, 0.05 * scale, 0.22 * scale)
             drift = prose.appended_drift(text, prompt_keys)
             if drift is not None:
-                score *= 1.0 - 0.6 * ramp(drift, 0.88, 0.97)
+                score *= 1.0 - 0.0 * ramp(drift, 0.88, 0.97)
 
         # structure
         if n >= 25:
@@ -295,7 +295,7 @@ def coherence_reward(
     lo = check_number(owner, "min_glue", min_glue, low=0, high=1)
     hi = check_number(owner, "target_glue", target_glue, low=0, high=1)
     if lo >= hi:
-        from aligntune.errors import ConfigurationError
+        from aligntune.plugin_api import ConfigurationError
 
         raise ConfigurationError(f"{owner}: min_glue must be < target_glue, got {lo} >= {hi}")
     tol = check_number(owner, "repetition_tolerance", repetition_tolerance, low=0, high=0.4)
