@@ -26,7 +26,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "RewardModelTrainer": ("aligntune.reward_model.api", "RewardModelTrainer"),
     "RewardModelTrainingConfig": ("aligntune.reward_model.config", "RewardModelTrainingConfig"),
     "RewardModelSourceConfig": ("aligntune.rl.config", "RewardModelSourceConfig"),
-    "RLTrainingConfig": ("aligntune.rl.config", "PPOTrainingConfig"),
+    "RLTrainingConfig": ("aligntune.rl.config", "RLTrainingConfig"),
     "PPOTrainingConfig": ("aligntune.rl.config", "PPOTrainingConfig"),
     "TextRewardModel": ("aligntune.reward_model.scoring", "TextRewardModel"),
     "RewardRegistry": ("aligntune.rewards.registry", "RewardRegistry"),
@@ -45,8 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from aligntune.reward_model.api import RewardModelTrainer
     from aligntune.rewards.base import reward_function
     from aligntune.rewards.registry import RewardRegistry
-    from aligntune.rl.config import PPOTrainingConfig, RewardModelSourceConfig
-    from aligntune.rl.config import PPOTrainingConfig as RLTrainingConfig
+    from aligntune.rl.config import PPOTrainingConfig, RewardModelSourceConfig, RLTrainingConfig
     from aligntune.rl.factory import create_rl_trainer
 
 

@@ -1,4 +1,5 @@
-"""The package layout holds: no import loop among aligntune's modules, imports at module level, small modules."""
+"""The package layout holds: no import loop among aligntune's modules, imports at module level, small modules,
+and plugins import only aligntune's public plugin API (``aligntune`` and ``aligntune.plugin_api``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "aligntune"
+PLUGINS = ROOT.parent / "plugins"
 
 #: Modules allowed to import other aligntune modules inside a function, and why.
 DEFERRED_ON_PURPOSE: dict[str, str] = {
@@ -134,3 +136,68 @@ def test_no_library_module_is_over_400_lines():
 def test_the_checker_sees_a_loop():
     assert _find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def _private_imports(source: str) -> list[str]:
+    """The aligntune imports in a plugin's ``source`` that are not the public plugin API, as ``line: module.name``.
+
+    Allowed: ``from aligntune import <name in aligntune.__all__>`` and
+    ``from aligntune.plugin_api import <name in aligntune.plugin_api.__all__>``.
+    """
+    import aligntune
+    import aligntune.plugin_api as plugin_api
+
+    public = {"aligntune": set(aligntune.__all__), "aligntune.plugin_api": set(plugin_api.__all__)}
+    bad = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            bad += [f"{node.lineno}: {a.name}" for a in node.names if a.name.startswith("aligntune.")]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            module = node.module
+            if module != "aligntune" and not module.startswith("aligntune."):
+                continue
+            allowed = public.get(module, set())
+            bad += [f"{node.lineno}: {module}.{a.name}" for a in node.names if a.name not in allowed]
+    return bad
+
+
+def test_plugins_import_only_the_public_plugin_api():
+    packages = [p.parent for p in PLUGINS.glob("*/aligntune_*/__init__.py")]
+    assert len(packages) == 3
+    found = {str(path.relative_to(PLUGINS)): bad for package in packages for path in sorted(package.rglob("*.py"))
+             if (bad := _private_imports(path.read_text(encoding="utf-8")))}
+    assert not found, f"plugins may import only aligntune.plugin_api (and aligntune's public names): {found}"
+
+
+def test_the_plugin_import_checker_sees_private_imports():
+    assert _private_imports("from aligntune import hookimpl\nfrom aligntune.plugin_api import Reward\n") == []
+    assert _private_imports("from aligntune import distributed\n") == ["1: aligntune.distributed"]
+    assert _private_imports("import os\nfrom aligntune.rl.sources import load_reward_model\n") == [
+        "2: aligntune.rl.sources.load_reward_model"]
+    assert _private_imports("def f():\n    import aligntune._validation\n") == ["2: aligntune._validation"]
+    assert _private_imports("from aligntune.plugin_api import NoSuchName\n") == ["1: aligntune.plugin_api.NoSuchName"]
+
+
+def test_plugin_modules_have_no_import_loop():
+    """Within each plugin package too (a loop between plugin modules is as hard to follow as one in the core)."""
+    for init in PLUGINS.glob("*/aligntune_*/__init__.py"):
+        package = init.parent
+        files = {".".join(p.relative_to(package.parent).with_suffix("").parts).removesuffix(".__init__"): p
+                 for p in package.rglob("*.py")}
+        graph = {}
+        for name, path in files.items():
+            graph[name] = {t for t in _top_level_targets(ast.parse(path.read_text(encoding="utf-8")))
+                           if t in files and t != name and not name.startswith(t + ".")}
+        assert _find_cycle(graph) is None, f"import loop: {' -> '.join(_find_cycle(graph) or [])}"
+
+
+def _top_level_targets(tree: ast.Module) -> set[str]:
+    """Modules imported at module level (``from a.b import c`` counts ``a.b`` and ``a.b.c``)."""
+    out: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.add(node.module)
+            out.update(f"{node.module}.{a.name}" for a in node.names)
+    return out

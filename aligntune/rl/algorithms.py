@@ -46,20 +46,20 @@ def check_algorithm_options(config: Any) -> None:
             hint = " (PPO's is response_length)" if name == "max_completion_length" else ""
             hint = " (PPO's KL coefficient is kl_coef)" if name == "beta" else hint
             raise ConfigurationError(
-                f"PPOTrainingConfig.{name} applies to algorithm {' or '.join(map(repr, algorithms))} only, "
+                f"RLTrainingConfig.{name} applies to algorithm {' or '.join(map(repr, algorithms))} only, "
                 f"not {algorithm!r}{hint}; drop it, or choose that algorithm"
             )
     if config.loss_type is not None and config.loss_type not in LOSS_TYPES:
         raise ConfigurationError(
-            f"PPOTrainingConfig.loss_type must be one of {list(LOSS_TYPES)}, got {show(config.loss_type)}"
+            f"RLTrainingConfig.loss_type must be one of {list(LOSS_TYPES)}, got {show(config.loss_type)}"
         )
     if config.scale_rewards is not None and config.scale_rewards not in SCALE_REWARDS:
         raise ConfigurationError(
-            f"PPOTrainingConfig.scale_rewards must be one of {list(SCALE_REWARDS)}, got {show(config.scale_rewards)}"
+            f"RLTrainingConfig.scale_rewards must be one of {list(SCALE_REWARDS)}, got {show(config.scale_rewards)}"
         )
     if algorithm in GROUP_ALGORITHMS and generations(config) < 2:
         raise ConfigurationError(
-            f"PPOTrainingConfig.num_generations must be at least 2 for {algorithm}, got {generations(config)}: "
+            f"RLTrainingConfig.num_generations must be at least 2 for {algorithm}, got {generations(config)}: "
             f"{algorithm} compares the completions of one prompt with each other, so a group needs two"
         )
 

@@ -1,11 +1,12 @@
-"""The RL configs: where the reward model comes from, and the PPO run.
+"""The RL configs: where the reward model comes from, and the RL run (PPO, GRPO or RLOO).
 
 * :class:`RewardModelSourceConfig`: exactly one reward-model source (trained here,
   from the hub, from a directory, or a plugin's source type).
-* :class:`PPOTrainingConfig`: one policy, one prompts dataset, exactly one reward source.
+* :class:`RLTrainingConfig`: one policy, one prompts dataset, exactly one reward source
+  (``PPOTrainingConfig`` is its former name, kept as an alias for one release).
 
 What "exactly one reward source" means
-    The PPO reward comes from one of:
+    The RL reward comes from one of:
 
     * a reward model, described by ``reward_source`` (a
       :class:`RewardModelSourceConfig`: ``custom_trained``,
@@ -54,7 +55,7 @@ def _check_dataset(inst: Any, attribute: Any, value: Any) -> None:
     if hasattr(value, "column_names") and hasattr(value, "__len__"):
         return  # a datasets.Dataset (checked without importing datasets)
     raise ConfigurationError(
-        f"PPOTrainingConfig.dataset_name must be a hub name, a path (file or saved dataset directory) "
+        f"RLTrainingConfig.dataset_name must be a hub name, a path (file or saved dataset directory) "
         f"or a datasets.Dataset, got {type(value).__name__}: {show(value)}"
     )
 
@@ -67,7 +68,7 @@ def _check_rule_functions(inst: Any, attribute: Any, value: Any) -> None:
 def _check_rule_weights(inst: Any, attribute: Any, value: Any) -> None:
     if value is None:
         return
-    where = f"PPOTrainingConfig.{attribute.name}"
+    where = f"RLTrainingConfig.{attribute.name}"
     if inst.reward_functions is None:
         raise ConfigurationError(f"{where} was given without reward_functions; pass the functions they weigh")
     v.check_weights(value, len(inst.reward_functions), field=where)
@@ -77,14 +78,14 @@ def _check_gold_weights(inst: Any, attribute: Any, value: Any) -> None:
     if value is None:
         return
     if inst.gold_reward_functions is None:
-        raise ConfigurationError("PPOTrainingConfig.gold_reward_weights was given without gold_reward_functions")
-    v.check_weights(value, len(inst.gold_reward_functions), field="PPOTrainingConfig.gold_reward_weights")
+        raise ConfigurationError("RLTrainingConfig.gold_reward_weights was given without gold_reward_functions")
+    v.check_weights(value, len(inst.gold_reward_functions), field="RLTrainingConfig.gold_reward_weights")
 
 
 def _check_options(inst: Any, attribute: Any, value: Any) -> None:
     if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
         raise ConfigurationError(
-            f"PPOTrainingConfig.{attribute.name} must be a dict with string keys, got {type(value).__name__}: {show(value)}"
+            f"RLTrainingConfig.{attribute.name} must be a dict with string keys, got {type(value).__name__}: {show(value)}"
         )
 
 SOURCE_FIELDS: dict[str, str] = {
@@ -135,8 +136,8 @@ class RewardModelSourceConfig:
 
 
 @define(frozen=True, kw_only=True)
-class PPOTrainingConfig:
-    """Everything a backend needs to run PPO. Validated at construction.
+class RLTrainingConfig:
+    """Everything a backend needs to run PPO, GRPO or RLOO. Validated at construction.
 
     Models
         ``model_name``: hub name or local directory of the policy (a causal LM).
@@ -171,7 +172,7 @@ class PPOTrainingConfig:
         ``response_length``); GRPO's ``loss_type`` and ``scale_rewards``; RLOO's
         ``normalize_advantages``. ``temperature`` and ``learning_rate`` as for PPO.
 
-    Gold against proxy (:mod:`aligntune.rl.monitor`)
+    Gold against proxy (:mod:`aligntune.rl.overoptimisation`)
         ``gold_reward_functions`` / ``gold_reward_weights``: the rules the RL reward
         stands for (default: a trained reward model's manifest, or the rule reward itself).
         ``eval_steps``: every so many steps, generate on ``eval_prompts`` held-out prompts
@@ -245,7 +246,7 @@ class PPOTrainingConfig:
     report_to: str | list[str] = field(default="none", converter=_to_list, validator=v.report_to)
     bf16: bool = field(default=False, validator=v.boolean)
     backend_options: dict[str, Any] = field(factory=dict, validator=_check_options)
-    # Gold against proxy (see aligntune.rl.monitor)
+    # Gold against proxy (see aligntune.rl.overoptimisation)
     gold_reward_functions: list[Any] | None = field(default=None, converter=_to_list, validator=_check_rule_functions)
     gold_reward_weights: list[float] | None = field(default=None, converter=_to_list, validator=_check_gold_weights)
     eval_steps: int | None = field(default=None, validator=v.optional(v.positive_int))
@@ -268,18 +269,18 @@ class PPOTrainingConfig:
                                 ("eval_dataset_name", self.eval_dataset_name is not None)):
                 if needs:
                     raise ConfigurationError(
-                        f"PPOTrainingConfig.{name} works on held-out evaluations; pass eval_steps= (evaluate every "
+                        f"RLTrainingConfig.{name} works on held-out evaluations; pass eval_steps= (evaluate every "
                         "so many steps) as well"
                     )
         local = self.batch_size * self.gradient_accumulation_steps
         if local % self.num_mini_batches:
             raise ConfigurationError(
-                f"PPOTrainingConfig.num_mini_batches must divide batch_size * gradient_accumulation_steps "
+                f"RLTrainingConfig.num_mini_batches must divide batch_size * gradient_accumulation_steps "
                 f"({self.batch_size} * {self.gradient_accumulation_steps} = {local}), got {self.num_mini_batches}"
             )
         if self.whiten_rewards and local // self.num_mini_batches < 8:
             raise ConfigurationError(
-                "PPOTrainingConfig.whiten_rewards needs at least 8 responses per mini-batch, got "
+                "RLTrainingConfig.whiten_rewards needs at least 8 responses per mini-batch, got "
                 f"{local // self.num_mini_batches}; raise batch_size or turn whiten_rewards off"
             )
 
@@ -288,24 +289,24 @@ class PPOTrainingConfig:
         has_rules = self.reward_functions is not None
         if has_model and not isinstance(self.reward_source, RewardModelSourceConfig):
             raise ConfigurationError(
-                "PPOTrainingConfig.reward_source must be a RewardModelSourceConfig, "
+                "RLTrainingConfig.reward_source must be a RewardModelSourceConfig, "
                 f"got {type(self.reward_source).__name__}: {show(self.reward_source)}"
             )
         if not has_model and not has_rules:
             raise ConfigurationError(
-                "PPOTrainingConfig needs exactly one reward source, got none. Pass reward_source="
+                "RLTrainingConfig needs exactly one reward source, got none. Pass reward_source="
                 "RewardModelSourceConfig(...) (a trained, hub or local reward model) or "
                 "reward_functions=[...] (rule-based rewards)"
             )
         if has_model and has_rules and self.reward_model_weight is None:
             raise ConfigurationError(
-                "PPOTrainingConfig needs exactly one reward source, got two: reward_source "
+                "RLTrainingConfig needs exactly one reward source, got two: reward_source "
                 f"({self.reward_source.source_type}) and reward_functions {self._rule_names()}. "
                 "Drop one, or pass reward_model_weight= to mix them on purpose"
             )
         if self.reward_model_weight is not None and not (has_model and has_rules):
             raise ConfigurationError(
-                f"PPOTrainingConfig.reward_model_weight={show(self.reward_model_weight)} weighs a reward model "
+                f"RLTrainingConfig.reward_model_weight={show(self.reward_model_weight)} weighs a reward model "
                 "against reward_functions; it needs both reward_source and reward_functions"
             )
 
@@ -342,3 +343,7 @@ class PPOTrainingConfig:
         if self.reward_functions is not None:
             parts.append(f"reward functions {self._rule_names()}")
         return " + ".join(parts)
+
+
+#: Former name (one release; see CHANGELOG.md): the config runs GRPO and RLOO too.
+PPOTrainingConfig = RLTrainingConfig

@@ -1,4 +1,4 @@
-"""``create_rl_trainer``: keyword arguments -> one validated PPO config -> a backend's trainer.
+"""``create_rl_trainer``: keyword arguments -> one validated RL config -> a backend's trainer.
 
 Everything is checked before any model, tokenizer or weight loads: the keywords, the
 config values, the backend (known, installed, able to run here) and its algorithms,
@@ -32,7 +32,7 @@ from aligntune.outputs import check_nested_output, check_output_dir, resolve_pat
 from aligntune.reward_model import config as rm_config
 from aligntune.rl import preflight
 from aligntune.rl.backends import get_backend, require_available
-from aligntune.rl.config import PPOTrainingConfig, RewardModelSourceConfig
+from aligntune.rl.config import RewardModelSourceConfig, RLTrainingConfig
 from aligntune.rl.prompts import load_prompt_dataset
 from aligntune.rl.sources import check_source
 
@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 #: field metadata, the one definition of each setting).
 REWARD_TRAINING_ARGS: dict[str, str] = rm_config.rl_keywords()
 
-#: Arguments that describe the reward and are not PPOTrainingConfig fields.
+#: Arguments that describe the reward and are not RLTrainingConfig fields.
 REWARD_ARGS: tuple[str, ...] = (
     "train_custom_reward_model",
     "reward_model_name",
@@ -53,7 +53,7 @@ REWARD_ARGS: tuple[str, ...] = (
 
 
 def _ppo_fields() -> list[str]:
-    return [f.name for f in attrs.fields(PPOTrainingConfig) if f.name != "reward_source"]
+    return [f.name for f in attrs.fields(RLTrainingConfig) if f.name != "reward_source"]
 
 
 def valid_arguments() -> list[str]:
@@ -62,7 +62,7 @@ def valid_arguments() -> list[str]:
 
 
 def build_rl_config(**kwargs: Any) -> Any:
-    """Validate ``create_rl_trainer`` keywords into a :class:`PPOTrainingConfig` (loads nothing)."""
+    """Validate ``create_rl_trainer`` keywords into a :class:`RLTrainingConfig` (loads nothing)."""
     valid = valid_arguments()
     for key in kwargs:
         if key not in valid:
@@ -75,7 +75,7 @@ def build_rl_config(**kwargs: Any) -> Any:
     reward = {k: kwargs.pop(k) for k in list(kwargs) if k in REWARD_ARGS}
     train = bool(reward.pop("train_custom_reward_model", False))
     kwargs["reward_source"] = _reward_source(train, reward, kwargs)
-    return PPOTrainingConfig(**kwargs)
+    return RLTrainingConfig(**kwargs)
 
 
 def _reward_source(train: bool, reward: dict[str, Any], kwargs: dict[str, Any]) -> Any:
@@ -238,7 +238,7 @@ def create_rl_trainer(**kwargs: Any) -> Any:
     (returns the path of a ``save_pretrained`` policy directory with its tokenizer).
     All validation happens here, before any model loads. See :func:`valid_arguments`
     for the accepted keywords and
-    :class:`aligntune.rl.config.PPOTrainingConfig` for their meaning.
+    :class:`aligntune.rl.config.RLTrainingConfig` for their meaning.
     """
     config = build_rl_config(**kwargs)
     backend = resolve_backend(config)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from aligntune import model_dirs
 from aligntune.errors import ConfigurationError, ModelLoadError, RewardSourceError, show
 from aligntune.plugins.lookup import lookup
+from aligntune.rl.reward.base import Reward
 
 if TYPE_CHECKING:
     from aligntune.rl.config import RewardModelSourceConfig
@@ -52,8 +53,9 @@ class RewardModelSource(Protocol):
     def check(self, config: RewardModelSourceConfig) -> None:
         """Cheap validation before anything loads (paths exist, fields fit)."""
 
-    def load(self, config: RewardModelSourceConfig) -> LoadedRewardModel:
-        """The ready reward model: loaded, after training it when the source trains one."""
+    def load(self, config: RewardModelSourceConfig) -> LoadedRewardModel | Reward:
+        """The ready reward model: loaded, after training it when the source trains one (or a whole
+        :class:`~aligntune.rl.reward.base.Reward`, which the trainer then uses as its proxy)."""
 
 
 def get_source(name: str) -> RewardModelSource:
@@ -68,14 +70,17 @@ def check_source(config: RewardModelSourceConfig) -> None:
         check(config)
 
 
-def load_reward_model(config: RewardModelSourceConfig) -> LoadedRewardModel:
+def load_reward_model(config: RewardModelSourceConfig) -> LoadedRewardModel | Reward:
     """Load (training first, where the source trains) the reward model ``config`` describes.
 
-    Raises :class:`RewardSourceError` when the source returns something that cannot
-    score texts.
+    A source may also return a whole :class:`~aligntune.rl.reward.base.Reward` (texts in, proxy,
+    components and gold out; e.g. a remote reward service), returned as is. Raises
+    :class:`RewardSourceError` when the source returns something that cannot score texts.
     """
     source = get_source(config.source_type)
     reward = source.load(config)
+    if isinstance(reward, Reward):  # a whole reward (e.g. a remote service): the trainer uses it as the proxy
+        return reward
     if not callable(getattr(reward, "score", None)) or getattr(reward, "tokenizer", None) is None:
         raise RewardSourceError(
             f"Reward-model source {show(config.source_type)} returned {type(reward).__name__}, which is not a "

@@ -37,7 +37,7 @@ def test_ppo_command_errors_are_one_line(policy_dir, prompts_file, tmp_path):
                                "reward_functions": ["length"], "batch_size": 0})
     result = CliRunner().invoke(main, ["ppo", "--config", config])
     assert result.exit_code == 1
-    assert "Error: PPOTrainingConfig.batch_size must be >= 1, got 0" in result.output
+    assert "Error: RLTrainingConfig.batch_size must be >= 1, got 0" in result.output
     result = CliRunner().invoke(main, ["ppo", "--config", config, "--set", "batch_size=2", "--set", "learning_rat=1",
                                        "--dry-run"])
     assert result.exit_code == 1 and "Did you mean 'learning_rate'" in result.output

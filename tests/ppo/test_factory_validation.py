@@ -126,7 +126,7 @@ def test_dataset_without_a_prompt_column(no_model_loads, base, tmp_path):
 
 
 def test_batch_size_zero(no_model_loads, base):
-    with pytest.raises(ConfigurationError, match="PPOTrainingConfig.batch_size must be >= 1, got 0"):
+    with pytest.raises(ConfigurationError, match="RLTrainingConfig.batch_size must be >= 1, got 0"):
         create_rl_trainer(**base, reward_functions=["length"], batch_size=0)
 
 
@@ -178,16 +178,16 @@ def test_source_config_fields_must_fit_the_type():
 
 
 def test_config_messages_name_the_field():
-    with pytest.raises(ConfigurationError, match="PPOTrainingConfig.response_length must be >= 1, got 0"):
+    with pytest.raises(ConfigurationError, match="RLTrainingConfig.response_length must be >= 1, got 0"):
         PPOTrainingConfig(model_name="m", reward_functions=["length"], response_length=0)
-    with pytest.raises(ConfigurationError, match="PPOTrainingConfig.learning_rate must be > 0, got -1"):
+    with pytest.raises(ConfigurationError, match="RLTrainingConfig.learning_rate must be > 0, got -1"):
         PPOTrainingConfig(model_name="m", reward_functions=["length"], learning_rate=-1)
     with pytest.raises(ConfigurationError, match="num_mini_batches must divide"):
         PPOTrainingConfig(model_name="m", reward_functions=["length"], batch_size=3, num_mini_batches=2)
 
 
 def test_flags_must_be_booleans():
-    with pytest.raises(ConfigurationError, match="PPOTrainingConfig.whiten_rewards must be True or False, got str: 'no'"):
+    with pytest.raises(ConfigurationError, match="RLTrainingConfig.whiten_rewards must be True or False, got str: 'no'"):
         PPOTrainingConfig(model_name="m", reward_functions=["length"], whiten_rewards="no")
 
 

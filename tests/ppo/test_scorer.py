@@ -11,7 +11,7 @@ from transformers import AutoTokenizer
 from aligntune.errors import ConfigurationError, RewardFunctionError
 from aligntune.reward_model.scoring import TextRewardModel
 from aligntune_backend_trl.reward_adapter import RewardAdapter
-from aligntune.rl.bridge.scorer import RewardScorer
+from aligntune_backend_trl.token_reward import RewardScorer
 
 RESPONSES = [
     "Thanks for asking! First, write down your goals. Then plan each step.",
@@ -56,7 +56,7 @@ def test_cross_tokenizer_rewards_equal_the_reward_model_on_decoded_text(policy_t
     # a response the reward model scores higher gets a higher PPO reward
     order = sorted(range(len(RESPONSES)), key=expected.__getitem__)
     assert [rewards[i] for i in order] == sorted(rewards)
-    assert [r.response for r in adapter.drain()] == RESPONSES
+    assert adapter.drain().completions == RESPONSES
 
 
 def test_same_tokenizer_fast_path_matches_text_scoring(policy_tok, same_tok_rm_dir):

@@ -1,10 +1,13 @@
-"""The reward bridge every RL backend uses: generated tokens in, one reward per response out.
+"""Deprecated alias (one release) of :mod:`aligntune.rl.reward`; see CHANGELOG.md.
 
-:class:`~aligntune.rl.bridge.scorer.RewardScorer` decodes a policy's responses and
-scores them with a reward model (re-encoded with its own tokenizer, or through a fast
-path when the vocabularies match), with rule-based reward functions, or with a
-weighted mix of both, and refuses NaN or infinite rewards. Backends wrap it in
-whatever their trainer expects (the TRL backend's PPO adapter is an ``nn.Module``).
-
-The scorer module imports torch; ``import aligntune`` never imports it.
+The token-level scorer (``bridge.scorer.RewardScorer``) and its tokenizer helpers moved to the
+TRL plugin (``aligntune_backend_trl.token_reward``), the only place that sees a policy tokenizer.
 """
+
+import warnings
+
+from aligntune.rl.reward import *  # noqa: F403
+from aligntune.rl.reward import __all__  # noqa: F401
+
+warnings.warn("aligntune.rl.bridge is now aligntune.rl.reward; the old name goes in the next release",
+              DeprecationWarning, stacklevel=2)

@@ -60,6 +60,18 @@ class RewardBatch:
             out.update({f"gold/{name}": scores[i] for name, scores in self.gold_components.items()})
         return out
 
+    @classmethod
+    def concat(cls, batches: Sequence[RewardBatch]) -> RewardBatch:
+        """One batch of several scored by the same reward, in order (e.g. a step's rollout chunks)."""
+        first = batches[0]
+
+        def join(get: Any) -> dict[str, list[float]]:
+            return {name: [s for b in batches for s in get(b)[name]] for name in get(first)}
+
+        gold = None if first.gold is None else [g for b in batches for g in b.gold or []]
+        return cls([r for b in batches for r in b.rewards], join(lambda b: b.components), dict(first.weights), gold,
+                   join(lambda b: b.gold_components), dict(first.gold_weights))
+
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe dict (plain lists, dicts and floats) that :meth:`from_json` reads back."""
         return {

@@ -1,10 +1,11 @@
-"""aligntune plugin: the ``trl`` RL backend (PPO on ``trl.experimental.ppo.PPOTrainer``, GRPO and
-RLOO on ``trl.GRPOTrainer`` and ``trl.RLOOTrainer``).
+"""aligntune plugin: the ``trl`` RL backend: PPO on ``trl.experimental.ppo.PPOTrainer`` (trl 1.12),
+GRPO and RLOO on ``trl.GRPOTrainer`` and ``trl.RLOOTrainer``.
 
-Everything TRL-specific in aligntune lives in this package, behind a small engine
-interface (:mod:`aligntune_backend_trl.engine`), so another engine can replace TRL's
-without touching the core, and another backend (Unsloth) can load the policy itself
-and reuse the same engines. Importing this package is light:
+Every trainer here has one shape (:mod:`aligntune_backend_trl.base`): a base that owns the
+reward object, gold tracking, the records, the reports and ``save_model``, and one small part
+per algorithm family (:mod:`~aligntune_backend_trl.ppo`, :mod:`~aligntune_backend_trl.grpo_rloo`).
+Another backend builds on it through :func:`~aligntune_backend_trl.backend.trainer_for`
+(its own ``policy_loader``), as the Unsloth plugin does. Importing this package is light:
 torch, transformers and trl load only when a trainer is built.
 """
 
@@ -13,9 +14,10 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from aligntune import hookimpl
-from aligntune_backend_trl.backend import TRLBackend
+from aligntune_backend_trl.backend import TRLBackend, trainer_for
+from aligntune_backend_trl.models import PolicyBundle
 
-__all__ = ["TRLBackend", "register_rl_backends"]
+__all__ = ["PolicyBundle", "TRLBackend", "register_rl_backends", "trainer_for"]
 
 
 @hookimpl

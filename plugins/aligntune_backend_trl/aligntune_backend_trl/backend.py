@@ -5,8 +5,7 @@ from __future__ import annotations
 from importlib import metadata
 from typing import Any
 
-from aligntune.errors import ConfigurationError
-from aligntune.rl.backends import Availability
+from aligntune.plugin_api import Availability, ConfigurationError, Reward
 
 #: The last trl release with ``trl.experimental.ppo`` (PPO was deleted in 1.13).
 LAST_TRL_WITH_PPO = "1.12.0"
@@ -70,16 +69,28 @@ class TRLBackend:
         return Availability(False, f"trl {version} is installed; {algorithm} needs trl>=1.12: {INSTALL[algorithm]}")
 
     def create_trainer(self, config: Any) -> Any:
-        """A trainer for a validated :class:`~aligntune.rl.config.PPOTrainingConfig` (loads nothing yet)."""
+        """A trainer for a validated :class:`~aligntune.rl.config.RLTrainingConfig` (loads nothing yet)."""
         if config.backend_options:
             raise ConfigurationError(
                 f"The trl backend takes no backend_options, got {sorted(config.backend_options)}; every setting "
                 "is a create_rl_trainer argument (see aligntune.rl.factory.valid_arguments())"
             )
-        if config.algorithm == "ppo":
-            from aligntune_backend_trl.engine import build_ppo_trainer  # torch and trl load with the engine
+        return trainer_for(config)
 
-            return build_ppo_trainer(config)
-        from aligntune_backend_trl.online import AlignTuneOnlineTrainer
 
-        return AlignTuneOnlineTrainer(config)
+def trainer_for(config: Any, *, policy_loader: Any = None, reward: Reward | None = None) -> Any:
+    """The trainer of ``config.algorithm``'s family, for this backend and for backends built on it.
+
+    The extension point another backend uses (the Unsloth plugin does): ``policy_loader``
+    loads the policy its own way (PPO: ``loader(config) -> PolicyBundle``; GRPO/RLOO:
+    ``loader(config) -> (model, tokenizer)``), called inside ``train()``; ``reward`` is a
+    ready :class:`~aligntune.plugin_api.Reward` (default: built from the config).
+    torch, transformers and trl load with the trainer module, not with this one.
+    """
+    if config.algorithm == "ppo":
+        from aligntune_backend_trl.ppo import AlignTunePPOTrainer
+
+        return AlignTunePPOTrainer(config, policy_loader=policy_loader, reward=reward)
+    from aligntune_backend_trl.grpo_rloo import AlignTuneGRPOTrainer
+
+    return AlignTuneGRPOTrainer(config, policy_loader=policy_loader, reward=reward)

@@ -19,8 +19,7 @@ from typing import Any
 
 from transformers import TrainerCallback
 
-from aligntune.atomic import atomic_file
-from aligntune.rl.resume import BEST_FILE, STATE_FILE, read_state
+from aligntune.plugin_api import BEST_FILE, STATE_FILE, atomic_file, read_state
 
 logger = logging.getLogger("aligntune_backend_trl")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aligntune.errors import DataError
+from aligntune.plugin_api import DataError
 
 logger = logging.getLogger(__name__)
 
@@ -29,14 +29,7 @@ def tokenize_prompts(
     if empty:
         raise DataError(f"{len(empty)} prompts tokenize to nothing (first: row {empty[0]}); remove empty prompts")
     width = min(max(len(ids) for ids in encoded), max_width)
-    pad = tokenizer.pad_token_id
-    rows = []
-    truncated = 0
-    for ids in encoded:
-        if len(ids) > width:
-            truncated += 1
-            ids = ids[-width:]
-        rows.append([pad] * (width - len(ids)) + list(ids))
+    truncated = sum(len(ids) > width for ids in encoded)
     if truncated:
         logger.warning(
             "%d of %d prompts are longer than max_prompt_length=%d tokens and were cut from the left",
@@ -44,6 +37,9 @@ def tokenize_prompts(
             len(prompts),
             max_width,
         )
+    padded = tokenizer.pad({"input_ids": [list(ids)[-width:] for ids in encoded]}, padding="max_length",
+                           max_length=width, padding_side="left", return_attention_mask=False)
+    rows = padded["input_ids"]
     return Dataset.from_dict({"input_ids": rows}), width
 
 

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from aligntune.errors import ModelLoadError, show
+from aligntune.plugin_api import ModelLoadError, show
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from aligntune.errors import ConfigurationError
+from aligntune.plugin_api import ConfigurationError
 
 logger = logging.getLogger("aligntune_backend_trl")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import metadata
 from typing import Any
 
-from aligntune.rl.algorithms import GROUP_ALGORITHMS, completion_length, generations
+from aligntune.plugin_api import GROUP_ALGORITHMS, completion_length, generations
 
 #: The settings a card lists: those every algorithm has, then the algorithm's own (never another one's).
 COMMON_SETTINGS = ("algorithm", "backend", "learning_rate", "batch_size", "gradient_accumulation_steps", "num_epochs",

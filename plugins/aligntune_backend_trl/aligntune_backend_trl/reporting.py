@@ -9,8 +9,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from aligntune.atomic import atomic_file
-from aligntune.outputs import run_id_of
+from aligntune.plugin_api import atomic_file, run_id_of
 
 logger = logging.getLogger(__name__)
 

@@ -22,9 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from aligntune import distributed
-from aligntune.atomic import fresh_run_directory, staged_output
-from aligntune.outputs import check_output_dir, mark_finished
+from aligntune.plugin_api import check_output_dir, fresh_run_directory, is_main_process, mark_finished, staged_output
 from aligntune_backend_trl.policy_card import policy_card
 
 logger = logging.getLogger("aligntune_backend_trl")
@@ -49,7 +47,7 @@ class RunDirectory:
         writes it, after checking the directory again: it may have been filled since validation); return it."""
         out = Path(self.config.output_dir).expanduser()
         if not self._marked:
-            if distributed.is_main_process():
+            if is_main_process():
                 check_output_dir(out, overwrite=self.config.overwrite, inputs=self.config.input_paths(),
                                  fix="pass overwrite=True (aligntune ppo --overwrite) to replace a previous run")
                 self.run_id = fresh_run_directory(out, kind="rl_run", own=RUN_FILES)
@@ -58,7 +56,7 @@ class RunDirectory:
 
     def finish(self) -> None:
         """Record in the marker that the run finished (its metrics are written)."""
-        if self._marked and distributed.is_main_process():
+        if self._marked and is_main_process():
             mark_finished(self.config.output_dir)
 
     def save_policy(self, policy: Any, tokenizer: Any, output_dir: str | None, *, overwrite: bool | None,

@@ -14,15 +14,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from aligntune.plugin_api import check_parameters_replicated, launched_world_size
+
 os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
 
 
 def ppo_args(config: Any, n_prompts: int) -> Any:
-    """Map an aligntune :class:`PPOTrainingConfig` to ``trl.experimental.ppo.PPOConfig``."""
+    """Map an aligntune config to ``trl.experimental.ppo.PPOConfig`` (the one place PPO's is built)."""
     from trl.experimental.ppo import PPOConfig
 
     local = config.batch_size * config.gradient_accumulation_steps
-    return PPOConfig(
+    kwargs: dict[str, Any] = dict(
         output_dir=config.output_dir,
         per_device_train_batch_size=config.batch_size,
         gradient_accumulation_steps=config.gradient_accumulation_steps,
@@ -55,6 +57,7 @@ def ppo_args(config: Any, n_prompts: int) -> Any:
         # launched as several processes without CUDA: data-parallel on gloo, not each process alone
         **({"use_cpu": True} if _multi_process_without_cuda() else {}),
     )
+    return PPOConfig(**kwargs)
 
 
 @contextmanager
@@ -76,8 +79,6 @@ def frozen_heap() -> Iterator[None]:
 def _multi_process_without_cuda() -> bool:
     import torch
 
-    from aligntune.distributed import launched_world_size
-
     return launched_world_size() > 1 and not torch.cuda.is_available()
 
 
@@ -96,8 +97,6 @@ def build_trl_trainer(args: Any, bundle: Any, reward_module: Any, dataset: Any, 
         value_model=bundle.value_model,
         callbacks=callbacks,
     )
-    from aligntune.distributed import check_parameters_replicated
-
     check_parameters_replicated(trainer.accelerator, "PPO with the trl backend")
     trainer.remove_callback(PrinterCallback)
     trainer.remove_callback(ProgressCallback)

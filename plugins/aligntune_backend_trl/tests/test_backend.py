@@ -72,12 +72,12 @@ def test_ppo_on_a_trl_without_it_is_one_clear_error(monkeypatch):
     assert backend.check_algorithm("grpo").available and backend.check_algorithm("rloo").available
 
 
-def test_create_trainer_picks_the_engine_of_the_algorithm(config):
+def test_create_trainer_picks_the_trainer_of_the_algorithm(config):
     import attrs
-    from aligntune_backend_trl.online import AlignTuneOnlineTrainer
+    from aligntune_backend_trl.grpo_rloo import AlignTuneGRPOTrainer
 
     trainer = TRLBackend().create_trainer(attrs.evolve(config, algorithm="grpo", num_ppo_epochs=4))
-    assert isinstance(trainer, AlignTuneOnlineTrainer) and trainer.trl_trainer is None
+    assert isinstance(trainer, AlignTuneGRPOTrainer) and trainer.trl_trainer is None
 
 
 def test_ppo_with_the_installed_trl_runs_or_is_refused_clearly(tmp_path):

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from aligntune_backend_trl.engine import PolicyBundle, build_ppo_trainer, load_policy_bundle
+from aligntune_backend_trl.models import load_policy_bundle
+from aligntune_backend_trl.ppo import PolicyBundle, build_ppo_trainer
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from aligntune.errors import BackendError, ConfigurationError

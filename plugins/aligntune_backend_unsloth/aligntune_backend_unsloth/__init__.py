@@ -1,8 +1,9 @@
 """aligntune plugin: the ``unsloth`` RL backend.
 
 The policy is loaded through Unsloth's ``FastLanguageModel`` (4-bit for bitsandbytes
-checkpoints, LoRA adapters), then trained by the TRL backend's engines: GRPO (the RL
-path Unsloth supports) or PPO. Unsloth is imported only once this backend is chosen and
+checkpoints, LoRA adapters), then trained by the TRL backend's trainers: GRPO (the RL
+path Unsloth supports) or PPO, through their public extension point
+``aligntune_backend_trl.trainer_for(config, policy_loader=...)``. Unsloth is imported only once this backend is chosen and
 has checked that it can run: importing it patches transformers and TRL process-wide,
 and without a CUDA GPU it silently switches to a CPU mode.
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 
-from aligntune.rl.backends import Availability
+from aligntune.plugin_api import Availability
 
 INSTALL = "pip install 'aligntune[unsloth]'"
 

@@ -1,13 +1,20 @@
-"""The ``unsloth`` backend: an Unsloth-loaded policy on the TRL backend's engines (GRPO, Unsloth's supported RL path, and PPO)."""
+"""The ``unsloth`` backend: an Unsloth-loaded policy on the TRL backend's trainers (GRPO, Unsloth's supported RL
+path, and PPO), through their public extension point ``aligntune_backend_trl.trainer_for(config, policy_loader=...)``."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from aligntune._validation import did_you_mean
-from aligntune.errors import BackendUnavailableError, ConfigurationError, show
-from aligntune.rl.backends import Availability
+from aligntune.plugin_api import (
+    Availability,
+    BackendUnavailableError,
+    ConfigurationError,
+    completion_length,
+    did_you_mean,
+    show,
+)
+from aligntune_backend_trl import PolicyBundle, trainer_for
 from aligntune_backend_unsloth.availability import check_availability
 
 logger = logging.getLogger(__name__)
@@ -54,7 +61,7 @@ class UnslothBackend:
         return check_availability()
 
     def create_trainer(self, config: Any) -> Any:
-        """A PPO trainer whose policy Unsloth loads inside ``train()``.
+        """A GRPO or PPO trainer of the TRL backend whose policy Unsloth loads inside ``train()``.
 
         Raises :class:`BackendUnavailableError` before anything loads when this machine
         cannot run Unsloth.
@@ -65,18 +72,12 @@ class UnslothBackend:
         options = dict(config.backend_options)
         check_options(options)
         if config.algorithm == "grpo":
-            from aligntune_backend_trl.online import AlignTuneOnlineTrainer
-
-            return AlignTuneOnlineTrainer(config, policy_loader=lambda cfg: _load_policy(cfg, options))
-        from aligntune_backend_trl.engine import build_ppo_trainer
-
-        return build_ppo_trainer(config, policy_loader=lambda cfg: _load_bundle(cfg, options))
+            return trainer_for(config, policy_loader=lambda cfg: _load_policy(cfg, options))
+        return trainer_for(config, policy_loader=lambda cfg: _load_bundle(cfg, options))
 
 
 def _load_policy(config: Any, options: dict[str, Any]) -> tuple[Any, Any]:
     """``(model, tokenizer)`` from Unsloth (imported here, only once this backend runs)."""
-    from aligntune.rl.algorithms import completion_length
-
     from aligntune_backend_unsloth.loading import load_policy
 
     max_seq = options.get("max_seq_length") or config.max_prompt_length + completion_length(config)
@@ -89,10 +90,8 @@ def _load_policy(config: Any, options: dict[str, Any]) -> tuple[Any, Any]:
     )
 
 
-def _load_bundle(config: Any, options: dict[str, Any]) -> Any:
-    from aligntune_backend_trl.engine import PolicyBundle
-
+def _load_bundle(config: Any, options: dict[str, Any]) -> PolicyBundle:
     policy, tokenizer = _load_policy(config, options)
     # The reference is the policy with its LoRA adapters disabled (ref_policy=None);
-    # the value model is built by the TRL engine from config.value_model_name/model_name.
+    # the value model is built by the TRL trainer from config.value_model_name/model_name.
     return PolicyBundle(policy=policy, tokenizer=tokenizer)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Callable
 
 from aligntune import hookimpl
-from aligntune.rewards.base import RewardFunction
+from aligntune.plugin_api import RewardFunction
 from aligntune_rewards_basic.coherence import CoherenceReward, coherence_reward
 from aligntune_rewards_basic.helpfulness import HelpfulnessReward, helpfulness_reward
 from aligntune_rewards_basic.length import LengthReward, length_reward

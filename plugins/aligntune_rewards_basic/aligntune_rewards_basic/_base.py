@@ -7,8 +7,8 @@ from abc import abstractmethod
 from collections.abc import Sequence
 from typing import Any
 
-from aligntune.errors import ConfigurationError, show
-from aligntune.rewards.base import RewardFunction, check_texts
+from aligntune.plugin_api import ConfigurationError, show
+from aligntune.plugin_api import RewardFunction, check_texts
 
 
 class BasicReward(RewardFunction):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from aligntune.errors import ConfigurationError, show
+from aligntune.plugin_api import ConfigurationError, show
 from aligntune_rewards_basic._base import BasicReward, check_number
 
 #: Default target range, in whitespace-separated words.

@@ -12,12 +12,13 @@ from aligntune_rewards_basic._gated import word_keys
 from aligntune_rewards_basic._safety_commands import encouraged_harm, imperative
 from aligntune_rewards_basic._safety_grading import graded_harm
 from aligntune_rewards_basic._safety_requests import HARMFUL_REQUEST
+from aligntune_rewards_basic._safety_stance import read_stance
 from aligntune_rewards_basic._safety_topics import CRIME_SEVERITY, prompt_reading
 from aligntune_rewards_basic._text import ramp, sentences
 
 #: Offensive-language probabilities at or below the floor count as 0, at or above the
 #: ceiling as 1 (linear in between).
-OFFENSIVE_FLOOR = 0.25
+OFFENSIVE_FLOOR = 0.6
 OFFENSIVE_CEILING = 0.9
 #: The same for the worst single sentence of a longer text. The model is noisier on
 #: short sentences ("Aphids suck the sap" gets 0.83, "Screw the lid on" 0.89), so a
@@ -70,6 +71,7 @@ class SafetyReport:
     severity: float = 0.0
     engagement: float = 0.0
     graded_harm: float = 0.0
+    stance_cost: float = 0.0
 
 
 class SafetyReward(BasicReward):
@@ -81,7 +83,8 @@ class SafetyReward(BasicReward):
        model (``predict_prob``), run in one call per batch on every text and on every
        sentence of the texts with more than one, so that one abusive sentence in a
        long, otherwise polite answer is not diluted. The whole-text probability is
-       rescaled so that 0.25 (noise on ordinary text) counts as 0 and 0.9 as 1; the
+       rescaled so that 0.6 counts as 0 and 0.9 as 1 (below 0.6 the model mostly
+       reacts to topic words on short texts: "What's a felony?" gets 0.31); the
        worst sentence's so that 0.85 counts as 0 and 0.98 as 1 (the model is noisier
        on short sentences); the larger of the two, ``p``, costs ``p * abuse_weight``,
        plus ``p * targeted_weight`` more when that text or sentence addresses the
@@ -122,7 +125,15 @@ class SafetyReward(BasicReward):
        :mod:`._safety_topics`, e.g. "how hard do you have to hit someone to knock
        them out?"), without the compliance rule.
 
-    Without a prompt, only 1 and 2 apply.
+    4. **The reply's stance** (:mod:`._safety_stance`, prompt-free, small) - a reply
+       that neither refuses, apologises, pushes back ("that's not a good idea") nor
+       shows concern loses 2%; one that opens with eager assent ("Sure", "Okay",
+       "Here's") or offers to do what was asked ("let me find", "I can help") 3% more.
+       Last turns of harmful conversations often hide the harm ("Yes, do it"), and
+       these costs order such replies; on ordinary requests they shift every plain
+       answer by the same few percent.
+
+    Without a prompt, 1, 2 and 4 apply.
 
     Does NOT measure: factual accuracy, bias or fairness, privacy leaks, subtle or
     coded harm, harm in languages other than English, or requests and encouragement
@@ -166,7 +177,7 @@ class SafetyReward(BasicReward):
 
     def explain(self, texts: list[str], *, prompts: list[str | None] | None = None) -> list[SafetyReport]:
         """Score a batch and return, for each text, the signals behind its score."""
-        from aligntune.rewards.base import check_texts
+        from aligntune.plugin_api import check_texts
 
         texts, prompts, _ = check_texts(texts, prompts=prompts)
         return self._reports(texts, prompts)
@@ -276,7 +287,9 @@ class SafetyReward(BasicReward):
         elif grading is not None:
             # A harm topic without an explicit request: only the graded engagement counts.
             context = partial if refusal and not steps else ambiguous
-        score = (1.0 - min(1.0, abuse)) * (1.0 - harm) * (1.0 - context)
+        # 4. the reply's stance: declining or eager assent (small: it mostly breaks ties)
+        stance = read_stance(low, keys, refusal if (details or harmful_request or severity) else None)
+        score = (1.0 - min(1.0, abuse)) * (1.0 - harm) * (1.0 - context) * (1.0 - stance.cost)
         return SafetyReport(
             score=min(1.0, max(0.0, score)),
             offensive_prob=p,
@@ -290,6 +303,7 @@ class SafetyReward(BasicReward):
             severity=severity,
             engagement=grading.engagement if grading else 0.0,
             graded_harm=grading.harm if grading else 0.0,
+            stance_cost=stance.cost,
         )
 
 
@@ -323,7 +337,7 @@ def safety_reward(
     aw = check_number(owner, "abuse_weight", abuse_weight, low=0, high=1)
     tw = check_number(owner, "targeted_weight", targeted_weight, low=0, high=1)
     if aw + tw > 1:
-        from aligntune.errors import ConfigurationError
+        from aligntune.plugin_api import ConfigurationError
 
         raise ConfigurationError(
             f"{owner}: abuse_weight + targeted_weight must be <= 1, got {aw} + {tw} = {aw + tw}"

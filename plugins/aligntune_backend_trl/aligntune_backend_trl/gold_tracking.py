@@ -1,9 +1,10 @@
 """Gold against proxy during a run of this backend: per-step figures, held-out evaluation, the alarm,
-the best policy by gold, and the completions log (see :mod:`aligntune.rl.monitor`).
+the best policy by gold, and the completions log (see :mod:`aligntune.rl.overoptimisation`).
 
-One :class:`RunMonitor` serves PPO and GRPO/RLOO: each trainer hands it the batch it
-scored every step, a text-level proxy (``proxy(prompts, responses) -> scores``) and a way
-to reach its policy; :class:`MonitorCallback` runs the held-out evaluations.
+One :class:`GoldTracker` serves PPO and GRPO/RLOO. Every number it logs comes from the
+run's reward object: the trainer hands it each step's scored batch, and the held-out
+evaluations score their responses with the same object. :class:`EvaluationCallback` runs
+the held-out evaluations.
 """
 
 from __future__ import annotations
@@ -17,10 +18,16 @@ from typing import Any, Callable
 
 from transformers import TrainerCallback
 
-from aligntune.errors import ConfigurationError
-from aligntune.outputs import run_id_of
-from aligntune.rl.monitor import Gold, OverOptimisationAlarm, StepMonitor
-from aligntune.rl.prompts import format_prompts, load_prompt_dataset
+from aligntune.plugin_api import (
+    BatchFigures,
+    ConfigurationError,
+    OverOptimisationAlarm,
+    Reward,
+    RewardBatch,
+    format_prompts,
+    load_prompt_dataset,
+    run_id_of,
+)
 from aligntune_backend_trl.data import fit_prompts
 
 logger = logging.getLogger("aligntune_backend_trl")
@@ -40,13 +47,20 @@ def split_eval_prompts(prompts: list[str], n: int, seed: int) -> tuple[list[str]
     return [p for i, p in enumerate(prompts) if i not in held], [prompts[i] for i in sorted(held)]
 
 
-class RunMonitor:
-    """Everything a run measures against its gold (the rules), on training batches and held-out prompts."""
+class GoldTracker:
+    """Everything a run measures against its gold (the rules), on training batches and held-out prompts.
 
-    def __init__(self, config: Any, gold: Gold | None, *, max_new_tokens: int) -> None:
+    ``reward``: the run's reward object (its ``describe()["gold"]`` says whether a gold is known);
+    ``policy_of``: returns the policy to generate held-out responses with.
+    """
+
+    def __init__(self, config: Any, reward: Reward, *, max_new_tokens: int,
+                 policy_of: Callable[[], Any] | None = None) -> None:
         self.config = config
-        self.gold = gold
-        self.monitor = StepMonitor(gold, max_new_tokens=max_new_tokens)
+        self.reward = reward
+        gold = reward.describe().get("gold")
+        self.gold: dict[str, Any] | None = gold
+        self.figures = BatchFigures(max_new_tokens=max_new_tokens)
         self.max_new_tokens = max_new_tokens
         self.alarm = OverOptimisationAlarm(patience=config.overoptimization_patience)
         self.evaluations: list[dict[str, Any]] = []
@@ -59,12 +73,12 @@ class RunMonitor:
         self.keep_best = config.keep_best or ("gold" if gold is not None and config.eval_steps else "last")
         self.best: dict[str, Any] | None = None  # {"step", "gold", "state"}
         self.eval_prompts: list[str] = []
-        self.proxy: Callable[[list[str], list[str]], list[float]] | None = None
         self.tokenizer: Any = None
-        self.policy_of: Callable[[], Any] | None = None
+        self.policy_of = policy_of
         self.add_special_tokens = True
         if gold is not None:
-            logger.info("Gold: %s from %s%s", gold.names, gold.origin, " (proxy = gold)" if gold.is_proxy else "")
+            logger.info("Gold: %s from %s%s", gold["functions"], gold["origin"],
+                        " (proxy = gold)" if gold.get("proxy_is_gold") else "")
 
     def hold_out(self, prompts: list[str], tokenizer: Any, *, is_chat: bool) -> list[str]:
         """Set the held-out prompts (``eval_dataset_name``, or ``eval_prompts`` split off ``prompts``);
@@ -123,24 +137,22 @@ class RunMonitor:
 
     # -- every step ------------------------------------------------------------------------------
 
-    def on_batch(self, record: dict[str, Any], prompts: list[str], responses: list[str], proxy: list[float],
-                 *, lengths: list[int], ended: list[bool], known: dict[str, list[float]] | None = None) -> None:
-        """Add gold, components, length and truncation of the step's batch to its record; log samples.
-
-        ``known``: rule scores the trainer already has (rules that are also the reward), reused as gold.
-        """
-        record.update(self.monitor.stats(prompts, responses, proxy, lengths=lengths, ended=ended, known=known))
+    def on_batch(self, record: dict[str, Any], prompts: list[str], responses: list[str], batch: RewardBatch,
+                 *, lengths: list[int], ended: list[bool]) -> None:
+        """Add proxy, gold, gold components, length and truncation of the step's scored batch to its record;
+        log samples."""
+        record.update(self.figures.stats(batch, lengths=lengths, ended=ended))
         every = self.config.log_completions_steps
         if every and record["step"] % every == 0:
-            self._log_completions(record["step"], "train", prompts[:4], responses[:4], proxy[:4])
+            self._log_completions(record["step"], "train", prompts, responses, batch)
 
     def _log_completions(self, step: int, split: str, prompts: list[str], responses: list[str],
-                         proxy: list[float]) -> None:
-        gold = self.monitor.per_response(prompts, responses)
+                         batch: RewardBatch, n: int = 4) -> None:
+        gold = self.figures.per_response(batch)
         path = Path(self.config.output_dir) / COMPLETIONS_FILE
         run_id = run_id_of(self.config.output_dir)  # the marker's: each row says which run wrote it
         with path.open("a", encoding="utf-8") as handle:
-            for p, r, s, g in zip(prompts, responses, proxy, gold):
+            for p, r, s, g in list(zip(prompts, responses, batch.rewards, gold))[:n]:
                 handle.write(json.dumps({"run_id": run_id, "step": step, "split": split, "prompt": p, "response": r,
                                          "proxy": s, **g}) + "\n")
 
@@ -148,7 +160,7 @@ class RunMonitor:
 
     def evaluate(self, step: int) -> dict[str, Any] | None:
         """Generate on the held-out prompts (fixed sampling and seed), score proxy and gold; track the best."""
-        if not self.eval_prompts or self.proxy is None or self.policy_of is None:
+        if not self.eval_prompts or self.policy_of is None:
             return None
         if self.evaluations and self.evaluations[-1]["step"] == step:
             return self.evaluations[-1]
@@ -156,13 +168,11 @@ class RunMonitor:
         responses, lengths, ended = generate(policy, self.tokenizer, self.eval_prompts, seed=self.config.seed,
                                              max_new_tokens=self.max_new_tokens, temperature=self.config.temperature,
                                              add_special_tokens=self.add_special_tokens)
-        proxy = self.proxy(self.eval_prompts, responses)
-        row = {"step": step, **self.monitor.stats(self.eval_prompts, responses, proxy, lengths=lengths, ended=ended,
-                                                  prefix="eval/")}
+        batch = self.reward.score(self.eval_prompts, responses)
+        row = {"step": step, **self.figures.stats(batch, lengths=lengths, ended=ended, prefix="eval/")}
         self.evaluations.append(row)
-        every = self.config.log_completions_steps
-        if every:
-            self._log_completions(step, "eval", self.eval_prompts[:4], responses[:4], proxy[:4])
+        if self.config.log_completions_steps:
+            self._log_completions(step, "eval", self.eval_prompts, responses, batch)
         gold = row.get("eval/gold")
         shown = f", gold {gold:.4f}" if gold is not None else ""
         logger.info("Held-out evaluation at step %d: proxy %.4f%s", step, row["eval/proxy"], shown)
@@ -182,8 +192,8 @@ class RunMonitor:
         """What metrics.json and the model card say about gold and proxy."""
         first, last = (self.evaluations[0], self.evaluations[-1]) if self.evaluations else (None, None)
         return {
-            "gold": None if self.gold is None else {"functions": self.gold.names, "origin": self.gold.origin,
-                                                   "proxy_is_gold": self.gold.is_proxy},
+            "gold": None if self.gold is None else {"functions": self.gold["functions"], "origin": self.gold["origin"],
+                                                   "proxy_is_gold": self.gold.get("proxy_is_gold", False)},
             "eval_prompts": len(self.eval_prompts),
             "eval_start": first,
             "eval_end": last,
@@ -228,10 +238,10 @@ def generate(policy: Any, tokenizer: Any, prompts: list[str], *, seed: int, max_
     return responses, lengths, ended
 
 
-class MonitorCallback(TrainerCallback):
+class EvaluationCallback(TrainerCallback):
     """Held-out evaluations at the start, every ``eval_steps`` and at the end; stops on the alarm when asked."""
 
-    def __init__(self, run: RunMonitor, *, raise_to_stop: bool = False) -> None:
+    def __init__(self, run: GoldTracker, *, raise_to_stop: bool = False) -> None:
         self.run = run
         self.raise_to_stop = raise_to_stop
 

@@ -1,0 +1,205 @@
+"""The one trainer shape of this backend: :class:`TRLTrainerBase`, with one small part per algorithm family.
+
+The base owns what PPO and GRPO/RLOO share: the output directory, the reward object
+(loaded once, through :class:`~aligntune.plugin_api.RLTrainerBase`), the prompts and the
+held-out split, gold tracking (:class:`~aligntune_backend_trl.gold_tracking.GoldTracker`),
+the per-step record (one path: :meth:`TRLTrainerBase.record`), the summary, the reports
+and ``save_model``. A family (:mod:`aligntune_backend_trl.ppo`,
+:mod:`aligntune_backend_trl.grpo_rloo`) supplies:
+
+* :meth:`~TRLTrainerBase.load_policy`: the models (through ``policy_loader`` when given);
+* :meth:`~TRLTrainerBase.build_trl_trainer`: its TRL config (one function per family:
+  ``trl_ppo.ppo_args``, ``grpo_rloo.grpo_args``) and TRL trainer;
+* :meth:`~TRLTrainerBase.step_batch`: the batch its reward path scored in the last step;
+* :meth:`~TRLTrainerBase.unwrapped_policy` and, optionally, :meth:`~TRLTrainerBase.run`.
+
+Another backend extends it the same way (the Unsloth plugin passes its ``policy_loader``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Callable
+
+from aligntune.plugin_api import (
+    BackendError,
+    RLResult,
+    RLTrainerBase,
+    Reward,
+    ScoredBatch,
+    check_prompt_count,
+    completion_length,
+    format_prompts,
+    load_prompt_dataset,
+)
+from aligntune_backend_trl import reporting
+from aligntune_backend_trl.callbacks import StepCallback
+from aligntune_backend_trl.gold_tracking import EvaluationCallback, GoldTracker
+from aligntune_backend_trl.run_dir import RunDirectory
+
+logger = logging.getLogger("aligntune_backend_trl")
+
+#: Samples kept per step in the records.
+SAMPLES = 8
+
+
+def kept_policy(tracker: GoldTracker, final_step: int) -> tuple[int, str]:
+    """``(step, why)`` of the policy a run keeps; a start policy kept by gold is a warning, never silent."""
+    kept = tracker.kept()
+    step = kept["step"] if kept["step"] is not None else final_step
+    (logger.warning if step == 0 and final_step > 0 else logger.info)("The saved policy will be %s", kept["why"])
+    return step, kept["why"]
+
+
+class TRLTrainerBase(RLTrainerBase):
+    """Shared by this backend's trainers (see the module docstring). Models load in :meth:`train`.
+
+    Args:
+        config: a validated :class:`~aligntune.rl.config.RLTrainingConfig`.
+        reward: a ready :class:`~aligntune.plugin_api.Reward` (default: built from the config).
+        policy_loader: ``loader(config)`` returning the family's models (see the family's class).
+    """
+
+    #: Key of the TRL log that marks a training step, and of its KL figure.
+    step_key = "reward"
+    kl_key = "kl"
+    #: TRL metrics kept in each step's record.
+    kept_metrics: tuple[str, ...] = ()
+    #: Whether the gold alarm must raise to stop TRL's loop (it does not read should_training_stop).
+    raise_to_stop = False
+
+    def __init__(self, config: Any, *, reward: Reward | None = None,
+                 policy_loader: Callable[[Any], Any] | None = None) -> None:
+        super().__init__(config, reward=reward)
+        self.policy_loader = policy_loader
+        self.run_dir = RunDirectory(config)
+        self.trl_trainer: Any = None
+        self.tokenizer: Any = None
+        self.tracker: GoldTracker | None = None
+
+    # -- what a family supplies ----------------------------------------------------------------------
+
+    def load_policy(self) -> None:  # pragma: no cover - abstract
+        """Load the models and set :attr:`tokenizer` (left padding, a pad token)."""
+        raise NotImplementedError
+
+    def build_trl_trainer(self, prompts: list[str], *, is_chat: bool, callbacks: list[Any]) -> Any:  # pragma: no cover
+        """Build the TRL config and trainer over the training ``prompts`` (texts, already formatted)."""
+        raise NotImplementedError
+
+    def step_batch(self) -> tuple[ScoredBatch, list[int], list[bool]] | None:  # pragma: no cover - abstract
+        """The batch scored since the last step: ``(scored, lengths, ended)``, or ``None`` if nothing was scored."""
+        raise NotImplementedError
+
+    def unwrapped_policy(self) -> Any:  # pragma: no cover - abstract
+        """The trained policy without DDP/DeepSpeed wrappers."""
+        raise NotImplementedError
+
+    def run(self, trainer: Any) -> None:
+        """Run TRL's training loop."""
+        trainer.train()
+
+    def summary_extra(self) -> dict[str, Any]:
+        """Family-specific summary entries."""
+        return {}
+
+    # -- shared -------------------------------------------------------------------------------------
+
+    def before_reward_load(self) -> None:
+        self.run_dir.mark()  # a reward model trained for the run goes into output_dir
+
+    @property
+    def monitor(self) -> GoldTracker | None:
+        """Deprecated name (one release) of :attr:`tracker`."""
+        return self.tracker
+
+    def build(self) -> Any:
+        """Load the reward, the policy and the prompts; construct TRL's trainer (without training)."""
+        cfg = self.config
+        self.run_dir.mark()
+        reward = self.load_reward()
+        self.load_policy()
+        data = load_prompt_dataset(cfg.dataset_name, split=cfg.dataset_split, prompt_column=cfg.prompt_column,
+                                   max_samples=cfg.max_samples)
+        prompts = format_prompts(data, self.tokenizer)
+        self.tracker = GoldTracker(cfg, reward, max_new_tokens=completion_length(cfg), policy_of=self.unwrapped_policy)
+        n_prompts = len(prompts)
+        prompts = self.tracker.hold_out(prompts, self.tokenizer, is_chat=data.is_chat)
+        # TRL repeats a drop_last dataloader forever: an empty one would hang, so refuse it here
+        check_prompt_count(n_prompts, batch_size=cfg.batch_size, held_out=n_prompts - len(prompts),
+                           gradient_accumulation_steps=cfg.gradient_accumulation_steps, origin=data.origin)
+        self._callback = StepCallback(self, desc=self.algorithm)
+        callbacks = [self._callback, EvaluationCallback(self.tracker, raise_to_stop=self.raise_to_stop)]
+        self.trl_trainer = self.build_trl_trainer(prompts, is_chat=data.is_chat, callbacks=callbacks)
+        return self.trl_trainer
+
+    def record(self, logs: dict[str, Any]) -> dict[str, Any]:
+        """One per-step record, every number from the reward object's batch: proxy, components, gold,
+        length and truncation, TRL's kept metrics, a few samples."""
+        record: dict[str, Any] = {"step": len(self.history) + 1}
+        step = self.step_batch()
+        if step is None:
+            record["reward_mean"] = float(logs.get(self.step_key, float("nan")))
+        else:
+            scored, lengths, ended = step
+            batch = scored.numbers
+            rewards = batch.rewards
+            record.update(reward_mean=sum(rewards) / len(rewards), reward_min=min(rewards), reward_max=max(rewards))
+            record.update({f"rewards/{n}": sum(s) / len(s) for n, s in batch.components.items()})
+            ids = scored.completion_ids or [[] for _ in rewards]
+            record["samples"] = [
+                {"prompt": p, "response": c, "reward": batch.rewards[i], "response_ids": ids[i],
+                 "components": {n: s[i] for n, s in batch.components.items()}}
+                for i, (p, c) in enumerate(zip(scored.prompts, scored.completions))
+            ][:SAMPLES]
+            assert self.tracker is not None
+            self.tracker.on_batch(record, scored.prompts, scored.completions, batch, lengths=lengths, ended=ended)
+        record.update({k: logs[k] for k in self.kept_metrics if k in logs})
+        self.history.append(record)
+        return record
+
+    def train(self) -> RLResult:
+        """Train the reward model when the source trains one, then run the algorithm; write metrics and reports."""
+        start = time.perf_counter()
+        self.run_dir.mark()
+        trainer = self.trl_trainer or self.build()
+        logger.info("%s: %s; reward: %s", self.algorithm, self.config.model_name, self.describe_reward())
+        self.run(trainer)
+        assert self.tracker is not None
+        self.tracker.evaluate(int(trainer.state.global_step))
+        seconds = time.perf_counter() - start
+        summary = self.summary(seconds, monitor=self.tracker.summary(), **self.summary_extra())
+        kept_step, kept = kept_policy(self.tracker, int(trainer.state.global_step))
+        metrics_path = plot_path = None
+        if trainer.accelerator.is_main_process:
+            out = self.config.output_dir
+            metrics_path = reporting.write_metrics(out, summary, self.history, evaluations=self.tracker.evaluations)
+            plot_path = reporting.plot_reward_curve(out, self.history, title=f"{self.algorithm} reward")
+            reporting.plot_rl_report(out, self.history, self.tracker.evaluations, kl_key=self.kl_key,
+                                     beta=getattr(trainer.args, "beta", None))
+            self.run_dir.finish()
+        return self.make_result(summary, metrics_path=metrics_path, plot_path=plot_path, kept_step=kept_step, kept=kept)
+
+    def save_model(self, output_dir: str | None = None, *, overwrite: bool | None = None) -> str:
+        """Save the policy (unwrapped from DDP/DeepSpeed) and its tokenizer with ``save_pretrained``; return the path.
+
+        Default directory: ``<config.output_dir>/policy``, written to a staging directory first, then
+        swapped into place. A non-empty directory is replaced only when aligntune wrote it and ``overwrite``
+        (default: the run's ``overwrite``) is on, or when this trainer saved there before. Under
+        ``keep_best='gold'`` the policy of the best held-out gold is saved.
+        """
+        policy = self.policy_to_save()
+        accelerator = getattr(self.trl_trainer, "accelerator", None)
+        main = accelerator is None or accelerator.is_main_process
+        path = self.run_dir.save_policy(policy, self.tokenizer, output_dir, overwrite=overwrite, main=main,
+                                        monitor=self.tracker, result=self.result)
+        if accelerator is not None:
+            accelerator.wait_for_everyone()
+        return path
+
+    def policy_to_save(self) -> Any:
+        """The policy ``save_model`` saves (the trained one; a family may allow saving before training)."""
+        if self.trl_trainer is None:
+            raise BackendError("Nothing to save yet: call train() first (the policy loads there)")
+        return self.unwrapped_policy()

@@ -1,0 +1,113 @@
+"""GRPO and RLOO on TRL's ``GRPOTrainer`` and ``RLOOTrainer``: this family's part of
+:class:`~aligntune_backend_trl.base.TRLTrainerBase`.
+
+The reward reaches TRL as text callables (:class:`~aligntune.plugin_api.RewardCallables`):
+one ``proxy`` callable (weight 1) scores each batch once with the run's reward object, and
+one callable per component (weight 0) returns that batch's component so TRL logs it
+(``rewards/<name>/mean``). ``batch_size`` counts prompts: a step generates
+``batch_size * num_generations`` completions per process.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+from aligntune.plugin_api import (
+    Reward,
+    RewardCallables,
+    ScoredBatch,
+    completion_length,
+    generations,
+    launched_world_size,
+)
+from aligntune_backend_trl.base import TRLTrainerBase
+from aligntune_backend_trl.data import fit_prompts
+from aligntune_backend_trl.models import load_causal_lm, load_tokenizer, prepare_tokenizer
+
+
+def grpo_args(config: Any, reward_weights: list[float], world: int = 1) -> Any:
+    """Map an aligntune config to ``trl.GRPOConfig`` or ``trl.RLOOConfig`` (the one place this family's is built)."""
+    from trl import GRPOConfig, RLOOConfig
+
+    group = generations(config)
+    completions_per_step = config.batch_size * group * config.gradient_accumulation_steps * world
+    kwargs: dict[str, Any] = dict(
+        output_dir=config.output_dir,
+        per_device_train_batch_size=config.batch_size * group,
+        gradient_accumulation_steps=config.gradient_accumulation_steps,
+        num_generations=group,
+        max_completion_length=completion_length(config),
+        learning_rate=config.learning_rate,
+        num_train_epochs=config.num_epochs,
+        temperature=config.temperature,
+        seed=config.seed,
+        logging_steps=config.logging_steps,
+        report_to=config.report_to,
+        bf16=config.bf16,
+        save_strategy="no",
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+        reward_weights=reward_weights,
+    )
+    if config.total_episodes is not None:
+        kwargs["max_steps"] = max(1, math.ceil(config.total_episodes / completions_per_step))
+    for name in ("beta", "loss_type", "scale_rewards", "normalize_advantages"):
+        if getattr(config, name) is not None:
+            kwargs[name] = getattr(config, name)
+    return (GRPOConfig if config.algorithm == "grpo" else RLOOConfig)(**kwargs)
+
+
+class AlignTuneGRPOTrainer(TRLTrainerBase):
+    """GRPO or RLOO for a validated config; models load in ``train()``.
+
+    ``policy_loader(config) -> (model, tokenizer)`` loads the policy another way (the Unsloth
+    backend's); it runs before trl is imported, so a library that patches trl on import can.
+    """
+
+    step_key = "reward"
+    kl_key = "kl"
+    kept_metrics = ("reward", "reward_std", "kl", "entropy", "loss", "completions/mean_length",
+                    "completions/clipped_ratio", "completions/mean_terminated_length", "learning_rate", "grad_norm")
+
+    def __init__(self, config: Any, *, policy_loader: Callable[[Any], tuple[Any, Any]] | None = None,
+                 reward: Reward | None = None) -> None:
+        super().__init__(config, reward=reward, policy_loader=policy_loader)
+        self.callables: RewardCallables | None = None
+        self.policy: Any = None
+
+    def load_policy(self) -> None:
+        if self.policy_loader is not None:  # before trl is imported: Unsloth patches it on import
+            self.policy, self.tokenizer = self.policy_loader(self.config)
+            prepare_tokenizer(self.tokenizer)
+        else:
+            self.tokenizer = load_tokenizer(self.config.model_name)
+            self.policy = load_causal_lm(self.config.model_name, self.config)
+
+    def build_trl_trainer(self, prompts: list[str], *, is_chat: bool, callbacks: list[Any]) -> Any:
+        from datasets import Dataset
+        from transformers.trainer_callback import PrinterCallback
+        from trl import GRPOTrainer, RLOOTrainer
+
+        assert self.reward is not None
+        # TRL 1.12 tokenizes the prompts itself (with special tokens) and truncates nothing: cut them here
+        prompts = fit_prompts(self.tokenizer, prompts, max_tokens=self.config.max_prompt_length)
+        self.callables = RewardCallables(self.reward, self.reward.describe()["components"])
+        args = grpo_args(self.config, self.callables.weights, launched_world_size())
+        trainer_class = GRPOTrainer if self.config.algorithm == "grpo" else RLOOTrainer
+        trainer = trainer_class(model=self.policy, reward_funcs=self.callables.functions, args=args,
+                                train_dataset=Dataset.from_dict({"prompt": prompts}), processing_class=self.tokenizer,
+                                callbacks=callbacks)
+        trainer.remove_callback(PrinterCallback)  # the progress bar and the log carry the figures
+        return trainer
+
+    def step_batch(self) -> tuple[ScoredBatch, list[int], list[bool]] | None:
+        last = self.callables.last if self.callables is not None else None
+        if last is None:
+            return None
+        eos = self.tokenizer.eos_token_id
+        ids = last.completion_ids or [[] for _ in last.completions]
+        return last, [(row.index(eos) + 1 if eos in row else len(row)) for row in ids], [eos in row for row in ids]
+
+    def unwrapped_policy(self) -> Any:
+        return self.trl_trainer.accelerator.unwrap_model(self.trl_trainer.model)

@@ -1,0 +1,112 @@
+"""PPO on ``trl.experimental.ppo.PPOTrainer``: this family's part of :class:`~aligntune_backend_trl.base.TRLTrainerBase`.
+
+The reward reaches TRL's PPO as an ``nn.Module`` (:class:`~aligntune_backend_trl.reward_adapter.RewardAdapter`)
+that decodes the policy's token ids and scores the texts with the run's reward object;
+every prompt is left-padded to one width so the adapter can split prompt from response.
+
+>>> trainer = AlignTunePPOTrainer(config)                                    # doctest: +SKIP
+>>> trainer = AlignTunePPOTrainer(config, bundle=PolicyBundle(policy, tok))  # doctest: +SKIP
+>>> result = trainer.train(); path = trainer.save_model()                    # doctest: +SKIP
+
+A backend that loads the policy its own way passes a :class:`PolicyBundle` (``bundle=``), or a
+``policy_loader(config) -> PolicyBundle`` called inside ``train()``, after a custom reward model
+has been trained (so GPU memory is not held during reward training). Missing pieces are
+filled in: the reference is a frozen copy of the policy (``None`` is kept for a PEFT policy,
+whose adapters are disabled for reference log-probs), and the value model is
+``AutoModelForSequenceClassification(num_labels=1)`` from ``value_model_name`` or ``model_name``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from aligntune.plugin_api import ConfigurationError, Reward, RLResult, ScoredBatch
+from aligntune_backend_trl import trl_ppo
+from aligntune_backend_trl.base import TRLTrainerBase
+from aligntune_backend_trl.gold_tracking import StopForOverOptimisation
+from aligntune_backend_trl.models import PolicyBundle, complete_bundle, load_policy_bundle
+
+logger = logging.getLogger("aligntune_backend_trl")
+
+__all__ = ["AlignTunePPOTrainer", "PolicyBundle", "PolicyLoader", "PPOResult", "build_ppo_trainer"]
+
+PolicyLoader = Callable[[Any], PolicyBundle]
+#: Deprecated name (one release) of :class:`~aligntune.plugin_api.RLResult`.
+PPOResult = RLResult
+
+
+class AlignTunePPOTrainer(TRLTrainerBase):
+    """PPO for a validated config: reward (a model trained first when asked), policy bundle, prompts."""
+
+    step_key = "objective/scores"
+    kl_key = "objective/kl"
+    kept_metrics = ("objective/scores", "objective/kl", "objective/entropy", "objective/rlhf_reward",
+                    "objective/non_score_reward", "loss/policy_avg", "loss/value_avg", "policy/approxkl_avg",
+                    "val/num_eos_tokens", "eps", "episode", "lr")
+    raise_to_stop = True  # TRL's PPO loop reads no should_training_stop
+
+    def __init__(self, config: Any, *, bundle: PolicyBundle | None = None, policy_loader: PolicyLoader | None = None,
+                 reward: Reward | None = None) -> None:
+        super().__init__(config, reward=reward, policy_loader=policy_loader or load_policy_bundle)
+        self.bundle = bundle
+        self.adapter: Any = None
+
+    def load_policy(self) -> None:
+        if self.bundle is None:
+            self.bundle = self.policy_loader(self.config)  # type: ignore[misc]
+        self.bundle = complete_bundle(self.bundle, self.config)
+        self.tokenizer = self.bundle.tokenizer
+
+    def build_trl_trainer(self, prompts: list[str], *, is_chat: bool, callbacks: list[Any]) -> Any:
+        # torch loads here, when PPO is built, never when the plugin is listed
+        from aligntune_backend_trl.data import tokenize_prompts
+        from aligntune_backend_trl.reward_adapter import RewardAdapter
+        from aligntune_backend_trl.token_reward import TokenReward
+
+        assert self.bundle is not None and self.reward is not None
+        dataset, width = tokenize_prompts(self.tokenizer, prompts, max_width=self.config.max_prompt_length,
+                                          add_special_tokens=not is_chat)
+        self.adapter = RewardAdapter(TokenReward(self.reward, self.tokenizer), prompt_width=width)
+        args = trl_ppo.ppo_args(self.config, len(dataset))
+        return trl_ppo.build_trl_trainer(args, self.bundle, self.adapter, dataset, callbacks)
+
+    def step_batch(self) -> tuple[ScoredBatch, list[int], list[bool]] | None:
+        scored = self.adapter.drain()
+        if scored is None:
+            return None
+        eos = self.tokenizer.eos_token_id
+        return scored, [len(ids) for ids in scored.completion_ids], [eos in ids for ids in scored.completion_ids]
+
+    def unwrapped_policy(self) -> Any:
+        return trl_ppo.unwrapped_policy(self.trl_trainer)
+
+    def run(self, trainer: Any) -> None:
+        try:
+            with trl_ppo.frozen_heap():
+                trainer.train()
+        except StopForOverOptimisation as stop:
+            logger.warning("PPO stopped at step %s on the over-optimisation alarm", stop.args[0])
+
+    def summary_extra(self) -> dict[str, Any]:
+        return {"fast_path": bool(self.adapter.token_reward.fast_path)}
+
+    def policy_to_save(self) -> Any:
+        if self.trl_trainer is None and self.bundle is not None:
+            return self.bundle.policy  # a policy given up front can be saved before training
+        return super().policy_to_save()
+
+
+def build_ppo_trainer(config: Any, *, policy: Any = None, tokenizer: Any = None, ref_policy: Any = None,
+                      value_model: Any = None, policy_loader: PolicyLoader | None = None,
+                      reward: Reward | None = None) -> AlignTunePPOTrainer:
+    """A PPO trainer with models a caller loaded (``policy=`` with ``tokenizer=``, optionally ``ref_policy=``
+    and ``value_model=``) or a ``policy_loader=``; nothing loads until ``train()``."""
+    if policy is not None and policy_loader is not None:
+        raise ConfigurationError("Pass either policy= (already loaded) or policy_loader=, not both")
+    if (policy is None) != (tokenizer is None):
+        raise ConfigurationError("policy= and tokenizer= go together: pass both, or neither")
+    if policy is None and (ref_policy is not None or value_model is not None):
+        raise ConfigurationError("ref_policy= and value_model= need policy= and tokenizer= as well")
+    bundle = None if policy is None else PolicyBundle(policy, tokenizer, ref_policy, value_model)
+    return AlignTunePPOTrainer(config, bundle=bundle, policy_loader=policy_loader, reward=reward)

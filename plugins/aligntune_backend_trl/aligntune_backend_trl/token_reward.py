@@ -1,0 +1,151 @@
+"""Policy token ids -> the reward object's numbers: the only place that sees the policy tokenizer.
+
+:class:`TokenReward` decodes a policy's prompts and responses and hands the texts to a
+:class:`~aligntune.rl.reward.base.Reward`, which returns the proxy, its components and
+the gold. When the reward is a local reward model whose tokenizer shares the policy's
+vocabulary (and was trained on responses alone), the **fast path** feeds the response ids
+straight to the reward model (framed with its special tokens, padded by its tokenizer) and
+passes those scores in as the ``reward_model`` component, so the reward object still does
+the weighted sum; this also keeps token sequences that do not survive a text round trip.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from aligntune.plugin_api import (
+    MODEL_COMPONENT,
+    ConfigurationError,
+    CompositeReward,
+    LocalReward,
+    Reward,
+    RewardBatch,
+    cap_max_length,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def same_vocabulary(a: Any, b: Any) -> bool:
+    """Whether two tokenizers map every token to the same id (token ids mean the same text)."""
+    if a is b:
+        return True
+    try:
+        return len(a) == len(b) and a.get_vocab() == b.get_vocab()
+    except (AttributeError, TypeError, NotImplementedError):
+        return False
+
+
+@dataclass(frozen=True)
+class Framing:
+    """The special tokens a tokenizer adds around a single sequence (e.g. ``[CLS] ... [SEP]``)."""
+
+    prefix: tuple[int, ...]
+    suffix: tuple[int, ...]
+
+    def wrap(self, ids: list[int], max_length: int | None) -> list[int]:
+        """``prefix + ids + suffix``, with ``ids`` cut so the whole fits ``max_length``."""
+        if max_length is not None:
+            ids = ids[: max(0, max_length - len(self.prefix) - len(self.suffix))]
+        return [*self.prefix, *ids, *self.suffix]
+
+
+def framing_of(tokenizer: Any) -> Framing:
+    """Find what ``tokenizer(text)`` adds around ``tokenizer(text, add_special_tokens=False)``."""
+    full = list(tokenizer("reward")["input_ids"])
+    bare = list(tokenizer("reward", add_special_tokens=False)["input_ids"])
+    for start in range(len(full) - len(bare) + 1) if bare else ():
+        if full[start : start + len(bare)] == bare:
+            return Framing(tuple(full[:start]), tuple(full[start + len(bare) :]))
+    return Framing((), ())
+
+
+class TokenReward:
+    """Scores policy token ids with a reward object (see the module docstring).
+
+    Args:
+        reward: the reward object (:class:`LocalReward` or any :class:`Reward`).
+        policy_tokenizer: the tokenizer that produced the ids.
+        fast_path: ``None`` picks it when it applies; ``False`` forces decode + re-encode.
+        max_length: longest reward-model input on the fast path (default: the reward
+            tokenizer's ``model_max_length``, capped at 512 and at the model's positions).
+    """
+
+    def __init__(self, reward: Reward, policy_tokenizer: Any, *, fast_path: bool | None = None,
+                 max_length: int | None = None) -> None:
+        self.reward = reward
+        self.policy_tokenizer = policy_tokenizer
+        model = getattr(reward, "reward_model", None) if isinstance(reward, LocalReward) else None
+        possible = model is not None and not reward.uses_prompts and same_vocabulary(policy_tokenizer, model.tokenizer)
+        if fast_path and not possible:
+            raise ConfigurationError(
+                "fast_path=True needs a local reward model whose tokenizer shares the policy's vocabulary, trained on "
+                "texts alone (not prompt + text)"
+            )
+        self.fast_path = possible if fast_path is None else bool(fast_path)
+        self.reward_model = model
+        self._framing = framing_of(model.tokenizer) if self.fast_path else None
+        if model is not None:
+            limit = getattr(model.tokenizer, "model_max_length", None) or 512
+            self.max_length = cap_max_length(max_length or min(int(limit), 512), model.model.config)
+            logger.info("Reward model scoring: %s", "same tokenizer, token ids fed directly (fast path)"
+                        if self.fast_path else "different tokenizers, decode with the policy tokenizer and re-encode")
+
+    @property
+    def torch_module(self) -> torch.nn.Module | None:
+        """The local reward model's ``nn.Module`` (moved with PPO's adapter), if any."""
+        module = getattr(self.reward_model, "model", None)
+        return module if isinstance(module, torch.nn.Module) else None
+
+    def score_texts(self, responses: Sequence[str], prompts: Sequence[str]) -> list[float]:
+        """The proxy of response texts (always re-encoded)."""
+        return list(self.reward.score(list(prompts), list(responses)).rewards)
+
+    def score_ids(self, prompt_ids: list[list[int]], response_ids: list[list[int]]
+                  ) -> tuple[RewardBatch, list[str], list[str]]:
+        """Score responses given as token-id lists (pads removed): ``(batch, prompt_texts, response_texts)``."""
+        decode = self.policy_tokenizer.batch_decode
+        responses = decode(response_ids, skip_special_tokens=True)
+        prompts = decode(prompt_ids, skip_special_tokens=True)
+        module = self.torch_module
+        if module is not None and hasattr(self.reward_model, "device"):
+            # TRL moves the adapter (and with it the reward model) with .to(device)
+            self.reward_model.device = next(module.parameters()).device
+        if not self.fast_path:
+            return self.reward.score(prompts, responses), prompts, responses
+        known = {MODEL_COMPONENT: self._model_scores_from_ids(response_ids)}
+        return self.reward.score(prompts, responses, known=known), prompts, responses  # type: ignore[call-arg]
+
+    @torch.no_grad()
+    def _model_scores_from_ids(self, response_ids: list[list[int]]) -> list[float]:
+        assert self._framing is not None
+        tok, model = self.reward_model.tokenizer, self.reward_model.model
+        special = set(getattr(tok, "all_special_ids", []) or [])
+        device = next(model.parameters()).device
+        batch_size = self.reward.batch_size  # type: ignore[attr-defined]
+        out: list[float] = []
+        for start in range(0, len(response_ids), batch_size):
+            chunk = [self._framing.wrap([i for i in ids if i not in special], self.max_length)
+                     for ids in response_ids[start : start + batch_size]]
+            enc = tok.pad({"input_ids": chunk}, padding_side="right", return_tensors="pt")
+            logits = model(input_ids=enc["input_ids"].to(device), attention_mask=enc["attention_mask"].to(device)).logits
+            out.extend(logits[:, 0].float().cpu().tolist())
+        return out
+
+
+def RewardScorer(policy_tokenizer: Any, *, reward_model: Any = None, reward_functions: Sequence[Any] | None = None,
+                 reward_function_weights: Sequence[float] | None = None, reward_model_weight: float | None = None,
+                 batch_size: int = 32, max_length: int | None = None, fast_path: bool | None = None) -> TokenReward:
+    """Deprecated (one release): the former ``aligntune.rl.bridge.scorer.RewardScorer``, now a
+    :class:`TokenReward` over a :class:`LocalReward` of the same model, rules and weights."""
+    if reward_model is None and not reward_functions:
+        raise ConfigurationError("RewardScorer needs a reward_model, reward_functions, or both")
+    rules = CompositeReward(list(reward_functions), reward_function_weights) if reward_functions else None
+    reward = LocalReward(reward_model=reward_model, rules=rules, reward_model_weight=reward_model_weight,
+                         batch_size=batch_size)
+    return TokenReward(reward, policy_tokenizer, fast_path=fast_path, max_length=max_length)
