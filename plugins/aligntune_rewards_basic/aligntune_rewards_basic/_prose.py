@@ -13,6 +13,7 @@ from collections import Counter
 from aligntune_rewards_basic._text import FUNCTION_WORDS, SENTENCE_SPLIT_RE, normalise, words
 
 _LETTER_WORD = re.compile(r"[A-Za-z]{2,}")
+_TWO_CAPS = re.compile(r"[A-Z]{2}")
 #: Emoji and pictographs (the main emoji blocks, dingbats and symbols).
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff]")
 #: Runs of two or more ! or ? (with optional spaces between), "!?!", "..!!".
@@ -40,6 +41,8 @@ def shouting(text: str) -> float:
     Acronyms are content words, so "NASA" or "API" never count; a few words in capitals
     for emphasis stay under a few percent.
     """
+    if not _TWO_CAPS.search(text):
+        return 0.0
     total = caps = 0
     for w in _LETTER_WORD.findall(text):
         low = w.lower()
@@ -126,8 +129,28 @@ def unbalanced(text: str) -> int:
     return bad + text.count('"') % 2 + text.count("**") % 2
 
 
+#: word -> its normalised content-word key, or "" for glue, short words and numbers.
+_KEY_CACHE: dict[str, str] = {}
+
+
+def _key(word: str) -> str:
+    key = "" if len(word) < 3 or word in FUNCTION_WORDS or not word.isalpha() else normalise(word)
+    if len(_KEY_CACHE) > 200_000:  # a bounded cache: vocabularies are far smaller in practice
+        _KEY_CACHE.clear()
+    _KEY_CACHE[word] = key
+    return key
+
+
 def _keys(tokens: list[str]) -> list[str]:
-    return [normalise(w) for w in tokens if len(w) > 2 and w.isalpha() and w not in FUNCTION_WORDS]
+    get = _KEY_CACHE.get
+    out = []
+    for w in tokens:
+        k = get(w)
+        if k is None:
+            k = _key(w)
+        if k:
+            out.append(k)
+    return out
 
 
 def prompt_keys(prompt: str | None) -> set[str]:
@@ -135,43 +158,37 @@ def prompt_keys(prompt: str | None) -> set[str]:
     return set(_keys(words(prompt))) if prompt else set()
 
 
-def cohesion(tokens: list[str], prompt_keys: set[str]) -> tuple[float, int]:
-    """Lexical cohesion: the share of content words that recur in the text or come from the prompt.
+def topic(text: str, prompt_keys: set[str] | frozenset[str]) -> tuple[float, int, float | None]:
+    """Topical consistency of ``text``: ``(cohesion, content_words, appended_drift)``.
 
-    Returns ``(share, content_word_count)``. Prose about one subject repeats its
-    subject's words; a chain of locally plausible word pairs drifts from topic to topic
-    every few words and repeats almost nothing.
-    """
-    keys = _keys(tokens)
-    if not keys:
-        return 1.0, 0
-    counts = Counter(keys)
-    return sum(1 for k in keys if counts[k] > 1 or k in prompt_keys) / len(keys), len(keys)
+    *Cohesion* is the share of content words (stems of non-glue words of three or more
+    letters) that recur in the text or come from the prompt. Prose about one subject
+    repeats its subject's words; a chain of locally plausible word pairs drifts from
+    topic to topic every few words and repeats almost nothing.
 
-
-def appended_drift(text: str, prompt_keys: set[str], min_before: int = 8, min_after: int = 8) -> float | None:
-    """How disconnected the end of the text is from its beginning and the prompt.
-
-    For every sentence boundary that leaves at least 10% of the content words before it
-    and 25% after it, the share of the later content words whose stem is absent from the
-    earlier part and the prompt; returns the largest (``None`` for texts with fewer than
-    16 content words). An answer to another question appended to a real answer shares
-    almost nothing with what came before; a real answer's later part reuses its
-    subject's words.
+    *Appended drift* is, over every sentence boundary that leaves at least 10% of the
+    content words (and 8) before it and 25% (and 8) after it, the largest share of the
+    later content words whose stem appears neither earlier nor in the prompt (``None``
+    for texts with fewer than 16 content words or one sentence). An answer to another
+    question appended to a real answer shares almost nothing with what came before; a
+    real answer's later part reuses some of its subject's words.
     """
     parts = [p for p in SENTENCE_SPLIT_RE.split(text) if p and p.strip()]
-    if len(parts) < 2:
-        return None
     keyed = [_keys(words(p)) for p in parts]
-    total = sum(map(len, keyed))
-    if total < 16:
-        return None
-    after = Counter(k for ks in keyed for k in ks)
+    counts = Counter(k for ks in keyed for k in ks)
+    total = sum(counts.values())
+    if not total:
+        return 1.0, 0, None
+    linked = sum(c for k, c in counts.items() if c > 1 or k in prompt_keys)
+    share = linked / total
+    if len(parts) < 2 or total < 16:
+        return share, total, None
+    after = counts  # consumed below: later words still to come, per stem
     seen: set[str] = set(prompt_keys)
     new = sum(c for k, c in after.items() if k not in seen)  # later words whose stem is not yet seen
     before = 0
     worst = 0.0
-    low_before, low_after = max(min_before, 0.1 * total), max(min_after, 0.25 * total)
+    low_before, low_after = max(8, 0.1 * total), max(8, 0.25 * total)
     for ks in keyed[:-1]:
         before += len(ks)
         for k in ks:
@@ -187,4 +204,4 @@ def appended_drift(text: str, prompt_keys: set[str], min_before: int = 8, min_af
             break
         if before >= low_before:
             worst = max(worst, new / rest)
-    return worst
+    return share, total, worst

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from aligntune_rewards_basic import _english as english
 from aligntune_rewards_basic import _prose as prose
 from aligntune_rewards_basic._base import BasicReward, check_number
 from aligntune_rewards_basic._text import ARTICLES, FUNCTION_WORDS, NOT_AFTER_ARTICLE, ramp, sentences, words
@@ -48,6 +49,12 @@ _NOT_BEFORE_COMMA = frozenset({"an", "the"}) | _NOT_BEFORE_STOP  # not "a": "a, 
 #: Function words whose capitalised form mid-sentence means a moved sentence start;
 #: not "I" forms, nor words that are also names or titles ("in May", "Will Smith").
 _CAPITAL_GLUE = FUNCTION_WORDS - _I_FORMS - frozenset("may will one us it me him her".split())
+#: Sentence adverbs that open a sentence with a comma ("Also,", "Finally,"); capitalised
+#: with their comma between two lower-case words they are a misplaced sentence start.
+_OPENERS_WITH_COMMA = _CAPITAL_GLUE | frozenset(
+    """however moreover therefore furthermore finally additionally first second third next lastly instead
+    meanwhile similarly consequently overall thus hence specifically importantly ultimately""".split()
+)
 _ENDERS = frozenset(".!?:")
 #: Line breaks, tabs and runs of spaces (aligned columns, definition lists) reset the sentence.
 _COLUMN_BREAK = re.compile(r"\n|\t|  +")
@@ -64,7 +71,8 @@ def word_order_violations(text: str) -> tuple[int, int]:
     """Word-order evidence in ``text``: ``(strong, weak)`` violation counts.
 
     Strong: a capitalised function word between two lower-case words ("...you That
-    the...", but not "...and The Left Hand", "the Never type", '"We'), a possessive
+    the...", but not "...and The Left Hand", "the Never type", '"We'), a capitalised
+    sentence opener with its comma after a lower-case word ("...the Also, cat"), a possessive
     before a sentence stop ("your."), "and"/"or"/"nor" before a full stop, and
     "an"/"the"/a possessive before a comma. Weak: a plain lower-case word at the start
     of the text or right after a sentence stop ("...staged. the..."), counted only
@@ -107,6 +115,8 @@ def word_order_violations(text: str) -> tuple[int, int]:
                             capitalises += 1
                             # a bare word, not after "the"/"of" ("the Never type", "instances of Any")
                             pending = len(w) == len(core) and not prev_name_slot and w.lower() in _CAPITAL_GLUE
+                            # a sentence opener with its comma mid-sentence: "...the Also, cat"
+                            strong += core == w + "," and w.lower() in _OPENERS_WITH_COMMA
             text_start = False
             tail = chunk.rstrip(_CLOSERS)
             last = tail[-1:]
@@ -216,6 +226,11 @@ class CoherenceReward(BasicReward):
                 rep = max(rep, 0.8 * ramp(dups, 0, 2) * (1.0 - tol / 0.4))
         score = 1.0 - rep
 
+        # non-words: plain lower-case words missing from symspellpy's English dictionary
+        nonword, distinct = english.nonword_share(text)
+        if distinct >= 8:
+            score *= 1.0 - 0.8 * ramp(nonword, 0.2, 0.5)
+
         # gibberish
         long_tokens = [t for t in tokens if len(t) >= 4 and t.isalpha()]
         if long_tokens:
@@ -254,13 +269,12 @@ class CoherenceReward(BasicReward):
         # topic (only with a prompt, which anchors it): content words that recur or come from
         # the prompt; an unrelated answer appended
         if prompt_keys:
-            share, n_keys = prose.cohesion(tokens, prompt_keys)
+            share, n_keys, drift = prose.topic(text, prompt_keys)
             if n_keys >= 20:
                 scale = min(1.0, n_keys / 40)
                 score *= 0.15 + 0.85 * ramp(share, 0.05 * scale, 0.22 * scale)
-            drift = prose.appended_drift(text, prompt_keys)
             if drift is not None:
-                score *= 1.0 - 0.0 * ramp(drift, 0.88, 0.97)
+                score *= 1.0 - 0.4 * ramp(drift, 0.9, 0.98)
 
         # structure
         if n >= 25:
