@@ -13,9 +13,13 @@ sprinkling them. Here a marker counts only where it works:
   sentence start, a comma, a colon or a parenthesis, or followed by a comma or colon)
   and words follow; **"such as"** counts after a noun or a comma.
 
+A number that measures nothing, mid-sentence ("created three by"), counts as a marker
+(for density) but not as a quantity.
+
 A discourse marker in the wrong place is evidence of padding: a capitalised opener in the
 middle of a sentence ("the soil Also, drains"), an example phrase with nothing setting it
-off ("water for example the plants"), "such as" after a function word. Those are counted
+off ("water for example the plants") or with no example after it, "such as" after a
+function word. Those are counted
 as misplaced. All markers, placed or not, are counted for their density per word.
 
 Pure Python over one tokenisation of the raw text (case and punctuation kept).
@@ -64,7 +68,9 @@ _SET_OFF_BEFORE = (",", "(", ";", ":", "\u2014", "-", "\u2013")
 _BULLET = re.compile(r"^(?:[-*\u2022]|\d+[.)]|[a-z][.)])$")
 _EXAMPLE_PHRASES = (("for", "example"), ("for", "instance"))
 #: Lower-cased cores worth a closer look (numbers are recognised by their first character).
-_CANDIDATES = SEQUENCE_WORDS | CONNECTIVE_WORDS | NUMBER_WORDS | {"step", "for", "e.g", "such"}
+_CANDIDATES = SEQUENCE_WORDS | CONNECTIVE_WORDS | NUMBER_WORDS | {"step", "for", "e.g", "such", "most", "in"}
+#: Words that cannot be the content a marker introduces.
+_NOT_CONTENT = SEQUENCE_WORDS | CONNECTIVE_WORDS | {"step", "e.g", "such", "most"}
 
 
 _MATH = re.compile(r"\d[a-z^]|[a-z^(]\d|\d[=+*/<>]|[=+*/<>]\d")
@@ -76,7 +82,7 @@ _COMPOUND_NUMBER = re.compile(r"^\d+(?:-\w+)+$")
 
 def _measured(word: str) -> bool:
     """Whether ``word`` can be what a number quantifies: a unit or a plural noun."""
-    return word in UNITS or word in ("of", "or", "to") or (
+    return word in UNITS or (
         len(word) > 3 and word.endswith("s") and not word.endswith("ss") and word not in FUNCTION_WORDS
         and normalise(word) not in MARKER_KEYS)
 
@@ -136,7 +142,9 @@ def read_markers(text: str) -> MarkerReading:
         return prev.endswith(_BOUNDARY_END) or bool(_BULLET.match(prev))
 
     def word_follows(i: int) -> bool:
-        return i + 1 < n and any(c.isalnum() for c in raws[i + 1])
+        """A word that is not itself a marker follows token ``i``."""
+        return i + 1 < n and any(c.isalnum() for c in raws[i + 1]) and core_of(i + 1) not in _NOT_CONTENT
+
 
     skip_to = 0
     for i, core in candidates:
@@ -152,11 +160,21 @@ def read_markers(text: str) -> MarkerReading:
                 misplaced += 1
             skip_to = i + 2
             continue
+        if core == "in" and i + 1 < n and core_of(i + 1) in ("summary", "conclusion"):
+            markers += 1  # "In summary," sums up; mid-sentence and capitalised it is padding
+            if not opens(i) and raw[0].isupper() and raws[i - 1][-1:] not in _BOUNDARY_END:
+                misplaced += 1
+            skip_to = i + 2
+            continue
         if core in SEQUENCE_WORDS or core in CONNECTIVE_WORDS:
             markers += 1
-            if opens(i) or raws[i - 1].endswith(",") or raws[i - 1] in _BEFORE_STEP:  # "..., then bake it"
-                steps = steps or (core in SEQUENCE_WORDS and word_follows(i) and core_of(i + 1) not in _CANDIDATES)
-            elif raw[0].isupper() and raw.endswith((",", ":")) and raws[i - 1][-1:].isalpha():
+            # "First, The capital": a comma opener followed by a new sentence start is padding
+            restart = raw.endswith(",") and i + 1 < n and raws[i + 1][:1].isupper() and core_of(i + 1) != "i"
+            if restart:
+                misplaced += 1
+            elif opens(i) or raws[i - 1].endswith(",") or raws[i - 1] in _BEFORE_STEP:  # "..., then bake it"
+                steps = steps or (core in SEQUENCE_WORDS and word_follows(i))
+            elif raw[0].isupper() and raw.endswith((",", ":")) and raws[i - 1][-1:] not in _BOUNDARY_END:
                 misplaced += 1  # "... the soil Also, drains"
             continue
         if i + 1 < n and (core, core_of(i + 1)) in _EXAMPLE_PHRASES or core in ("e.g", "e.g."):
@@ -167,9 +185,13 @@ def read_markers(text: str) -> MarkerReading:
                 last.endswith((",", ":")))
             if set_off and word_follows(i + width - 1):
                 example = True
-            elif not set_off:
-                misplaced += 1
+            else:
+                misplaced += 1  # nothing sets it off, or no example follows
             skip_to = i + width
+            continue
+        if core == "most" and i + 1 < n and core_of(i + 1) == "important":
+            markers += 1  # emphasis without content: counted for density only
+            skip_to = i + 2
             continue
         if core == "such" and i + 1 < n and core_of(i + 1) == "as":
             markers += 1
@@ -189,6 +211,9 @@ def read_markers(text: str) -> MarkerReading:
                 quantity = True
             else:
                 # the next word, or the one after an adjective ("three main reasons")
-                quantity = any(_measured(core_of(j)) for j in (i + 1, i + 2) if j < n) and not (
-                    raws[i].endswith((",", ".", ":", ";")))
+                nxt = core_of(i + 1) if i + 1 < n else ""
+                quantity = (nxt in ("of", "or", "to") or _measured(nxt) or (
+                    i + 2 < n and _measured(core_of(i + 2)))) and not raws[i].endswith((",", ".", ":", ";"))
+                if not quantity and not opens(i) and raw[-1:].isalnum():
+                    markers += 1  # a bare number that measures nothing: "created three by"
     return MarkerReading(quantity, example, steps, markers, misplaced, n)

@@ -13,7 +13,7 @@ from aligntune_rewards_basic._markers import (
     MarkerReading,
     read_markers,
 )
-from aligntune_rewards_basic._text import content_keys, normalise, ramp, words
+from aligntune_rewards_basic._text import FUNCTION_WORDS, content_keys, normalise, ramp, words
 
 #: Refusals and strong hedges: the response declines or admits it has no answer.
 NON_ANSWER = re.compile(
@@ -82,7 +82,8 @@ def specificity(text: str, low: str, token_set: frozenset[str] | set[str], readi
         kinds += 1
     if any(c in text for c in _CODE_CHARS) and _CODE.search(text):
         kinds += 1
-    if any(m.group(1) not in _NOT_NAMES for m in _PROPER_NOUN.finditer(text)):
+    if any(m.group(1) not in _NOT_NAMES and m.group(1).lower() not in FUNCTION_WORDS
+           for m in _PROPER_NOUN.finditer(text)):
         kinds += 1
     return kinds
 
@@ -138,6 +139,13 @@ class HelpfulnessReward(BasicReward):
         self.non_answer_cap = non_answer_cap
         self.relevance_weight = relevance_weight
         self.hedge_cost = hedge_cost
+
+    def read_markers(self, text: str) -> MarkerReading:
+        """How the helpfulness markers of ``text`` read in place: whether a quantity, an
+        example and a step do their job, the count of all markers (``markers``, misplaced
+        ones included), of misplaced ones (``misplaced``), the word count (``words``) and
+        ``density`` (markers per word). This is what the score uses."""
+        return read_markers(text)
 
     def _score_batch(self, texts, prompts, references):  # type: ignore[no-untyped-def]
         prompt_cache: dict[str, set[str]] = {}
