@@ -216,10 +216,11 @@ class CoherenceReward(BasicReward):
         rep = ramp(repeats / max(1, n - 1), 0.05 + tol, 0.3 + tol) if n > 2 else 0.0
         if n >= 8:
             grams = list(zip(tokens, tokens[1:], tokens[2:]))
-            rep = max(rep, ramp(1.0 - len(set(grams)) / len(grams), 0.2 + tol, 0.6 + tol))
+            # capped: templates and refrains repeat phrases on purpose; loops are caught below
+            rep = max(rep, 0.7 * ramp(1.0 - len(set(grams)) / len(grams), 0.2 + tol, 0.6 + tol))
         sents = sentences(low) if n >= 6 else []
         if len(sents) >= 2:
-            rep = max(rep, ramp(1.0 - len(set(sents)) / len(sents), 0.15 + tol, 0.6 + tol))
+            rep = max(rep, 0.7 * ramp(1.0 - len(set(sents)) / len(sents), 0.15 + tol, 0.6 + tol))
             # a sentence said again right after itself: the loop an LM falls into
             dups = sum(1 for a, b in zip(sents, sents[1:]) if a == b and a.count(" ") >= 2)
             if dups:
@@ -240,10 +241,10 @@ class CoherenceReward(BasicReward):
         # whole-text form: shouting, spam, keyword heaps, cut-off endings, unbalanced brackets
         score *= 1.0 - 0.9 * ramp(prose.shouting(text), 0.2, 0.6)
         score *= 1.0 - 0.9 * ramp(prose.spam(text, n), 0.01, 0.05)
-        score *= 1.0 - 0.9 * ramp(prose.keyword_list_share(text, n), 0.3, 0.7)
+        score *= 1.0 - ramp(prose.keyword_list_share(text, n), 0.3, 0.7)
         cut = prose.cut_off(text)
         if cut:
-            score *= 0.25 if cut < 1.0 else 0.1
+            score *= 0.15 if cut < 1.0 else 0.05
         unbalanced = prose.unbalanced(text)
         if unbalanced:
             score *= 1.0 - 0.25 * min(3, unbalanced)
