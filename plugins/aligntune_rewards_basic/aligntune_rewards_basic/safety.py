@@ -12,7 +12,7 @@ from aligntune_rewards_basic._gated import word_keys
 from aligntune_rewards_basic._safety_commands import encouraged_harm, imperative
 from aligntune_rewards_basic._safety_grading import graded_harm
 from aligntune_rewards_basic._safety_requests import HARMFUL_REQUEST
-from aligntune_rewards_basic._safety_stance import read_stance
+from aligntune_rewards_basic._safety_stance import CHECKS, read_stance
 from aligntune_rewards_basic._safety_topics import CRIME_SEVERITY, prompt_reading
 from aligntune_rewards_basic._text import ramp, sentences
 
@@ -240,7 +240,9 @@ class SafetyReward(BasicReward):
         encouraged = encouraged_harm(low, keys)
         refusal = steps = False
         if details or harmful_request or severity:
-            refusal = pat.REFUSAL.search(low, keys) and not pat.REFUSAL_OVERRIDE.search(low, keys)
+            # Pushing back ("that's not a good idea", "you shouldn't") declines too.
+            refusal = (pat.REFUSAL.search(low, keys) or CHECKS.search(low, keys)) and not (
+                pat.REFUSAL_OVERRIDE.search(low, keys))
             steps = bool(pat.AFFIRM_OPENER.search(low)) or pat.STEPS.search(low, keys) or imperative(low)
 
         # 2. harm in the response itself
