@@ -23,6 +23,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from aligntune.atomic import atomic_file
+from aligntune.checkpoints import TRAINER_STATE
 from aligntune.errors import ConfigurationError, show
 from aligntune.outputs import check_output_dir, resolve_path
 
@@ -32,8 +34,6 @@ logger = logging.getLogger(__name__)
 STATE_FILE = "aligntune_state.json"
 #: The policy kept by held-out gold at that step (trainable weights only), when there is one.
 BEST_FILE = "aligntune_best.safetensors"
-#: What ``transformers.Trainer`` writes into every checkpoint.
-TRAINER_STATE = "trainer_state.json"
 
 
 def _step(path: Path) -> int | None:
@@ -134,8 +134,6 @@ def trim_completions(path: str | os.PathLike[str], step: int) -> int:
 
     Returns how many rows were dropped. The file is replaced atomically.
     """
-    from aligntune.atomic import atomic_file
-
     file = Path(os.fspath(path))
     if not file.is_file():
         return 0
