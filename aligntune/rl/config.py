@@ -92,6 +92,7 @@ SOURCE_FIELDS: dict[str, str] = {
     "custom_trained": "training_config",
     "pretrained_hf": "model_name",
     "pretrained_local": "model_path",
+    "remote": "url",
 }
 
 
@@ -100,25 +101,27 @@ class RewardModelSourceConfig:
     """Where the RL reward model comes from: exactly one source.
 
     ``source_type`` is ``custom_trained`` (with ``training_config``), ``pretrained_hf``
-    (with ``model_name``), ``pretrained_local`` (with ``model_path``), or a type
-    registered by a plugin (with whichever of the three fields it documents, and
-    ``options`` for anything else).
+    (with ``model_name``), ``pretrained_local`` (with ``model_path``), ``remote`` (with
+    ``url``: the whole reward scored by ``aligntune serve-reward``, see
+    :mod:`aligntune.serve.source`), or a type registered by a plugin (with whichever of
+    these fields it documents, and ``options`` for anything else).
     """
 
     source_type: str = field(validator=v.non_empty_str)
     training_config: RewardModelTrainingConfig | None = field(default=None)
     model_name: str | None = field(default=None, validator=v.optional_str)
     model_path: str | None = field(default=None, converter=_path_or_str, validator=v.optional_str)
+    url: str | None = field(default=None, validator=v.optional_str)
     options: dict[str, Any] = field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
-        given = [name for name in ("training_config", "model_name", "model_path") if getattr(self, name) is not None]
+        given = [name for name in ("training_config", "model_name", "model_path", "url") if getattr(self, name) is not None]
         if len(given) != 1:
             what = "none" if not given else " and ".join(given)
             raise ConfigurationError(
                 f"RewardModelSourceConfig needs exactly one source, got {what}. "
-                "Pass training_config= (custom_trained), model_name= (pretrained_hf) "
-                "or model_path= (pretrained_local)"
+                "Pass training_config= (custom_trained), model_name= (pretrained_hf), "
+                "model_path= (pretrained_local) or url= (remote)"
             )
         expected = SOURCE_FIELDS.get(self.source_type)
         if expected is not None and given[0] != expected:
@@ -298,6 +301,12 @@ class RLTrainingConfig:
                 "RewardModelSourceConfig(...) (a trained, hub or local reward model) or "
                 "reward_functions=[...] (rule-based rewards)"
             )
+        if has_model and has_rules and self.reward_source.source_type == "remote":
+            raise ConfigurationError(
+                f"A remote reward ({self.reward_source.url}) is the whole reward, so reward_functions "
+                f"{self._rule_names()} would not be scored; serve them with it (aligntune serve-reward "
+                "--reward-functions NAME ...) and drop them here"
+            )
         if has_model and has_rules and self.reward_model_weight is None:
             raise ConfigurationError(
                 "RLTrainingConfig needs exactly one reward source, got two: reward_source "
@@ -338,7 +347,7 @@ class RLTrainingConfig:
         parts = []
         if self.reward_source is not None:
             src = self.reward_source
-            where = src.model_name or src.model_path or (src.training_config and src.training_config.output_dir)
+            where = src.model_name or src.model_path or src.url or (src.training_config and src.training_config.output_dir)
             parts.append(f"reward model ({src.source_type}: {where})")
         if self.reward_functions is not None:
             parts.append(f"reward functions {self._rule_names()}")

@@ -11,6 +11,8 @@ Reward arguments map to exactly one reward source:
   ``reward_functions`` (+ ``reward_function_weights``, ``reward_training_*``): a reward
   model is trained from the functions first (``custom_trained``), then used for PPO;
 * ``reward_model_name=``: ``pretrained_hf``; ``reward_model_path=``: ``pretrained_local``;
+  ``reward_model_url=`` (+ ``remote_reward_options``): ``remote``, the whole reward scored by
+  ``aligntune serve-reward`` (:mod:`aligntune.serve.source`);
   ``reward_source=RewardModelSourceConfig(...)``: any source, including a plugin's;
 * ``reward_functions=`` alone: the rule functions are the PPO reward;
 * a model source plus ``reward_functions`` plus ``reward_model_weight=``: one mixed reward.
@@ -47,6 +49,8 @@ REWARD_ARGS: tuple[str, ...] = (
     "train_custom_reward_model",
     "reward_model_name",
     "reward_model_path",
+    "reward_model_url",
+    "remote_reward_options",
     "reward_source",
     *REWARD_TRAINING_ARGS,
 )
@@ -80,7 +84,11 @@ def build_rl_config(**kwargs: Any) -> Any:
 
 def _reward_source(train: bool, reward: dict[str, Any], kwargs: dict[str, Any]) -> Any:
     training = {k: reward.pop(k) for k in list(reward) if k in REWARD_TRAINING_ARGS}
-    given = [k for k in ("reward_model_name", "reward_model_path", "reward_source") if reward.get(k) is not None]
+    given = [k for k in ("reward_model_name", "reward_model_path", "reward_model_url", "reward_source")
+             if reward.get(k) is not None]
+    remote_options = reward.pop("remote_reward_options", None)
+    if remote_options is not None and reward.get("reward_model_url") is None:
+        raise ConfigurationError("remote_reward_options only apply with reward_model_url=; pass the server's URL too")
     if train:
         if given:
             raise ConfigurationError(
@@ -114,6 +122,11 @@ def _reward_source(train: bool, reward: dict[str, Any], kwargs: dict[str, Any]) 
         return source
     if key == "reward_model_name":
         return RewardModelSourceConfig(source_type="pretrained_hf", model_name=reward[key])
+    if key == "reward_model_url":  # the whole reward scored by aligntune serve-reward (aligntune.serve.source)
+        if remote_options is not None and not isinstance(remote_options, dict):
+            raise ConfigurationError(f"remote_reward_options must be a mapping of RemoteSettings fields "
+                                     f"(timeout_s, retries, token_env, ...), got {show(remote_options)}")
+        return RewardModelSourceConfig(source_type="remote", url=reward[key], options=dict(remote_options or {}))
     return RewardModelSourceConfig(source_type="pretrained_local", model_path=reward[key])
 
 
