@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from aligntune_rewards_basic import _english as english
+from aligntune_rewards_basic import _grammar as grammar
 from aligntune_rewards_basic import _prose as prose
 from aligntune_rewards_basic._base import BasicReward, check_number
 from aligntune_rewards_basic._text import ARTICLES, FUNCTION_WORDS, NOT_AFTER_ARTICLE, ramp, sentences, words
@@ -231,6 +232,11 @@ class CoherenceReward(BasicReward):
         nonword, distinct = english.nonword_share(text)
         if distinct >= 8:
             score *= 1.0 - 0.8 * ramp(nonword, 0.2, 0.5)
+
+        # agreement and auxiliary slips: "he go", "they gets", "can will", "do you can"
+        slips = grammar.agreement_slips(text)
+        if slips:
+            score *= 1.0 - 0.8 * ramp(slips / n, 0.0, 0.05)
 
         # gibberish
         long_tokens = [t for t in tokens if len(t) >= 4 and t.isalpha()]
