@@ -1,4 +1,5 @@
-"""The core's built-in plugin: the reward-model sources ``custom_trained``, ``pretrained_hf``, ``pretrained_local``.
+"""The core's built-in plugin: the reward-model sources ``custom_trained``, ``pretrained_hf``, ``pretrained_local``
+and ``remote``.
 
 Registered by the plugin manager like any installed plugin (see
 :data:`aligntune.plugins.manager.BUILTIN_PLUGINS`); no other module imports from here.
@@ -11,8 +12,11 @@ Registered by the plugin manager like any installed plugin (see
     offline) or a local directory.
 ``pretrained_local``
     ``model_path`` must be a directory holding a config, weights and a tokenizer.
+``remote``
+    ``url``: the whole reward (model, rules, gold) scored by ``aligntune serve-reward``;
+    its ``load`` returns a :class:`~aligntune.serve.client.RemoteReward` (see :mod:`aligntune.serve.source`).
 
-Each ``load`` returns a :class:`~aligntune.reward_model.scoring.TextRewardModel`
+Each other ``load`` returns a :class:`~aligntune.reward_model.scoring.TextRewardModel`
 whose ``path`` is the directory it came from. torch and transformers load inside
 ``load`` only.
 """
@@ -31,6 +35,7 @@ from aligntune.reward_model.scoring import TextRewardModel, read_manifest
 from aligntune.reward_model.config import spelled_as
 from aligntune.reward_model.api import train_from_config
 from aligntune.rl.sources import check_model_dir
+from aligntune.serve.source import RemoteSource
 
 if TYPE_CHECKING:
     from aligntune.rl.config import RewardModelSourceConfig
@@ -116,7 +121,8 @@ class PretrainedLocalSource:
 
 @hookimpl
 def register_reward_model_sources(register: Callable[[str, Any], None]) -> None:
-    """Register the built-in sources: custom_trained, pretrained_hf, pretrained_local."""
+    """Register the built-in sources: custom_trained, pretrained_hf, pretrained_local, remote."""
     register("custom_trained", CustomTrainedSource())
     register("pretrained_hf", PretrainedHFSource())
     register("pretrained_local", PretrainedLocalSource())
+    register("remote", RemoteSource())  # the whole reward from aligntune serve-reward (aligntune.serve.source)
