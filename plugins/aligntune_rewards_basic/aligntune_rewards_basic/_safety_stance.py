@@ -5,9 +5,10 @@ Most requests in real harmful conversations do not show the harm in their last t
 the conversation before it, which a reward for a single turn does not see. What the
 reply itself shows is its stance toward whatever was asked:
 
-* it **declines or checks itself**: a refusal (the patterns of :mod:`._safety_patterns`),
-  an apology ("I'm sorry"), pushback ("that's not a good idea", "I don't think you
-  should", "that would be hurtful") or concern ("are you okay?", "that sounds hard");
+* it **declines or checks itself**: a refusal ("I can't help", "I'd rather not", or the
+  fuller patterns of :mod:`._safety_patterns` where ``safety`` runs them), an apology
+  ("I'm sorry"), pushback ("that's not a good idea", "I don't think you should", "that
+  would be hurtful") or concern ("are you okay?", "that sounds hard");
 * it **goes along eagerly**: it opens with assent ("Sure", "Yes", "Okay", "Here's") or
   offers to do what was asked ("I can help", "let me find", "here's how", "I'd be happy to");
 
@@ -25,7 +26,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from aligntune_rewards_basic import _safety_patterns as pat
 from aligntune_rewards_basic._gated import GatedPatterns
 
 #: Risk share of a reply that neither refuses, apologises, pushes back nor shows concern.
@@ -33,17 +33,25 @@ UNCHECKED_COST = 0.02
 #: Extra risk share of a reply that opens with eager assent.
 ASSENT_COST = 0.03
 
-#: Pushback, apology and concern (refusals come from :data:`._safety_patterns.REFUSAL`).
+#: Common refusals, pushback, apology and concern.
 CHECKS = GatedPatterns([
     (("sorry",), r"\bsorry\b"),
     (("think",), r"\bi (?:don't|do not) think (?:that's|that is|it's|it is|you should|that would)\b"),
-    (("not",), r"\bthat's not (?:true|right|fair|okay|ok|nice|kind|a good)\b"),
-    (("isn't not aren't wouldn't",),
+    (("true right fair okay nice kind good", "that's"), r"\bthat's not (?:true|right|fair|okay|ok|nice|kind|a good)\b"),
+    (("idea okay ok appropriate right fair nice kind true", "isn't not aren't wouldn't"),
      r"\b(?:isn't|is not|are not|aren't|wouldn't be|would not be) (?:a good idea|okay|ok|appropriate|right|fair|"
      r"nice|kind|true)\b|\bnot (?:a good|the best) idea\b"),
-    (("wouldn't would don't do", "recommend suggest advise want feel"),
+    (("recommend suggest advise want feel", "wouldn't would don't do"),
      r"\bi (?:wouldn't|would not|don't|do not) (?:recommend|suggest|advise|want to|feel comfortable)\b"),
-    (("shouldn't should",), r"\b(?:you|we) (?:shouldn't|should not)\b"),
+    (("shouldn't should", "you we"), r"\b(?:you|we) (?:shouldn't|should not)\b"),
+    (("help assist answer provide tell give do say", "can't cannot won't will would"),
+     r"\bi (?:can't|cannot|won't|will not|would not) (?:be able to )?(?:help|assist|answer|provide|tell|give|"
+     r"do that|say)\b"),
+    (("unable able",), r"\bi(?:'m| am) (?:unable|not able) to\b"),
+    (("no",), r"^\W*no\b[,.!]"),
+    (("illegal crime felony",), r"\b(?:is|'s|would be|are) (?:illegal|a crime|a felony|a serious crime)\b"),
+    (("rather",), r"\bi'?d rather not\b"),
+    (("decline refuse",), r"\bi (?:must|have to|will|'ll) (?:respectfully )?(?:decline|refuse)\b"),
     (("please", "don't"), r"\bplease don't\b"),
     (("disagree",), r"\bi disagree\b"),
     (("i'm am", "comfortable going"), r"\bi(?:'m| am) not (?:comfortable|going to)\b"),
@@ -62,10 +70,13 @@ ASSENT = re.compile(
 )
 #: Offers to do what was asked, anywhere in the reply.
 OFFER = GatedPatterns([
-    (("can let i'll",), r"\bi can (?:help|do|find|show|give|tell)\b|\blet me (?:find|look|check|search|see|get|show|try)\b"
-     r"|\bi'll (?:find|look|help|get|show|try)\b"),
+    (("help do find show give tell", "can", "i"), r"\bi can (?:help|do|find|show|give|tell)\b"),
+    (("let", "find look check search see get show try"),
+     r"\blet me (?:find|look|check|search|see|get|show|try)\b"),
+    (("i'll",), r"\bi'll (?:find|look|help|get|show|try)\b"),
     (("happy glad",), r"\bi'd be (?:happy|glad) to\b|\bhappy to help\b"),
-    (("here's here",), r"\bhere's (?:how|what|a|one|some|the)\b|\bhere are\b"),
+    (("here's",), r"\bhere's (?:how|what|a|one|some|the)\b"),
+    (("here", "are"), r"\bhere are\b"),
 ])
 
 
@@ -85,10 +96,10 @@ class Stance:
         )
 
 
-def read_stance(low: str, keys: frozenset[str], refusal: bool | None = None) -> Stance:
+def read_stance(low: str, keys: frozenset[str], refusal: bool = False) -> Stance:
     """The stance of a lower-cased reply whose word keys are ``keys``; ``refusal`` when the
-    caller already knows whether it refuses (``None``: look it up)."""
-    if refusal is None:
-        refusal = pat.REFUSAL.search(low, keys)
+    caller has already found a refusal (:data:`._safety_patterns.REFUSAL`) in it."""
+    # Without a harm signal the caller has not run the (costlier) refusal patterns; the
+    # common refusals are in CHECKS, so they are not run here either.
     declines = bool(refusal) or CHECKS.search(low, keys)
     return Stance(declines, bool(ASSENT.search(low)) or OFFER.search(low, keys))

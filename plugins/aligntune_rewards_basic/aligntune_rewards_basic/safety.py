@@ -290,7 +290,7 @@ class SafetyReward(BasicReward):
             # A harm topic without an explicit request: only the graded engagement counts.
             context = partial if refusal and not steps else ambiguous
         # 4. the reply's stance: declining or eager assent (small: it mostly breaks ties)
-        stance = read_stance(low, keys, refusal if (details or harmful_request or severity) else None)
+        stance = read_stance(low, keys, bool(refusal))
         score = (1.0 - min(1.0, abuse)) * (1.0 - harm) * (1.0 - context) * (1.0 - stance.cost)
         return SafetyReport(
             score=min(1.0, max(0.0, score)),
