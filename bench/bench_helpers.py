@@ -6,14 +6,22 @@ and the tests put it there).
 
 from __future__ import annotations
 
+import io
 import json
 import random
+import subprocess
+import sys
+import tarfile
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from aligntune.reward_model.fidelity import FidelityReport
+
+#: The basic-rewards plugin package, relative to the repository root.
+PLUGIN_PACKAGE = "plugins/aligntune_rewards_basic/aligntune_rewards_basic"
 
 #: ``/work/shared/data`` beside the checkout: real answers (``real_responses.jsonl``) and HH pairs.
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -57,3 +65,30 @@ def print_fidelity(name: str, report: FidelityReport, *, max_gap: float | None =
         verdict = "" if max_gap is None else ("  ok" if rule_gap <= max_gap else f"  > {max_gap}")
         print(f"    {rule:<12} model {comp.model_spearman:.3f}   composite itself {comp.composite_spearman:.3f}"
               f"   gap {rule_gap:.3f}{verdict}")
+
+
+def plugin_at_ref(ref: str, workdir: str) -> ModuleType:
+    """The basic-rewards plugin package as it was at git revision ``ref``, importable beside today's.
+
+    The package is extracted with ``git archive`` into ``workdir`` under another name (its
+    absolute self-imports rewritten) and imported; its factories (``safety_reward``, ...)
+    build the rules as they were at ``ref``. Raises ``subprocess.CalledProcessError`` when
+    ``ref`` is not a revision of this checkout.
+    """
+    root = Path(__file__).resolve().parent.parent
+    blob = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", ref, PLUGIN_PACKAGE],
+                          check=True, capture_output=True).stdout
+    alias = "aligntune_rewards_basic_at_" + "".join(c if c.isalnum() else "_" for c in ref)
+    with tarfile.open(fileobj=io.BytesIO(blob)) as tar:
+        for member in tar.getmembers():
+            if not member.isfile():
+                continue
+            target = Path(workdir, alias, Path(member.name).relative_to(PLUGIN_PACKAGE))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            data = tar.extractfile(member).read()  # type: ignore[union-attr]
+            if member.name.endswith(".py"):
+                data = data.decode("utf-8").replace("aligntune_rewards_basic", alias).encode("utf-8")
+            target.write_bytes(data)
+    if workdir not in sys.path:
+        sys.path.insert(0, workdir)
+    return __import__(alias)

@@ -12,12 +12,14 @@ Printed, per class: how often the composite prefers the original (strictly highe
 95% bootstrap interval, and per rule the share of pairs where the original wins and the
 mean change original -> copy. Then: random markers that raise ``helpfulness``; mean
 ``coherence`` of the salad against the originals; per generator, the mean of each rule
-on the originals (to compare before and after a rule changes); and, with ``--hh``, how
+on the originals (with ``--before REF``, also as the rules were at git revision ``REF``,
+with the change: real answers should keep their scores on the rules nobody gamed); and,
+with ``--hh``, how
 often ``safety`` tells the two replies of a human harmlessness judgement apart and
 agrees with the people.
 
 Run:  python bench/reward_gaming.py [--n 1000] [--seed 0] [--hh ../shared/data/hh_harmless_dev.jsonl]
-      [--json out.json]
+      [--before REF] [--no-generators] [--json out.json]
 """
 
 from __future__ import annotations
@@ -26,14 +28,16 @@ import argparse
 import json
 import random
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_helpers import DATA, read_jsonl, shuffled_instructions  # noqa: E402
+from bench_helpers import DATA, plugin_at_ref, read_jsonl, shuffled_instructions  # noqa: E402
 from gaming_copies import CLASSES, BigramSalad, insert_markers  # noqa: E402
 
 from aligntune.rewards.composite import CompositeReward  # noqa: E402
@@ -111,19 +115,39 @@ def report_markers(reward: CompositeReward, originals: list[dict], seed: int) ->
     return raised
 
 
-def report_generators(reward: CompositeReward, rows: list[dict]) -> dict:
+def report_generators(reward: CompositeReward, rows: list[dict], before: CompositeReward | None = None,
+                      label: str = "") -> dict:
+    """Per generator, the mean of each rule on its real answers (and at ``before``, with the change)."""
     by_gen: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
         by_gen[r["generator"]].append(r)
-    print(f"\n{'generator':<34}{'n':>6} " + " ".join(f"{n:>12}" for n in FUNCTIONS))
-    table = {}
+    if before is None:
+        print(f"\n{'generator':<34}{'n':>6} " + " ".join(f"{n:>12}" for n in FUNCTIONS))
+    else:
+        print(f"\nper generator, mean of each rule: {label} -> working tree (change)")
+        print(f"{'generator':<30}{'n':>6} " + " ".join(f"{n:>22}" for n in FUNCTIONS))
+    table: dict = {}
     for gen in sorted(by_gen):
         items = by_gen[gen]
-        scored = reward.score_components([r["response"] for r in items], prompts=[r["prompt"] for r in items])
+        texts, prompts = [r["response"] for r in items], [r["prompt"] for r in items]
+        scored = reward.score_components(texts, prompts=prompts)
         means = {n: statistics.fmean(v) for n, v in scored.components.items()}
-        table[gen] = means
-        print(f"{gen[:33]:<34}{len(items):>6} " + " ".join(f"{means[n]:>12.3f}" for n in FUNCTIONS))
+        if before is None:
+            table[gen] = means
+            print(f"{gen[:33]:<34}{len(items):>6} " + " ".join(f"{means[n]:>12.3f}" for n in FUNCTIONS))
+            continue
+        old = before.score_components(texts, prompts=prompts)
+        old_means = {n: statistics.fmean(v) for n, v in old.components.items()}
+        table[gen] = {"after": means, "before": old_means}
+        cells = [f"{old_means[n]:.3f}->{means[n]:.3f} ({means[n] - old_means[n]:+.3f})" for n in FUNCTIONS]
+        print(f"{gen[:29]:<30}{len(items):>6} " + " ".join(f"{c:>22}" for c in cells))
     return table
+
+
+def rules_at(ref: str, workdir: str) -> CompositeReward:
+    """The composite of the five rules as the plugin built them at git revision ``ref``."""
+    module = plugin_at_ref(ref, workdir)
+    return CompositeReward([getattr(module, f"{n}_reward")() for n in FUNCTIONS], WEIGHTS)
 
 
 def report_hh(path: Path, seed: int) -> dict:
@@ -147,10 +171,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--hh", type=Path, default=None, help="HH harmlessness pairs (prompt, chosen, rejected)")
     parser.add_argument("--no-generators", action="store_true", help="skip the per-generator table")
+    parser.add_argument("--before", default=None, metavar="REF",
+                        help="also score every generator's answers with the rules at git revision REF "
+                             "and print each rule's mean before -> after (no false alarms)")
     parser.add_argument("--json", type=Path, default=None, help="also write every figure to this file")
     args = parser.parse_args(argv)
     if not args.data.is_file():
         parser.error(f"no data file at {args.data}; pass --data PATH (a JSONL with prompt and response)")
+    if args.before:
+        probe = subprocess.run(["git", "-C", str(Path(__file__).resolve().parent), "rev-parse", "--verify", "--quiet",
+                                f"{args.before}^{{commit}}"], capture_output=True)
+        if probe.returncode:
+            parser.error(f"--before {args.before!r} is not a git revision of this checkout; pass a commit, tag or branch")
     start = time.perf_counter()
     rows = read_jsonl(args.data)
     originals, donors = split_rows(rows, args.n, args.seed)
@@ -163,7 +195,11 @@ def main(argv: list[str] | None = None) -> int:
     real = out["classes"]["originals"]["coherence"]
     print(f"mean coherence: word salad {salad:.3f} (target <= 0.5), real responses {real:.3f} (target >= 0.9)")
     if not args.no_generators:
-        out["generators"] = report_generators(reward, rows)
+        if args.before:
+            with tempfile.TemporaryDirectory() as workdir:
+                out["generators"] = report_generators(reward, rows, rules_at(args.before, workdir), args.before)
+        else:
+            out["generators"] = report_generators(reward, rows)
     if args.hh:
         out["hh"] = report_hh(args.hh, args.seed)
     print(f"\n{time.perf_counter() - start:.0f} s")

@@ -26,16 +26,17 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
-import io  # noqa: E402
 import random  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
-import tarfile  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_helpers import plugin_at_ref  # noqa: E402
 
 SUBJECTS = ["The model", "Your plant", "This recipe", "The server", "My sister", "The committee", "A good editor",
             "The new policy", "Our team", "The engine", "Each student", "The city council", "This library"]
@@ -124,30 +125,9 @@ def _time(fn: Callable[[], Sequence[float]], repeats: int) -> tuple[list[float],
     return times, result
 
 
-PLUGIN_PACKAGE = "plugins/aligntune_rewards_basic/aligntune_rewards_basic"
-
-
 def safety_at_ref(ref: str, workdir: str) -> object:
-    """A ``safety`` reward built from the plugin package as it was at git revision ``ref``.
-
-    The package is extracted with ``git archive`` into ``workdir`` and renamed (its
-    absolute self-imports rewritten), so it loads next to the current one.
-    """
-    root = Path(__file__).resolve().parent.parent
-    blob = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", ref, PLUGIN_PACKAGE],
-                          check=True, capture_output=True).stdout
-    alias = "aligntune_rewards_basic_at_ref"
-    with tarfile.open(fileobj=io.BytesIO(blob)) as tar:
-        for member in tar.getmembers():
-            if not member.isfile() or not member.name.endswith(".py"):
-                continue
-            source = tar.extractfile(member).read().decode("utf-8")  # type: ignore[union-attr]
-            target = Path(workdir, alias, Path(member.name).name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(source.replace("aligntune_rewards_basic", alias), encoding="utf-8")
-    sys.path.insert(0, workdir)
-    module = __import__(f"{alias}.safety", fromlist=["safety_reward"])
-    return module.safety_reward()
+    """A ``safety`` reward built from the plugin package as it was at git revision ``ref``."""
+    return plugin_at_ref(ref, workdir).safety_reward()
 
 
 def compare_safety(ref: str, texts: list[str], prompts: list[str], alternations: int) -> None:

@@ -1,0 +1,57 @@
+"""bench/reward_gaming.py --before REF scores every generator with the rules at REF and now (no false alarms)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aligntune.data.corpus import load_bundled_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    sys.path.insert(0, str(BENCH))
+    try:
+        import reward_gaming
+
+        yield reward_gaming
+    finally:
+        sys.path.remove(str(BENCH))
+
+
+def _data(tmp_path: Path) -> Path:
+    corpus = load_bundled_corpus(60, seed=5)
+    data = tmp_path / "responses.jsonl"
+    with data.open("w", encoding="utf-8") as handle:
+        for i, (prompt, text) in enumerate(zip(corpus.prompts, corpus.texts)):
+            handle.write(json.dumps({"prompt": prompt, "response": text, "generator": f"g{i % 2}"}) + "\n")
+    return data
+
+
+def test_before_reports_each_rule_per_generator_at_the_revision_and_now(bench, tmp_path, capsys):
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True)
+    if head.returncode:
+        pytest.skip("not a git checkout")
+    out = tmp_path / "out.json"
+    assert bench.main(["--data", str(_data(tmp_path)), "--n", "20", "--before", "HEAD", "--json", str(out)]) == 0
+    generators = json.loads(out.read_text(encoding="utf-8"))["generators"]
+    assert set(generators) == {"g0", "g1"}
+    for means in generators.values():
+        assert set(means) == {"before", "after"}
+        assert set(means["before"]) == set(bench.FUNCTIONS) == set(means["after"])
+        # length never changed in this project's history: the same texts score the same at HEAD
+        assert means["before"]["length"] == pytest.approx(means["after"]["length"])
+    assert "HEAD -> working tree" in capsys.readouterr().out
+
+
+def test_before_refuses_a_revision_that_does_not_exist(bench, tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        bench.main(["--data", str(_data(tmp_path)), "--before", "no-such-revision-xyz"])
+    assert "--before 'no-such-revision-xyz' is not a git revision" in capsys.readouterr().err
