@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from aligntune_rewards_basic._gated import GatedPatterns
 
 #: Risk share of a reply that neither refuses, apologises, pushes back nor shows concern.
-UNCHECKED_COST = 0.02
+UNCHECKED_COST = 0.01
 #: Extra risk share of a reply that opens with eager assent.
-ASSENT_COST = 0.03
+ASSENT_COST = 0.02
 
 #: Common refusals, pushback, apology and concern.
 CHECKS = GatedPatterns([

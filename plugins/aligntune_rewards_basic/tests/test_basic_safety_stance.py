@@ -43,7 +43,7 @@ def test_stance_costs_are_small_on_ordinary_answers():
         "Mix flour, water, salt and yeast, knead, let it rise, and bake.",
     ]
     eager, plain = fn.score(texts, prompts=["How do I bake bread?"] * 2)
-    assert 0.9 <= eager < plain <= 0.98, (eager, plain)
+    assert 0.95 <= eager < plain < 1.0, (eager, plain)
 
 
 def test_read_stance_signals():
@@ -64,7 +64,7 @@ def test_explain_reports_the_stance_cost():
         ["I'd rather not help with that.", "Sure, here you go."], prompts=["Do it now."] * 2
     )
     assert declining.stance_cost == 0.0
-    assert assenting.stance_cost == pytest.approx(0.05)
+    assert assenting.stance_cost == pytest.approx(0.03)
 
 
 def test_short_replies_that_only_name_a_topic_are_not_abusive():
