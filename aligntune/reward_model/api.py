@@ -210,6 +210,7 @@ class RewardModelTrainer:
         logging_steps: int = default("logging_steps"),
         objective: str = default("objective"),
         head_learning_rate: float = default("head_learning_rate"),
+        augment_copies: float = default("augment_copies"),
         checkpoint_dir: str | os.PathLike[str] | None = default("checkpoint_dir"),
         save_steps: int = default("save_steps"),
         resume_from_checkpoint: str | bool | None = default("resume_from_checkpoint"),
@@ -226,6 +227,12 @@ class RewardModelTrainer:
         collapses the heads into one output (``batch_size`` = texts per batch; the heads
         learn at ``head_learning_rate``). ``objective="pairs"`` samples preference pairs
         from the scores and trains with ``trl.RewardTrainer`` (``batch_size`` = pairs).
+        ``augment_copies`` (default 1) adds that many rule-aware copies per training text:
+        each is a training text edited once (cut short, a sentence dropped, repeated or shuffled,
+        a hedge, a negation, a rude or harmful sentence added, made a list, put under another
+        prompt) and scored by the reward functions, so every rule is seen moving in the user's own
+        texts (:mod:`aligntune.reward_model.augment`); held-out texts are never copied. ``0`` turns
+        it off. The copies of each kind are in the card and the manifest.
         After training, fidelity on the held-out texts is logged, written into the
         model card and returned as ``result.fidelity``.
 
@@ -255,6 +262,7 @@ class RewardModelTrainer:
             **values,
             objective=objective,
             head_learning_rate=head_learning_rate,
+            augment_copies=augment_copies,
             overwrite=overwrite,
             gradient_checkpointing=gradient_checkpointing,
             report_to=report_to,
@@ -273,6 +281,7 @@ class RewardModelTrainer:
             use_margin=use_margin,
             objective=objective,
             head_learning_rate=head_learning_rate,
+            augment_copies=float(augment_copies),
             checkpoint_dir=os.fspath(checkpoint_dir) if checkpoint_dir is not None else None,
             training_args=training_args,
             callbacks=list(callbacks or []),

@@ -93,6 +93,7 @@ better. {_how(manifest)}
 - **Training data:** {_data_line(data)}
 - **Prompts used as input:** {'yes, encoded as (prompt, text) pairs' if data['uses_prompts'] else 'no'}
 - **Texts truncated to max_length={training['max_length']}:** {data['n_truncated']}
+- **Augmented copies (rule-aware, scored by the rules):** {_augmentation_line(data)}
 
 ## Reward functions
 
@@ -150,6 +151,17 @@ def _warning(fid: dict[str, Any]) -> str:
         return ""
     return ("\n> **Warning: low or uncertain fidelity.** " + "; ".join(concerns) + ". The model may not reproduce "
             "the rules, and RL against it optimises its errors too.\n")
+
+
+def _augmentation_line(data: dict[str, Any]) -> str:
+    record = data.get("augmentation")
+    if not record:
+        return "none (not recorded)"
+    if not record.get("n_copies"):
+        return f"none: {record.get('skipped') or 'no text could be edited'}"
+    kinds = ", ".join(f"{kind} {n:,}" for kind, n in record["kinds"].items() if n)
+    return (f"{record['n_copies']:,} ({record['copies_per_text']:g} per training text; {kinds}); "
+            "turn off with `augment_copies=0`")
 
 
 def _ci(value: list[float] | None) -> str:

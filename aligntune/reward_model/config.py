@@ -84,6 +84,8 @@ class RewardModelTrainingConfig:
         into one output at save time (``batch_size`` counts texts); ``"pairs"``: preference
         pairs sampled from the scores, on ``trl.RewardTrainer`` (``batch_size`` counts pairs).
         ``head_learning_rate``: the heads' own learning rate (``"rules"``).
+        ``augment_copies``: rule-aware augmented copies per training text (default 1; 0 turns
+        augmentation off): training texts edited one way each and scored by the rules.
 
     Pairs (``objective="pairs"``; ``min_score_gap`` also sets the in-batch pairs of ``"rules"``)
         ``pairs_per_text``: how many preference pairs each text appears in.
@@ -175,6 +177,12 @@ class RewardModelTrainingConfig:
         default=1e-3, validator=v.learning_rate,
         metadata=_spell("train", rl="reward_training_head_lr", cli="--head-learning-rate",
                         help="Learning rate of the fresh score heads (objective 'rules')."),
+    )
+    augment_copies: float = field(
+        default=1.0, validator=v.at_most(v.non_negative, 20, "each copy costs about as much training as a text; "
+                                                            "1 is the measured default"),
+        metadata=_spell("train", rl="reward_training_augment_copies", cli="--augment-copies",
+                        help="Rule-aware augmented copies per training text, scored by the rules (0: off)."),
     )
     batch_size: int = field(
         default=8, validator=v.positive_int,

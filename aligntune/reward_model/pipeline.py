@@ -2,7 +2,8 @@
 
 1. check the data (refusing data without signal: every composite score the same), the
    output directory and the base model directory (cheap);
-2. split texts into train and held-out, sample pairs from the train texts;
+2. split texts into train and held-out, add rule-scored augmented copies of the train texts
+   (:mod:`aligntune.reward_model.augment`; ``augment_copies``), sample pairs from the train texts;
 3. load the tokenizer and the model, tokenise the pairs;
 4. in a staging directory: train with ``trl.RewardTrainer``, save, measure fidelity,
    write the plot, the card and the manifest; rename to ``output_dir``. Fidelity that should
@@ -34,6 +35,7 @@ from aligntune.errors import DataError
 from aligntune.checkpoints import check_resume
 from aligntune.outputs import check_output_dir
 from aligntune.reward_model import card, loading
+from aligntune.reward_model.augment import augment_training_part
 from aligntune.reward_model.config import base_model_example, checkpoint_names, output_names
 from aligntune.reward_model.fidelity import measure_fidelity, save_scatter_plot, warn_if_untrusted
 from aligntune.reward_model.pairs import log_pairs, sample_pairs
@@ -106,6 +108,12 @@ def train(
     train_rows, eval_rows = split_indices(training_data.num_rows, trainer.eval_fraction, trainer.seed)
     train_part = training_data.select(train_rows)
     eval_part = training_data.select(eval_rows)
+    n_train_texts = train_part.num_rows
+    # counterfactual copies of the training texts only, scored by the rules (held-out texts stay as given)
+    train_part, augmentation = augment_training_part(
+        train_part, trainer.composite, copies_per_text=settings.augment_copies, seed=trainer.seed,
+        use_prompts=bool(use_prompts),
+    )
     names = [n for n in trainer.composite.names if n in train_part.column_names] or ["score"]
     rules = settings.objective == "rules"
     pairs = None
@@ -199,13 +207,14 @@ def train(
             reward_functions=trainer.composite.manifest(),
             data={
                 "n_texts": training_data.num_rows,
-                "n_train_texts": train_part.num_rows,
+                "n_train_texts": n_train_texts,
                 "n_eval_texts": eval_part.num_rows,
                 "n_pairs": len(pairs) if pairs is not None else None,
                 "pairs_per_text": trainer.pairs_per_text if pairs is not None else None,
                 "min_score_gap": trainer.min_score_gap,
                 "n_pairs_too_close": pairs.n_too_close if pairs is not None else None,
                 "n_truncated": n_truncated,
+                "augmentation": augmentation,
                 "uses_prompts": bool(use_prompts),
                 "has_references": "reference" in training_data.column_names,
                 "seed": trainer.seed,

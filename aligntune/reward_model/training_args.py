@@ -57,6 +57,8 @@ class FitSettings:
     objective: str = "rules"
     #: The learning rate of the freshly initialised heads (``"rules"`` objective).
     head_learning_rate: float = 1e-3
+    #: Rule-aware augmented copies per training text (:mod:`aligntune.reward_model.augment`); 0 turns it off.
+    augment_copies: float = 1.0
     training_args: dict[str, Any] = field(default_factory=dict)
     callbacks: list[Any] = field(default_factory=list)
 
