@@ -307,6 +307,12 @@ class RLTrainingConfig:
                 f"{self._rule_names()} would not be scored; serve them with it (aligntune serve-reward "
                 "--reward-functions NAME ...) and drop them here"
             )
+        if has_model and self.reward_source.source_type == "remote" and self.gold_reward_functions is not None:
+            raise ConfigurationError(
+                f"A remote reward ({self.reward_source.url}) reports its own gold, so gold_reward_functions "
+                f"{self.gold_reward_functions} would not be used; serve them with it (aligntune serve-reward "
+                "--gold-reward-functions NAME ...) and drop them here"
+            )
         if has_model and has_rules and self.reward_model_weight is None:
             raise ConfigurationError(
                 "RLTrainingConfig needs exactly one reward source, got two: reward_source "
