@@ -19,7 +19,11 @@ import pytest
 from click.testing import CliRunner
 
 from aligntune.cli import main
-from aligntune.errors import RemoteRewardError
+from aligntune.errors import ConfigurationError, RemoteRewardError
+from aligntune.rewards.composite import CompositeReward
+from aligntune.rl.factory import build_rl_config
+from aligntune.rl.preflight import check_gold
+from aligntune.rl.reward import LocalReward
 from aligntune.serve import RemoteReward, ServeSettings, build_served_reward, start_reward_server
 from aligntune.serve.process import ServerProcess
 
@@ -258,7 +262,7 @@ class _Garbage(BaseHTTPRequestHandler):
 @pytest.mark.parametrize("body,message", [
     (b"<html>502 bad gateway</html>", "body that is not JSON"),
     (b'{"rewards": [null], "components": {}, "weights": {}}', r"rewards\[0\] must be a finite number"),
-    (b'{"rewards": [1.0], "components": {}, "weights": {}}', "has 1 scores for 2 texts"),
+    (b'{"rewards": [1.0], "components": {}, "weights": {}}', "must be a list of 2 numbers"),
 ])
 def test_an_unusable_answer_is_never_passed_on_as_a_reward(body, message):
     handler = type("Handler", (_Garbage,), {"body": body})
@@ -306,3 +310,22 @@ def test_a_server_gone_for_good_is_one_clear_error_after_the_retries():
         remote.score(["p"], ["Hello there."])
     assert time.monotonic() - start < remote.settings.worst_case_s()
     remote.close()
+
+
+def test_the_rl_config_takes_a_remote_reward_whole(rules_server):
+    url = rules_server.url
+    config = build_rl_config(model_name="policy", reward_model_url=url, remote_reward_options={"retries": 1},
+                             eval_steps=1, keep_best="gold")
+    assert (config.reward_source.source_type, config.reward_source.url) == ("remote", url)
+    check_gold(config)  # the server reports a gold (its rules), so keep_best='gold' has one to keep by
+    for extra, what in (({"reward_functions": ["length"]}, "reward_functions"),
+                        ({"gold_reward_functions": ["length"]}, "gold_reward_functions")):
+        with pytest.raises(ConfigurationError, match=f"remote reward .* {what} .* serve-reward"):
+            build_rl_config(model_name="policy", reward_model_url=url, **extra)
+    with pytest.raises(ConfigurationError, match="remote_reward_options only apply with reward_model_url"):
+        build_rl_config(model_name="policy", reward_functions=["length"], remote_reward_options={"retries": 1})
+    no_gold = LocalReward(rules=CompositeReward(["length"]), gold=None)
+    with start_reward_server(no_gold, settings=ServeSettings(port=0)) as server:
+        config = build_rl_config(model_name="policy", reward_model_url=server.url, eval_steps=1, keep_best="gold")
+        with pytest.raises(ConfigurationError, match="serves a reward with no gold"):
+            check_gold(config)

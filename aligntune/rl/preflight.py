@@ -27,6 +27,7 @@ from aligntune.reward_model.loading import manifest_rules
 from aligntune.reward_model.scoring import read_manifest
 from aligntune.rl.algorithms import GROUP_ALGORITHMS, completion_length
 from aligntune.rl.prompts import PromptData, render_sample
+from aligntune.serve.source import served_gold
 
 
 def check_prompt_count(n_prompts: int, *, batch_size: int, gradient_accumulation_steps: int, origin: str,
@@ -164,7 +165,7 @@ def check_gold(config: Any) -> None:
     src = config.reward_source
     raise ConfigurationError(
         f"keep_best='gold' keeps the policy with the best held-out gold, but this run has no gold: the reward model "
-        f"({src.source_type}: {show(src.model_name or src.model_path)}) {missing}, and no gold_reward_functions were "
+        f"({src.source_type}: {show(src.model_name or src.model_path or src.url)}) {missing}, and no gold_reward_functions were "
         "given. Pass gold_reward_functions=[...] (the rules to judge the policy by), or keep_best='last'"
     )
 
@@ -186,6 +187,8 @@ def _why_no_gold(config: Any) -> str | None:
     src = config.reward_source
     if src is None or src.training_config is not None:
         return None  # a reward model trained for the run: its manifest names its rules
+    if src.source_type == "remote":  # the server says whether its reward has a gold
+        return None if served_gold(src) else "serves a reward with no gold (serve-reward --gold-reward-functions)"
     path = src.model_path
     if path is None and src.model_name is not None:
         try:

@@ -25,6 +25,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aligntune.errors import RemoteRewardError, RewardSourceError, show
@@ -105,10 +106,23 @@ class RemoteReward:
         logger.info("Remote reward at %s is up: %s", self.settings.url, info.get("reward", {}).get("reward"))
 
     def score(self, prompts: Sequence[str], completions: Sequence[str]) -> RewardBatch:
-        """Score on the server (blocking); raises :class:`RemoteRewardError` when it gives no usable answer."""
+        """Score on the server (blocking); raises :class:`RemoteRewardError` when it gives no usable answer.
+
+        A batch over the server's ``max_request_texts`` goes as several requests at once (the
+        server's batcher merges them again), each with its own retries.
+        """
         prompts, completions = self._checked(prompts, completions)
-        return concat([self._sync("POST", "/score", part, "scoring", len(part["completions"]))
-                       for part in self._parts(prompts, completions)]) if completions else self._empty()
+        if not completions:
+            return self._empty()
+        parts = self._parts(prompts, completions)
+
+        def send(part: dict[str, list[str]]) -> RewardBatch:
+            return self._sync("POST", "/score", part, "scoring", len(part["completions"]))
+
+        if len(parts) == 1:
+            return send(parts[0])
+        with ThreadPoolExecutor(max_workers=min(len(parts), self.settings.max_connections)) as pool:
+            return concat(list(pool.map(send, parts)))
 
     async def score_async(self, prompts: Sequence[str], completions: Sequence[str]) -> RewardBatch:
         """:meth:`score` without blocking the event loop: the parts of a large batch are sent concurrently."""

@@ -31,6 +31,16 @@ def remote_settings(config: RewardModelSourceConfig) -> RemoteSettings:
     return RemoteSettings.from_options(config.url, dict(config.options))
 
 
+def served_gold(config: RewardModelSourceConfig) -> dict | None:
+    """The gold the server at ``config.url`` reports (``GET /info``), or ``None`` when its reward has none."""
+    reward = RemoteReward(remote_settings(config))
+    try:
+        reward.check()
+        return reward.describe().get("gold")
+    finally:
+        reward.close()
+
+
 class RemoteSource:
     """The whole reward, scored by a reward server (``aligntune serve-reward``)."""
 
