@@ -118,7 +118,7 @@ def run_aligntune(paths: dict[str, str], args: argparse.Namespace, out: Path, *,
     trainer.build()  # load models, prompts and reward outside the timed region, like the raw run
     trainer._callback._bar.disable = True
     if reencode:
-        trainer.adapter.scorer.fast_path = False  # bench only: force decode + re-encode
+        trainer.adapter.token_reward.fast_path = False  # bench only: force decode + re-encode
     return _timed(trainer.train)
 
 

@@ -45,7 +45,7 @@ def test_batch_round_trips_through_json_and_refuses_bad_numbers():
     batch = LocalReward(rules=CompositeReward(["sentiment"]), gold=gold).score(PROMPTS, TEXTS)
     assert RewardBatch.from_json(json.loads(json.dumps(batch.to_json())), expected=2) == batch
     data = batch.to_json()
-    with pytest.raises(RewardSourceError, match="3 texts"):
+    with pytest.raises(RewardSourceError, match="list of 3 numbers"):
         RewardBatch.from_json(data, expected=3)
     with pytest.raises(RewardSourceError, match=r"rewards\[1\] must be a finite number"):
         RewardBatch.from_json({**data, "rewards": [0.1, None]})

@@ -74,7 +74,7 @@ def test_pretrained_local_same_tokenizer(policy_dir, prompts_file, same_tok_rm_d
             return [rm.model(input_ids=torch.tensor([s["response_ids"]])).logits[0, 0].item() for s in samples]
 
     _check_run(trainer, from_ids, tmp_path)
-    assert trainer.adapter.scorer.fast_path
+    assert trainer.adapter.token_reward.fast_path
 
 
 @pytest.mark.slow
@@ -85,7 +85,7 @@ def test_pretrained_hf_with_a_local_directory_as_name_cross_tokenizer(policy_dir
     )
     rm = TextRewardModel.from_pretrained(cross_tok_rm_dir)
     _check_run(trainer, _texts(lambda texts, prompts: rm.score(texts)), tmp_path)
-    assert not trainer.adapter.scorer.fast_path
+    assert not trainer.adapter.token_reward.fast_path
 
 
 @pytest.mark.slow

@@ -52,14 +52,6 @@ class RewardBatch:
     def __len__(self) -> int:
         return len(self.rewards)
 
-    def row(self, i: int) -> dict[str, float]:
-        """Text ``i``'s numbers: ``proxy``, each component, and ``gold`` with ``gold/<rule>`` when known."""
-        out = {"proxy": self.rewards[i], **{name: scores[i] for name, scores in self.components.items()}}
-        if self.gold is not None:
-            out["gold"] = self.gold[i]
-            out.update({f"gold/{name}": scores[i] for name, scores in self.gold_components.items()})
-        return out
-
     @classmethod
     def concat(cls, batches: Sequence[RewardBatch]) -> RewardBatch:
         """One batch of several scored by the same reward, in order (e.g. a step's rollout chunks)."""
@@ -103,16 +95,14 @@ class RewardBatch:
 
 
 def _floats(values: Any, name: str, expected: int | None) -> list[float]:
-    if not isinstance(values, list):
-        raise RewardSourceError(f"Reward batch field {name!r} must be a list of numbers, got {show(values)}")
-    out = []
-    for i, value in enumerate(values):
+    bad = not isinstance(values, list) or (expected is not None and len(values) != expected)
+    for i, value in enumerate(values if isinstance(values, list) else []):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise RewardSourceError(f"Reward batch field {name}[{i}] must be a finite number, got {show(value)}")
-        out.append(float(value))
-    if expected is not None and len(out) != expected:
-        raise RewardSourceError(f"Reward batch field {name!r} has {len(out)} scores for {expected} texts")
-    return out
+    if bad:
+        raise RewardSourceError(f"Reward batch field {name!r} must be a list of {expected or 'some'} numbers (one per "
+                                f"text), got {show(values)}")
+    return [float(v) for v in values]
 
 
 def _float_table(values: Any, name: str, n: int) -> dict[str, list[float]]:
