@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from aligntune_rewards_basic._text import FUNCTION_WORDS, SENTENCE_SPLIT_RE, normalise, words
+from aligntune_rewards_basic._text import FUNCTION_WORDS, WORD_RE, normalise, words
 
 _LETTER_WORD = re.compile(r"[A-Za-z]{2,}")
 _TWO_CAPS = re.compile(r"[A-Z]{2}")
@@ -18,6 +18,7 @@ _TWO_CAPS = re.compile(r"[A-Z]{2}")
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff]")
 #: Runs of two or more ! or ? (with optional spaces between), "!?!", "..!!".
 _MARK_RUN = re.compile(r"[!?](?:\s*[!?])+")
+_SPAM = re.compile(f"{_EMOJI.pattern}|{_MARK_RUN.pattern}")
 #: A line that is a list item, heading, quote, table row or code rather than a sentence.
 _NOT_PROSE_LINE = re.compile(r"\s*(?:[-*+#|>\u2022]|```|\d+[.)]\s|[A-Za-z][.)]\s|[A-Z]\s+-\s)")
 _BULLET = re.compile(r"[-*+\u2022]")
@@ -54,8 +55,7 @@ def shouting(text: str) -> float:
 
 def spam(text: str, n_words: int) -> float:
     """Emoji and runs of '!'/'?' per word."""
-    hits = len(_EMOJI.findall(text)) + len(_MARK_RUN.findall(text))
-    return hits / max(1, n_words)
+    return len(_SPAM.findall(text)) / max(1, n_words)
 
 
 def keyword_list_share(text: str, n_words: int) -> float:
@@ -65,6 +65,8 @@ def keyword_list_share(text: str, n_words: int) -> float:
     words long, and few function words (at most about one word in three): "apple, banana, orchard, harvest, ...".
     A list of phrases, a sentence with a series in it or a bulleted list does not.
     """
+    if text.count(",") < 5:
+        return 0.0
     listed = 0
     for line in text.split("\n"):
         if line.count(",") < 5:
@@ -158,8 +160,10 @@ def prompt_keys(prompt: str | None) -> set[str]:
     return set(_keys(words(prompt))) if prompt else set()
 
 
-def topic(text: str, prompt_keys: set[str] | frozenset[str]) -> tuple[float, int, float | None]:
-    """Topical consistency of ``text``: ``(cohesion, content_words, appended_drift)``.
+def topic(parts: list[str], prompt_keys: set[str] | frozenset[str]) -> tuple[float, int, float | None]:
+    """Topical consistency of a text: ``(cohesion, content_words, appended_drift)``.
+
+    ``parts`` are the text's lower-case sentences (:func:`._text.sentences`).
 
     *Cohesion* is the share of content words (stems of non-glue words of three or more
     letters) that recur in the text or come from the prompt. Prose about one subject
@@ -173,8 +177,8 @@ def topic(text: str, prompt_keys: set[str] | frozenset[str]) -> tuple[float, int
     question appended to a real answer shares almost nothing with what came before; a
     real answer's later part reuses some of its subject's words.
     """
-    parts = [p for p in SENTENCE_SPLIT_RE.split(text) if p and p.strip()]
-    keyed = [_keys(words(p)) for p in parts]
+    find = WORD_RE.findall
+    keyed = [_keys(find(p)) for p in parts]
     counts = Counter(k for ks in keyed for k in ks)
     total = sum(counts.values())
     if not total:

@@ -64,6 +64,7 @@ _PLAIN_LOWER = re.compile(r"[a-z]+(?:['\u2019][a-z]+)*[,;:.!?\"')\u201d\u2019]*$
 _NAME_SLOTS = frozenset("a an the of".split())
 _WORD_CORE = re.compile(r"[A-Za-z]+(?:['\u2019][A-Za-z]+)*")
 _VOWEL = re.compile(r"[aeiouy]")
+_NO_VOWEL_RUN = re.compile(r"\b[b-df-hj-np-tv-xz]{4,}\b")
 _LIST_MARKS = re.compile(r"[,\n;:]|(?:^|\n)\s*(?:[-*\u2022]|\d+[.)])")
 _SENTENCE_PUNCT = re.compile(r"[.!?;:]")
 
@@ -238,8 +239,8 @@ class CoherenceReward(BasicReward):
         if slips:
             score *= 1.0 - 0.8 * ramp(slips / n, 0.0, 0.05)
 
-        # gibberish
-        long_tokens = [t for t in tokens if len(t) >= 4 and t.isalpha()]
+        # gibberish (only looked at when some run of four or more letters has no vowel)
+        long_tokens = [t for t in tokens if len(t) >= 4 and t.isalpha()] if _NO_VOWEL_RUN.search(low) else []
         if long_tokens:
             gib = sum(1 for t in long_tokens if not _VOWEL.search(t)) / len(long_tokens)
             score *= 1.0 - ramp(gib, 0.05, 0.3)
@@ -275,8 +276,8 @@ class CoherenceReward(BasicReward):
 
         # topic (only with a prompt, which anchors it): content words that recur or come from
         # the prompt; an unrelated answer appended
-        if prompt_keys:
-            share, n_keys, drift = prose.topic(text, prompt_keys)
+        if prompt_keys and n >= 16:  # fewer words cannot reach 16 content words
+            share, n_keys, drift = prose.topic(sents or sentences(low), prompt_keys)
             if n_keys >= 20:
                 # longer texts repeat their subject more: 2-12% expected at 20-50 content words,
                 # 15-30% from 120 on

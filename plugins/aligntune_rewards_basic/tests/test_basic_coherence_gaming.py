@@ -8,6 +8,7 @@ from aligntune_rewards_basic import coherence_reward
 from aligntune_rewards_basic._english import nonword_share, word_ranks
 from aligntune_rewards_basic._grammar import agreement_slips
 from aligntune_rewards_basic._prose import cut_off, keyword_list_share, shouting, topic
+from aligntune_rewards_basic._text import sentences
 
 PROMPT = "How do I look after a sourdough starter?"
 ANSWER = (
@@ -86,9 +87,9 @@ def test_texts_that_end_without_a_full_stop_on_purpose_are_not_cut_off(text):
 
 def test_an_unrelated_answer_appended_lowers_the_score():
     assert score(ANSWER + " " + OTHER) < score(ANSWER) - 0.2
-    share, n_keys, drift = topic(ANSWER + " " + OTHER, set())
+    share, n_keys, drift = topic(sentences(ANSWER + " " + OTHER), set())
     assert drift is not None and drift >= 0.9
-    assert topic(ANSWER, set())[2] < 0.9
+    assert topic(sentences(ANSWER), set())[2] < 0.9
 
 
 def test_word_salad_from_other_texts_scores_low_with_a_prompt():
