@@ -329,3 +329,17 @@ def test_the_rl_config_takes_a_remote_reward_whole(rules_server):
         config = build_rl_config(model_name="policy", reward_model_url=server.url, eval_steps=1, keep_best="gold")
         with pytest.raises(ConfigurationError, match="serves a reward with no gold"):
             check_gold(config)
+
+
+def test_a_served_mix_of_model_and_rules_scores_as_in_process(tiny_bert_rm_dir):
+    keywords = dict(reward_model_path=str(tiny_bert_rm_dir), reward_functions=RULES, reward_model_weight=2.0)
+    local = build_served_reward(**keywords).score(PROMPTS, COMPLETIONS)
+    with start_reward_server(settings=ServeSettings(port=0, device="cpu"), **keywords) as server:
+        remote = _client(server.url)
+        served = remote.score(PROMPTS, COMPLETIONS)
+        info = remote.info
+        remote.close()
+    assert served.rewards == pytest.approx(local.rewards, abs=1e-6)
+    assert served.components["reward_model"] == pytest.approx(local.components["reward_model"], abs=1e-6)
+    assert served.weights == local.weights and served.weights["reward_model"] == pytest.approx(0.5)
+    assert info["device"] == "cpu" and info["reward"]["reward_model"]["path"] == str(tiny_bert_rm_dir)

@@ -34,6 +34,7 @@ SETTING_HELP: dict[str, str] = {
     "openrlhf_strip": "End marker removed from the end of each OpenRLHF response before scoring, e.g. '<|im_end|>' "
                       "(repeatable; default: none).",
     "access_log": "Log one line per request (never the token).",
+    "device": "Where the reward model runs: cuda, cuda:1, cpu (default: the first GPU torch sees, else the CPU).",
 }
 
 #: Reward options: option name -> (create_rl_trainer keyword, click settings).

@@ -83,7 +83,9 @@ def build_app(reward: Any, settings: ServeSettings, *, token: str | None = None)
     batcher = Batcher(reward.score, batching=settings.batching, max_batch_size=settings.max_batch_size,
                       max_wait_ms=settings.max_wait_ms)
     description = reward.describe()
+    device = getattr(getattr(reward, "reward_model", None), "device", None)
     info = {"reward": description, "limits": settings.limits(), "versions": versions(),
+            "device": None if device is None else str(device),
             "endpoints": {"score": "/score", "openrlhf": settings.openrlhf_path, "health": "/health"}}
     expected = None if token is None else f"Bearer {token}".encode()
 

@@ -95,6 +95,25 @@ def build_served_reward(**kwargs: Any) -> Any:
     return build_reward(config, model)
 
 
+def place(reward: Any, device: str | None) -> str | None:
+    """Move the reward's model (if it has one) to ``device`` (``None``: the first GPU torch sees, else
+    the CPU); the device it runs on, or ``None`` for a reward without a model."""
+    rm = getattr(reward, "reward_model", None)
+    module = getattr(rm, "model", None)
+    if module is None or not hasattr(module, "to"):
+        return None
+    import torch
+
+    target = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    if target.type == "cuda" and not torch.cuda.is_available():
+        raise ConfigurationError(f"--device {device} asks for a GPU, but torch sees none here "
+                                 f"(torch {torch.__version__}); pass --device cpu or run on a GPU machine")
+    rm.model = module.to(target)
+    rm.device = target
+    logger.info("Reward model on %s", target)
+    return str(target)
+
+
 def serve_reward(
     reward: Any = None,
     *,
@@ -190,6 +209,7 @@ def _prepare(reward: Any, settings: ServeSettings | None, reward_kwargs: dict[st
         if reward is None:
             reward = build_served_reward(**reward_kwargs)
         reward.check()
+        place(reward, settings.device)
         reward.score(["Hello?"], ["Hello, glad to help."])  # warm up (lazy imports, first forward) before listening
         app = build_app(reward, settings, token=token)
     except BaseException:

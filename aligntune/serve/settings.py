@@ -95,6 +95,9 @@ class ServeSettings:
     Security
         ``token_env``: the name of an environment variable holding a bearer token that
         every request except ``GET /health`` must carry (``Authorization: Bearer ...``).
+    Device
+        ``device``: where the reward model runs (``cuda``, ``cuda:1``, ``cpu``; default: the
+        first GPU when torch sees one, else the CPU). Rules run on the CPU.
     OpenRLHF
         ``openrlhf_path``: where OpenRLHF's request shape is answered;
         ``openrlhf_strip``: end markers (the policy's end-of-sequence text, e.g.
@@ -113,6 +116,7 @@ class ServeSettings:
     openrlhf_strip: tuple[str, ...] = field(default=(), converter=lambda x: tuple(x) if isinstance(x, list) else x,
                                             validator=_strings)
     access_log: bool = field(default=False, validator=v.boolean)
+    device: str | None = field(default=None, validator=v.optional_str)
 
     def limits(self) -> dict[str, Any]:
         """What a client needs to know to stay within this server's limits (reported by ``GET /info``)."""
