@@ -251,7 +251,7 @@ class CoherenceReward(BasicReward):
         score *= 1.0 - ramp(prose.keyword_list_share(text, n), 0.3, 0.7)
         cut = prose.cut_off(text)
         if cut:
-            score *= 0.15 if cut < 1.0 else 0.05
+            score *= 0.05 if cut < 1.0 else 0.0
         unbalanced = prose.unbalanced(text)
         if unbalanced:
             score *= 1.0 - 0.25 * min(3, unbalanced)
