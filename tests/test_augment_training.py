@@ -61,6 +61,19 @@ def test_data_not_scored_by_the_trainers_rules_is_left_as_it_is_and_says_why(cor
     assert off is data and record["skipped"] == "turned off (augment_copies=0)"
 
 
+def test_copies_fill_a_small_corpus_up_to_the_cap_and_leave_a_large_one_alone(corpus, monkeypatch):
+    from aligntune.reward_model import augment
+
+    composite = CompositeReward([wordiness])
+    data = score_dataset(as_text_dataset(corpus.texts), composite)
+    monkeypatch.setattr(augment, "AUGMENT_UP_TO", 100)
+    merged, record = augment_training_part(data, composite, copies_per_text=1.0, seed=0, use_prompts=False)
+    assert merged.num_rows == 100 and record["n_copies"] == 40 and record["up_to_texts"] == 100
+    monkeypatch.setattr(augment, "AUGMENT_UP_TO", 60)
+    same, record = augment_training_part(data, composite, copies_per_text=1.0, seed=0, use_prompts=False)
+    assert same is data and record["n_copies"] == 0 and "the 60 training texts reach 60 already" in record["skipped"]
+
+
 @pytest.mark.parametrize("value", [-1, float("nan"), "1", 21, True])
 def test_a_bad_number_of_copies_is_refused_before_anything_loads(tiny_bert_dir, corpus, tmp_path, value):
     trainer = RewardModelTrainer(str(tiny_bert_dir), [wordiness])
@@ -82,7 +95,8 @@ def test_training_reports_the_copies_in_the_card_and_manifest_and_turns_off(tiny
     assert record["copies_per_text"] == 1.0 and record["n_copies"] == 48 == on.manifest["data"]["n_train_texts"]
     assert sum(record["kinds"].values()) == 48 and record["kinds"]["other_prompt"] > 0
     card = (tmp_path / "on" / "README.md").read_text(encoding="utf-8")
-    assert "Augmented copies (rule-aware, scored by the rules):** 48 (1 per training text; truncate " in card
+    assert "Augmented copies (rule-aware, scored by the rules):** 48 (1 per training text asked, up to 4,000 " \
+           "texts with the originals; truncate " in card
     assert "augment_copies=0" in card
 
     assert off.manifest["data"]["augmentation"]["n_copies"] == 0

@@ -231,8 +231,9 @@ class RewardModelTrainer:
         each is a training text edited once (cut short, a sentence dropped, repeated or shuffled,
         a hedge, a negation, a rude or harmful sentence added, made a list, put under another
         prompt) and scored by the reward functions, so every rule is seen moving in the user's own
-        texts (:mod:`aligntune.reward_model.augment`); held-out texts are never copied. ``0`` turns
-        it off. The copies of each kind are in the card and the manifest.
+        texts (:mod:`aligntune.reward_model.augment`), until training texts and copies number 4,000 (a
+        larger corpus gets none); held-out texts are never copied. ``0`` turns it off. The copies of
+        each kind are in the card and the manifest.
         After training, fidelity on the held-out texts is logged, written into the
         model card and returned as ``result.fidelity``.
 

@@ -56,6 +56,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: Copies are added until the training texts and their copies number this many (none to a corpus that has them
+#: already): the defaults reached their bundled-corpus targets with 4,000 distinct training texts once
+#: (docs/reward-model-training.md), so a larger corpus needs no copies and keeps its training time.
+AUGMENT_UP_TO = 4000
+
 KINDS: tuple[str, ...] = (
     "truncate", "drop_sentence", "repeat", "shuffle", "hedge", "negate", "rude", "harmful", "list", "other_prompt",
 )
@@ -322,17 +327,27 @@ def augment_training_part(
     use_prompts: bool,
 ) -> tuple[Dataset, dict[str, Any]]:
     """The training rows followed by their scored copies, and the manifest's ``augmentation`` record
-    (``copies_per_text``, ``n_copies``, ``kinds``: copies of each kind, and ``skipped``: why none were made).
+    (``copies_per_text`` asked for, ``up_to_texts``, ``n_copies`` made, ``kinds``: copies of each kind, and
+    ``skipped``: why none were made).
+
+    ``copies_per_text`` copies per training text, but no more than bring the training texts and copies to
+    :data:`AUGMENT_UP_TO` (a corpus of that many training texts gets none).
 
     Copies are made only when the training data carries a column for every reward function of
     ``composite`` (data from ``generate_training_data``): their scores come from those functions, and a
     dataset scored some other way could not be matched. Otherwise the rows are returned as they are and
     the reason is logged and recorded.
     """
-    record: dict[str, Any] = {"copies_per_text": float(copies_per_text), "n_copies": 0,
-                              "kinds": {kind: 0 for kind in KINDS}, "skipped": None}
+    record: dict[str, Any] = {"copies_per_text": float(copies_per_text), "up_to_texts": AUGMENT_UP_TO,
+                              "n_copies": 0, "kinds": {kind: 0 for kind in KINDS}, "skipped": None}
     if copies_per_text <= 0:
         record["skipped"] = "turned off (augment_copies=0)"
+        return training, record
+    n_copies = min(round(copies_per_text * training.num_rows), max(0, AUGMENT_UP_TO - training.num_rows))
+    if n_copies <= 0:
+        record["skipped"] = (f"the {training.num_rows:,} training texts reach {AUGMENT_UP_TO:,} already "
+                             "(copies fill smaller corpora up to that many)")
+        logger.info("No augmented copies: %s", record["skipped"])
         return training, record
     missing = [name for name in composite.names if name not in training.column_names]
     if missing:
@@ -340,7 +355,7 @@ def augment_training_part(
                              "generate_training_data, so copies could not be scored the same way")
         logger.info("No augmented copies: %s", record["skipped"])
         return training, record
-    copies, counts = scored_copies(training, composite, copies_per_text=copies_per_text, seed=seed,
+    copies, counts = scored_copies(training, composite, copies_per_text=n_copies / training.num_rows, seed=seed,
                                    use_prompts=use_prompts)
     record["n_copies"] = sum(counts.values())
     record["kinds"] = counts

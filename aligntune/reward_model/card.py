@@ -160,8 +160,8 @@ def _augmentation_line(data: dict[str, Any]) -> str:
     if not record.get("n_copies"):
         return f"none: {record.get('skipped') or 'no text could be edited'}"
     kinds = ", ".join(f"{kind} {n:,}" for kind, n in record["kinds"].items() if n)
-    return (f"{record['n_copies']:,} ({record['copies_per_text']:g} per training text; {kinds}); "
-            "turn off with `augment_copies=0`")
+    return (f"{record['n_copies']:,} ({record['copies_per_text']:g} per training text asked, up to "
+            f"{record.get('up_to_texts', 0):,} texts with the originals; {kinds}); turn off with `augment_copies=0`")
 
 
 def _ci(value: list[float] | None) -> str:

@@ -85,7 +85,8 @@ class RewardModelTrainingConfig:
         pairs sampled from the scores, on ``trl.RewardTrainer`` (``batch_size`` counts pairs).
         ``head_learning_rate``: the heads' own learning rate (``"rules"``).
         ``augment_copies``: rule-aware augmented copies per training text (default 1; 0 turns
-        augmentation off): training texts edited one way each and scored by the rules.
+        augmentation off): training texts edited one way each and scored by the rules, until
+        texts and copies number 4,000 (a larger corpus gets none).
 
     Pairs (``objective="pairs"``; ``min_score_gap`` also sets the in-batch pairs of ``"rules"``)
         ``pairs_per_text``: how many preference pairs each text appears in.
@@ -182,7 +183,7 @@ class RewardModelTrainingConfig:
         default=1.0, validator=v.at_most(v.non_negative, 20, "each copy costs about as much training as a text; "
                                                             "1 is the measured default"),
         metadata=_spell("train", rl="reward_training_augment_copies", cli="--augment-copies",
-                        help="Rule-aware augmented copies per training text, scored by the rules (0: off)."),
+                        help="Rule-aware augmented copies per training text, scored by the rules, up to 4,000 texts in all (0: off)."),
     )
     batch_size: int = field(
         default=8, validator=v.positive_int,
