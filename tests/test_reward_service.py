@@ -343,3 +343,26 @@ def test_a_served_mix_of_model_and_rules_scores_as_in_process(tiny_bert_rm_dir):
     assert served.components["reward_model"] == pytest.approx(local.components["reward_model"], abs=1e-6)
     assert served.weights == local.weights and served.weights["reward_model"] == pytest.approx(0.5)
     assert info["device"] == "cpu" and info["reward"]["reward_model"]["path"] == str(tiny_bert_rm_dir)
+
+
+def test_the_doc_lists_every_option_with_the_default_the_code_has():
+    import re
+    from pathlib import Path
+
+    import attrs
+
+    from aligntune.serve import RemoteSettings
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "reward-service.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([^`]+)` \| ([^|]+) \|", doc, flags=re.M))
+    for f in attrs.fields(ServeSettings):
+        flag = "--" + f.name.replace("_", "-")
+        row = rows.get(flag) or rows.get(f"{flag} / --no-{flag[2:]}")
+        assert row is not None, f"docs/reward-service.md has no row for {flag}"
+        if isinstance(f.default, (int, float, str)) and not isinstance(f.default, bool):
+            assert row.strip() == f"`{f.default}`", (flag, row)
+    for f in attrs.fields(RemoteSettings):
+        if f.name != "url":
+            assert f.name in rows, f"docs/reward-service.md has no row for remote_reward_options {f.name}"
+            if isinstance(f.default, (int, float)) and not isinstance(f.default, bool):
+                assert rows[f.name].strip() == f"`{f.default}`", (f.name, rows[f.name])
