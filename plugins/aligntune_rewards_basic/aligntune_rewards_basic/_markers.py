@@ -13,8 +13,9 @@ sprinkling them. Here a marker counts only where it works:
   sentence start, a comma, a colon or a parenthesis, or followed by a comma or colon)
   and words follow; **"such as"** counts after a noun or a comma.
 
-A number that measures nothing, mid-sentence ("created three by"), counts as a marker
-(for density) but not as a quantity.
+A number word that measures nothing, mid-sentence ("created three by"), counts as a
+marker (for density) but not as a quantity. Ordinals and adverbs inside a sentence ("the
+first batch", "is also known") are ordinary words, not markers.
 
 A discourse marker in the wrong place is evidence of padding: a capitalised opener in the
 middle of a sentence ("the soil Also, drains"), an example phrase with nothing setting it
@@ -154,8 +155,8 @@ def read_markers(text: str) -> MarkerReading:
         # "Step 2:" / "step 3."
         if core == "step" and i + 1 < n and _DIGITS.match(core_of(i + 1)):
             markers += 1
-            if opens(i) and word_follows(i + 1):
-                steps = True
+            if opens(i):
+                steps = steps or word_follows(i + 1)
             elif raw[0].isupper() and raws[i + 1].endswith((",", ":", ".")):
                 misplaced += 1
             skip_to = i + 2
@@ -167,15 +168,19 @@ def read_markers(text: str) -> MarkerReading:
             skip_to = i + 2
             continue
         if core in SEQUENCE_WORDS or core in CONNECTIVE_WORDS:
-            markers += 1
             # "First, The capital": a comma opener followed by a new sentence start is padding
-            restart = raw.endswith(",") and i + 1 < n and raws[i + 1][:1].isupper() and core_of(i + 1) != "i"
+            restart = raw.endswith(",") and i + 1 < n and raws[i + 1][:1].isupper() and (
+                core_of(i + 1) in FUNCTION_WORDS and core_of(i + 1) != "i")
             if restart:
+                markers += 1
                 misplaced += 1
             elif opens(i) or raws[i - 1].endswith(",") or raws[i - 1] in _BEFORE_STEP:  # "..., then bake it"
+                markers += 1
                 steps = steps or (core in SEQUENCE_WORDS and word_follows(i))
             elif raw[0].isupper() and raw.endswith((",", ":")) and raws[i - 1][-1:] not in _BOUNDARY_END:
+                markers += 1
                 misplaced += 1  # "... the soil Also, drains"
+            # otherwise an ordinal or adverb inside a sentence ("the first batch", "is also"): not a marker
             continue
         if i + 1 < n and (core, core_of(i + 1)) in _EXAMPLE_PHRASES or core in ("e.g", "e.g."):
             width = 1 if core.startswith("e.g") else 2
@@ -183,7 +188,8 @@ def read_markers(text: str) -> MarkerReading:
             markers += 1
             set_off = opens(i) or raws[i - 1].endswith(_SET_OFF_BEFORE) or raw.startswith("(") or (
                 last.endswith((",", ":")))
-            if set_off and word_follows(i + width - 1):
+            nxt = i + width
+            if set_off and (last.endswith(":") and nxt < n or word_follows(nxt - 1)):
                 example = True
             else:
                 misplaced += 1  # nothing sets it off, or no example follows
@@ -214,6 +220,6 @@ def read_markers(text: str) -> MarkerReading:
                 nxt = core_of(i + 1) if i + 1 < n else ""
                 quantity = (nxt in ("of", "or", "to") or _measured(nxt) or (
                     i + 2 < n and _measured(core_of(i + 2)))) and not raws[i].endswith((",", ".", ":", ";"))
-                if not quantity and not opens(i) and raw[-1:].isalnum():
-                    markers += 1  # a bare number that measures nothing: "created three by"
+                if not quantity and core in NUMBER_WORDS and not opens(i) and raw[-1:].isalnum():
+                    markers += 1  # a number word that measures nothing: "created three by"
     return MarkerReading(quantity, example, steps, markers, misplaced, n)

@@ -68,7 +68,7 @@ MARKER_DENSITY_TYPICAL = 0.05
 MARKER_EXCESS_COST = 0.1
 MARKER_EXCESS_MAX = 0.4
 #: Score share lost per misplaced marker (floored at half the score).
-MISPLACED_COST = 0.15
+MISPLACED_COST = 0.25
 
 
 def specificity(text: str, low: str, token_set: frozenset[str] | set[str], reading: MarkerReading) -> int:
