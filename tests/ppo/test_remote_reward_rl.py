@@ -16,7 +16,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
+from click.testing import CliRunner
 from ppo_helpers import fast_ppo_kwargs
+
+from aligntune.cli import main
 
 from aligntune.errors import RemoteRewardError
 from aligntune.reward_model.scoring import TextRewardModel
@@ -49,6 +53,19 @@ def rules_server():
         yield server
     finally:
         server.stop()
+
+
+def test_aligntune_rl_takes_the_server_from_yaml_and_checks_it_before_loading(policy_dir, prompts_file, tmp_path,
+                                                                             rules_server):
+    config = tmp_path / "rl.yaml"
+    config.write_text(yaml.safe_dump(_grpo(policy_dir, prompts_file, tmp_path / "run", reward_model_url=rules_server.url,
+                                           remote_reward_options={"retries": 0})), encoding="utf-8")
+    result = CliRunner().invoke(main, ["rl", "--config", str(config), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert f"reward model (remote: {rules_server.url})" in result.output
+    dead = CliRunner().invoke(main, ["rl", "--config", str(config), "--dry-run",
+                                     "--set", "reward_model_url=http://127.0.0.1:9"])
+    assert dead.exit_code == 1 and "gave no usable answer for its health check" in dead.output
 
 
 @pytest.mark.slow
