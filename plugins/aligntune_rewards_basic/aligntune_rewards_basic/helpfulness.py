@@ -67,7 +67,7 @@ _NOT_NAMES = frozenset(w.capitalize() for w in SEQUENCE_WORDS | CONNECTIVE_WORDS
 MARKER_DENSITY_TYPICAL = 0.05
 MARKER_EXCESS_COST = 0.1
 MARKER_EXCESS_MAX = 0.4
-#: Score share lost per misplaced marker (floored at half the score).
+#: Score share lost per misplaced marker (the product is floored at half the score).
 MISPLACED_COST = 0.25
 
 
@@ -110,15 +110,28 @@ class HelpfulnessReward(BasicReward):
       ``non_answer_cap`` (a little more when substantial content follows); softer
       hedges ("maybe", "I think") cost a few percent each.
     * **Substance** - how many distinct content words the response adds beyond the
-      prompt (saturating: 5 words give about 60% of the credit, 15 about 95%), plus
-      specificity: numbers, examples, explanations or contrasts ("because",
+      prompt (saturating: 5 words give about 60% of the credit, 15 about 95%; marker
+      words such as "additionally", "example", "three" are not content), plus
+      specificity: quantities, examples, explanations or contrasts ("because",
       "whereas"), steps or lists, code, names. Empty filler ("great question", "there
       are many options", "everyone is different") costs a third per phrase.
+    * **Markers doing their job** (:mod:`._markers`) - a step word counts only where
+      it opens a sentence, a line or a clause ("First, loosen the roots"), a number
+      only where it measures something ("three cups", "1990", "40%"), "for example"
+      only where it is set off and an example follows. A marker in a place no writer
+      puts it ("the soil Also, drains", "water for example the plants") costs 25% of
+      the score each (floored at half), and markers beyond one plus 0.05 per word
+      (the 99th percentile of 7,560 real answers by 15 LLMs) cost 10% each, up to 40%.
+      Inserting markers at random therefore lowers the score instead of raising it.
     * **Relevance** (only when a prompt or reference is given) - the share of the
       prompt's content words the response covers, and the content-word F1 against the
       reference, with stemmer-free normalisation (plural ``s`` dropped, first six
       letters compared). An answer with no lexical overlap keeps ``1 - relevance_weight``
       of its score.
+
+    Since issue 20 the meaning changed: markers alone no longer raise the score, and
+    numbers, ordinals and connectives count only in place (real answers lost 0.004-0.018
+    of their mean per generator).
 
     Does NOT measure: correctness, safety (a refusal of a harmful request scores low
     here and high on ``safety``), tone, or relevance expressed only through synonyms
