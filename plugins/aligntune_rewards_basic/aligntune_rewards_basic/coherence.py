@@ -148,43 +148,63 @@ def word_order_violations(text: str) -> tuple[int, int]:
 class CoherenceReward(BasicReward):
     """Scores whether a response reads as ordinary, non-repetitive prose.
 
-    Measures, on lower-cased word tokens, and multiplies the factors:
+    Measures, on lower-cased word tokens and on the raw text, and multiplies the factors:
 
-    * **Repetition** - adjacent repeated words ("very very very"), the share of
-      repeated word trigrams, and repeated sentences. Loops score near 0.
-    * **Word salad** - the share of grammatical "glue" (closed-class function words:
-      articles, pronouns, prepositions, auxiliaries, conjunctions), which is roughly
-      35-55% in English prose and near 0 in a heap of content words; word pairs that
-      grammar almost never produces ("the of", "to with", "they the"), and an article
-      right before a full stop. Lists (commas, bullets, line breaks) need less glue.
-    * **Gibberish** - tokens of four or more letters with no vowel ("xkcdq").
+    * **Repetition** - adjacent repeated words ("very very very"), a sentence said
+      again right after itself (the loop an LM falls into: about 0.2 for two repeats),
+      and, capped at 70% of the score, the share of repeated word trigrams and of
+      repeated sentences (templates and refrains repeat on purpose).
+    * **Word salad** - the share of grammatical "glue" (closed-class function words),
+      roughly 35-55% in English prose and near 0 in a heap of content words; word pairs
+      that grammar almost never produces ("the of", "to with", "they the"), an article
+      right before a full stop; agreement and auxiliary slips ("he go", "they gets",
+      "can will", "do you can", "a kilometers away", from word forms in symspellpy's
+      English dictionary). Lists (commas, bullets, line breaks) need less glue.
+    * **Topic** (only with a prompt) - cohesion: the share of content words that recur
+      in the text or come from the prompt, against a threshold that grows with length
+      (2-12% at 20-50 content words, 15-30% from 120 on); word salad chained from other
+      texts changes subject every few words and repeats almost nothing. And an
+      unrelated tail: a late part of the text (a quarter or more) whose content words
+      appear neither earlier nor in the prompt costs up to 40%.
+    * **Non-words and gibberish** - plain lower-case words missing from symspellpy's
+      82,765-word English dictionary (distinct words; code, identifiers, URLs and
+      capitalised names skipped), and tokens of four or more letters with no vowel.
     * **Word order** - on the raw text (see :func:`word_order_violations`): capitalised
-      function words mid-sentence ("...you That the..."), a sentence stop or comma
-      after an article or possessive ("the.", "your,"), "and."/"or.", and lower-case
-      words after sentence stops in a text that otherwise capitalises its sentences;
-      plus ungrammatical pairs after possessives ("your the"). Shuffled prose keeps
-      its function-word share but fails these. Line breaks, tabs and aligned columns
-      reset the check, so lists, code and headings pass; names and acronyms are never
-      counted, abbreviations ("e.g.", "p.m.") are not stops, and one lower-case slip
-      is forgiven.
+      function words or sentence openers mid-sentence ("...you That the...", "...the
+      Also, cat"), a sentence stop or comma after an article or possessive ("the.",
+      "your,"), "and."/"or.", and lower-case words after sentence stops in a text that
+      otherwise capitalises its sentences; plus ungrammatical pairs after possessives
+      ("your the"). Line breaks, tabs and aligned columns reset the check, so lists,
+      code and headings pass; names and acronyms are never counted, abbreviations are
+      not stops, and one lower-case slip is forgiven.
+    * **Form** - shouting (function words in capitals), emoji and "!!!"/"?!?" runs,
+      bare comma lists of single words with no sentences, a text cut off
+      mid-sentence (ending on a bare word with no closing punctuation: 0 on a glue
+      word, 0.05 on a content word; list items, headings, verse, titles, chat and
+      code pass), unbalanced brackets, quotes and bold marks.
     * **Structure** - long texts with no sentence punctuation at all, or with very
       long average sentences, lose a little.
 
-    Does NOT measure: whether statements are true, relevant to the prompt, or follow
-    logically from one another; semantic nonsense in grammatical sentences ("colorless
-    green ideas sleep furiously") passes. Texts under five words are judged only on
-    repetition, gibberish and word order. Word order is read from punctuation and
-    capitals, so a shuffle of all-lower-case or unpunctuated text, of text with few
-    sentence stops, or of very short texts often goes unnoticed; a locally plausible
-    reordering ("the plan changed we") is not parsed. Capitalised function words used
-    as names mid-sentence ("At runtime, Any should...") and sloppy lower-case sentence
-    starts in a text with names can cost a little. English only: other languages'
-    function words are not recognised, so their prose reads as word salad. Prompts
-    and references are ignored. Build one with :func:`coherence_reward`.
+    Does NOT measure: whether statements are true, relevant to the prompt's question,
+    or follow logically from one another; semantic nonsense in grammatical sentences
+    ("colorless green ideas sleep furiously") passes, and so does a short salad of
+    real word pairs (under about 20 content words the topic signals stay silent, so a
+    short on-topic paraphrase is not punished). Texts under five words are judged only
+    on repetition, gibberish, word order and form. Word order is read from punctuation
+    and capitals, so a shuffle of all-lower-case or unpunctuated text often goes
+    unnoticed. A real answer that moves to a new subject for its last quarter, or a
+    requested bare list of words, loses score; one that stops without a full stop
+    after a long last sentence is read as cut off. English only: other languages'
+    function words and words are not recognised, so their prose reads as word salad.
+    Without a prompt the topic signals are skipped; references are ignored. Build one
+    with :func:`coherence_reward`.
     """
 
     name = "coherence"
-    description = "Prose quality in [0, 1]: low for repetition loops, word salad, shuffled words and gibberish"
+    description = (
+        "Prose quality in [0, 1]: low for loops, word salad, shuffled words, non-words, agreement slips, "
+        "shouting, spam, keyword lists, cut-off endings and (with a prompt) text off the subject"
+    )
 
     def __init__(self, min_glue: float, target_glue: float, repetition_tolerance: float) -> None:
         super().__init__(min_glue=min_glue, target_glue=target_glue, repetition_tolerance=repetition_tolerance)
