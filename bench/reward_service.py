@@ -6,7 +6,8 @@ real answers (default ``../shared/data/real_responses.jsonl``), ``--texts`` of t
 ``--seed`` and cut to their first ``--chars`` characters (RL completions are short), each with its
 prompt. Every request carries ``--request-texts`` completions (a GRPO group, say).
 
-Measured, in texts per second (median of ``--repeats`` runs, with their min-max):
+Measured, in texts per second (median of ``--repeats`` runs, with their min-max; the runs of
+every figure are interleaved, so a shared machine's drifting load hits them alike):
 
 * in process: ``LocalReward.score`` on each request's texts in turn (the same unit of work as
   one request), and on all texts in one call (the most a single caller can get);
@@ -68,33 +69,23 @@ def load_texts(path: str, n: int, chars: int, seed: int) -> tuple[list[str], lis
 
 
 def summary(runs: list[float]) -> dict[str, float]:
-    return {"median": statistics.median(runs), "min": min(runs), "max": max(runs)}
+    return {"median": statistics.median(runs), "min": min(runs), "max": max(runs), "runs": runs}
 
 
-def in_process(reward, prompts: list[str], completions: list[str], request: int, repeats: int) -> dict:
-    per_request, whole = [], []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for i in range(0, len(completions), request):
-            reward.score(prompts[i:i + request], completions[i:i + request])
-        per_request.append(len(completions) / (time.perf_counter() - start))
-        start = time.perf_counter()
-        reward.score(prompts, completions)
-        whole.append(len(completions) / (time.perf_counter() - start))
-    return {"per_request": summary(per_request), "one_call": summary(whole)}
+def in_process_rate(reward, prompts: list[str], completions: list[str], request: int | None) -> float:
+    """Texts/s of ``reward.score`` on ``request`` texts per call (``None``: all in one call)."""
+    step = request or len(completions)
+    start = time.perf_counter()
+    for i in range(0, len(completions), step):
+        reward.score(prompts[i:i + step], completions[i:i + step])
+    return len(completions) / (time.perf_counter() - start)
 
 
-def served(url: str, prompts: list[str], completions: list[str], request: int, clients: int,
-           repeats: int) -> tuple[dict, list[float]]:
-    from aligntune.serve import RemoteReward
-
+def served_rate(remote, prompts: list[str], completions: list[str], request: int, clients: int) -> tuple[float, list[float]]:
+    """Texts/s of ``clients`` concurrent clients sending ``request`` texts per request; and the scores."""
     parts = [(prompts[i:i + request], completions[i:i + request]) for i in range(0, len(completions), request)]
-    remote = RemoteReward(url, timeout_s=300, retries=0, max_connections=max(clients, 1))
-    remote.check()
-    runs: list[float] = []
-    scores: list[float] = []
 
-    async def run_once() -> list[float]:
+    async def run() -> list[list[float]]:
         queue: asyncio.Queue = asyncio.Queue()
         for index, part in enumerate(parts):
             queue.put_nowait((index, part))
@@ -106,64 +97,77 @@ def served(url: str, prompts: list[str], completions: list[str], request: int, c
                 out[index] = (await remote.score_async(p, c)).rewards
 
         await asyncio.gather(*(client() for _ in range(clients)))
-        return [s for part in out for s in part]
+        return out
 
-    async def all_runs() -> None:
-        nonlocal scores
-        await run_once()  # warm: connections opened
-        for _ in range(repeats):
-            start = time.perf_counter()
-            scores = await run_once()
-            runs.append(len(completions) / (time.perf_counter() - start))
-
-    asyncio.run(all_runs())
-    return summary(runs), scores
+    start = time.perf_counter()
+    out = asyncio.run(run())
+    rate = len(completions) / (time.perf_counter() - start)
+    return rate, [s for part in out for s in part]
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from aligntune.serve import build_served_reward
+    import torch
+
+    from aligntune.serve import RemoteReward, build_served_reward
     from aligntune.serve.process import ServerProcess
 
     prompts, completions = load_texts(args.data, args.texts, args.chars, args.seed)
+    threads = torch.get_num_threads()
     reward = build_served_reward(reward_model_path=args.reward_model_path)
     reward.score(prompts[:4], completions[:4])  # warm up
-    local = in_process(reward, prompts, completions, args.request_texts, args.repeats)
     expected = reward.score(prompts, completions).rewards
-    print(f"{len(completions)} texts of <= {args.chars} chars, {args.request_texts} per request, "
-          f"median of {args.repeats} (min-max); {os.cpu_count()} cores shared by server and clients")
-    print(f"in process, one request's texts per call: {local['per_request']['median']:8.1f} texts/s "
-          f"({local['per_request']['min']:.1f}-{local['per_request']['max']:.1f})")
-    print(f"in process, all texts in one call:        {local['one_call']['median']:8.1f} texts/s "
-          f"({local['one_call']['min']:.1f}-{local['one_call']['max']:.1f})")
-    results: dict = {"in_process": local, "served": {}, "settings": vars(args)}
-    for batching in (True, False):
-        flag = "--batching" if batching else "--no-batching"
-        server = ServerProcess.start(["--reward-model-path", args.reward_model_path, "--port", "0", flag,
-                                      "--max-batch-size", str(args.max_batch_size),
-                                      "--max-wait-ms", str(args.max_wait_ms)])
-        try:
-            for clients in args.clients:
-                figure, scores = served(server.url, prompts, completions, args.request_texts, clients, args.repeats)
-                diff = max(abs(a - b) for a, b in zip(scores, expected))
-                key = f"{'on' if batching else 'off'}/{clients}"
-                results["served"][key] = {**figure, "max_abs_diff": diff}
-                ratio = figure["median"] / local["one_call"]["median"]
-                print(f"served, batching {'on ' if batching else 'off'}, {clients:3d} clients: "
-                      f"{figure['median']:8.1f} texts/s ({figure['min']:.1f}-{figure['max']:.1f}); "
-                      f"x{ratio:.2f} of one call in process, "
-                      f"x{figure['median'] / local['per_request']['median']:.2f} of per request; "
-                      f"max |served - in process| = {diff:.1e}")
-        finally:
+    servers, remotes = {}, {}
+    env = {"OMP_NUM_THREADS": str(threads)}  # the server's torch gets the threads this process's has
+    try:
+        for batching in (True, False):
+            servers[batching] = ServerProcess.start(
+                ["--reward-model-path", args.reward_model_path, "--port", "0", "--device", "cpu",
+                 "--batching" if batching else "--no-batching", "--max-batch-size", str(args.max_batch_size),
+                 "--max-wait-ms", str(args.max_wait_ms)], env=env)
+            remotes[batching] = RemoteReward(servers[batching].url, timeout_s=600, retries=0,
+                                             max_connections=max(args.clients))
+            remotes[batching].check()
+            served_rate(remotes[batching], prompts[:16], completions[:16], args.request_texts, 4)  # warm up
+        runs: dict[str, list[float]] = {"per_request": [], "one_call": []}
+        diffs: dict[str, float] = {}
+        for _ in range(args.repeats):  # interleaved, so drifting load on a shared machine hits every figure alike
+            runs["per_request"].append(in_process_rate(reward, prompts, completions, args.request_texts))
+            runs["one_call"].append(in_process_rate(reward, prompts, completions, None))
+            for batching in (True, False):
+                for clients in args.clients:
+                    key = f"{'on' if batching else 'off'}/{clients}"
+                    rate, scores = served_rate(remotes[batching], prompts, completions, args.request_texts, clients)
+                    runs.setdefault(key, []).append(rate)
+                    diffs[key] = max(diffs.get(key, 0.0), max(abs(a - b) for a, b in zip(scores, expected)))
+    finally:
+        for remote in remotes.values():
+            remote.close()
+        for server in servers.values():
             server.stop()
+    figures = {key: summary(values) for key, values in runs.items()}
+    one, per = figures["one_call"]["median"], figures["per_request"]["median"]
+    print(f"{len(completions)} texts of <= {args.chars} chars, {args.request_texts} per request, median of "
+          f"{args.repeats} interleaved runs (min-max); {os.cpu_count()} cores shared by server, clients and the "
+          f"in-process runs; torch threads {threads} in each process")
+    for key, label in (("per_request", "one request's texts per call"), ("one_call", "all texts in one call")):
+        f = figures[key]
+        print(f"in process, {label:29s}: {f['median']:8.1f} texts/s ({f['min']:.1f}-{f['max']:.1f})")
+    for batching in ("on", "off"):
+        for clients in args.clients:
+            key = f"{batching}/{clients}"
+            f = figures[key]
+            print(f"served, batching {batching:3s}, {clients:3d} clients: {f['median']:8.1f} texts/s "
+                  f"({f['min']:.1f}-{f['max']:.1f}); x{f['median'] / one:.2f} of one call in process, "
+                  f"x{f['median'] / per:.2f} of per request; max |served - in process| = {diffs[key]:.1e}")
     top = max(args.clients)
-    on, off = results["served"][f"on/{top}"]["median"], results["served"][f"off/{top}"]["median"]
-    ratio = on / local["one_call"]["median"]
-    results["batching_gain"] = on / off
-    results["target_met"] = ratio >= TARGET
-    print(f"batching gain at {top} clients: x{on / off:.2f}; served/in-process (one call) = {ratio:.2f} "
-          f"(target >= {TARGET}): {'met' if ratio >= TARGET else 'NOT met'}")
+    on, off = figures[f"on/{top}"]["median"], figures[f"off/{top}"]["median"]
+    ratio = on / one
+    print(f"batching gain at {top} clients: x{on / off:.2f}; served (batching on, {top} clients) / in process "
+          f"(one call) = {ratio:.2f} (target >= {TARGET}): {'met' if ratio >= TARGET else 'NOT met'}")
     if args.json:
+        results = {"figures": figures, "max_abs_diff": diffs, "batching_gain": on / off, "ratio": ratio,
+                   "target_met": ratio >= TARGET, "torch_threads": threads, "settings": vars(args)}
         Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0
 
