@@ -204,6 +204,9 @@ def _prepare(reward: Any, settings: ServeSettings | None, reward_kwargs: dict[st
         raise ConfigurationError("serve_reward() needs a reward: reward=, or reward keywords such as "
                                  "reward_model_path= or reward_functions=")
     token = read_token(settings.token_env, who="serve-reward")
+    if token is None and settings.host not in ("127.0.0.1", "localhost", "::1"):
+        logger.warning("Serving on %s without a token: anyone who can reach this port can score and read the "
+                       "reward's description; pass --token-env NAME (see docs/reward-service.md)", settings.host)
     sock = bind(settings.host, settings.port)
     try:
         if reward is None:
