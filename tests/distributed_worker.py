@@ -79,6 +79,7 @@ def run_reward(opts: argparse.Namespace) -> dict[str, Any]:
         opts.base, ["length", scored_texts_reward(seen)], [0.5, 0.5], pairs_per_text=2, eval_fraction=0.25, seed=0
     )
     data = trainer.generate_training_data(corpus.texts, batch_size=16)
+    scored = list(seen)  # the corpus as scored here; training scores its augmented copies too
     recorder = PairRecorder()
     result = trainer.train_reward_model(
         data,
@@ -92,7 +93,7 @@ def run_reward(opts: argparse.Namespace) -> dict[str, Any]:
         training_args={"use_cpu": False} if opts.no_use_cpu else None,
     )
     return {
-        "scored_texts": seen,
+        "scored_texts": scored,
         "data_scores": list(data["score"]),
         "pairs": recorder.pairs,
         "trainer_world_size": recorder.trainer_world_size,
