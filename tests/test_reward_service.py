@@ -154,7 +154,7 @@ def test_64_concurrent_clients_are_all_answered_right_within_a_fixed_time(rules_
 
 
 def test_requests_arriving_while_the_reward_runs_are_merged_into_one_call():
-    with _serve_faulty(delay=0.03) as server:  # a reward that takes 30 ms a call, as a model does
+    with _serve_faulty(delay=0.1) as server:  # a reward that takes 100 ms a call, as a model does
         remote = _client(server.url, max_connections=64)
 
         async def clients():
