@@ -50,6 +50,20 @@ def test_copies_carry_the_rules_own_scores_not_their_sources(corpus):
     assert sum(t not in set(corpus.texts) for t in copies["text"]) == 90 - record["kinds"]["other_prompt"]
 
 
+def test_a_model_that_does_not_read_prompts_gets_no_other_prompt_copies_but_each_copy_keeps_its_prompt(corpus):
+    composite = CompositeReward([wordiness, on_prompt])
+    data = score_dataset(as_text_dataset(corpus.texts, prompts=corpus.prompts), composite)
+    merged, record = augment_training_part(data, composite, copies_per_text=1.0, seed=1, use_prompts=False)
+    assert record["kinds"]["other_prompt"] == 0 and record["n_copies"] == 60 and "prompt" in merged.column_names
+    copies = merged.select(range(60, 120))
+    by_text = dict(zip(corpus.texts, corpus.prompts))
+    # scored as their sources were: with the prompt they answer
+    again = composite.score_components(copies["text"], prompts=copies["prompt"])
+    assert copies["on_prompt"] == pytest.approx(again.components["on_prompt"])
+    assert all(p in corpus.prompts for p in copies["prompt"])
+    assert sum(by_text.get(t) == p for t, p in zip(copies["text"], copies["prompt"])) == 0  # every copy edited
+
+
 def test_data_not_scored_by_the_trainers_rules_is_left_as_it_is_and_says_why(corpus):
     from datasets import Dataset
 

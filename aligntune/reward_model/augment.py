@@ -286,13 +286,16 @@ def scored_copies(
     use_prompts: bool,
     batch_size: int = 32,
 ) -> tuple[Dataset | None, dict[str, int]]:
-    """Augmented copies of ``training`` (rows with ``text`` and, when ``use_prompts``, ``prompt``), scored by
-    ``composite`` into the columns the training data has; and the copies of each kind.
+    """Augmented copies of ``training`` (rows with ``text``, and ``prompt``/``reference`` when it has them),
+    scored by ``composite`` into the columns the training data has; and the copies of each kind.
 
-    ``None`` when no copy was made. References (a ``reference`` column) are kept with each copy.
+    Each copy keeps its source's prompt and reference, and is scored with them, as its source was.
+    ``other_prompt`` copies are made only when ``use_prompts`` (the model reads the prompt): otherwise
+    the model would see the same text with two scores. ``None`` when no copy was made.
     """
-    prompts = training["prompt"] if use_prompts and "prompt" in training.column_names else None
-    copies = augment_texts(training["text"], prompts, copies_per_text=copies_per_text, seed=seed)
+    prompts = training["prompt"] if "prompt" in training.column_names else None
+    kinds = KINDS if use_prompts and prompts is not None else tuple(k for k in KINDS if k != "other_prompt")
+    copies = augment_texts(training["text"], prompts, copies_per_text=copies_per_text, seed=seed, kinds=kinds)
     counts = copies.counts()
     if not copies.texts:
         return None, counts
