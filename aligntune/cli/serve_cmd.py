@@ -14,7 +14,7 @@ import attrs
 import click
 
 from aligntune.cli.options import Once
-from aligntune.cli.ppo_cmd import _apply_overrides, _read_config
+from aligntune.cli.ppo_cmd import _apply_overrides, _read_config, read_texts
 from aligntune.errors import ConfigurationError, show
 from aligntune.serve.server import serve_reward as serve
 from aligntune.serve.settings import ServeSettings
@@ -91,6 +91,10 @@ def reward_arguments(config_path: str | None, overrides: tuple[str, ...], given:
         if key in data:
             raise ConfigurationError(f"{flag} and the config's {key!r} both give {key}; give it once")
         data[key] = list(value) if settings.get("multiple") else value
+    if isinstance(data.get("reward_training_texts"), str):  # a file of texts, read as aligntune rl reads it
+        data["reward_training_texts"], prompts = read_texts(data["reward_training_texts"])
+        if prompts is not None and "reward_training_prompts" not in data:
+            data["reward_training_prompts"] = prompts
     if not data:
         raise ConfigurationError("serve-reward needs a reward: --config FILE.yaml, --reward-model-path DIR, "
                                  "--reward-functions NAME, ...")
