@@ -5,25 +5,28 @@ with structure and detail contains, so a rule that counts them anywhere pays a p
 sprinkling them. Here a marker counts only where it works:
 
 * a **sequencing word** ("First", "Next", "Then", "Finally", "Step 2:") counts as a step
-  when it opens a sentence or a line and a word follows it;
+  when it opens a sentence, a line or a clause ("..., then bake it", "you then add") and
+  a word that is not another marker follows it;
 * a **number** counts as a quantity when it measures something: a unit or a plural noun
-  follows ("three cups", "5 minutes", "10 of them"), or it carries its own structure
-  ("1990", "3.5", "$20", "40%");
+  follows ("three cups", "5 minutes", "three main reasons", "10 of them"), it carries its
+  own structure ("1990", "3.5", "$20", "40%", "5-minute") or it sits in a formula ("x = -2");
 * **"for example" / "for instance" / "e.g."** count when set off as an example (after a
   sentence start, a comma, a colon or a parenthesis, or followed by a comma or colon)
   and words follow; **"such as"** counts after a noun or a comma.
 
-A number word that measures nothing, mid-sentence ("created three by"), counts as a
-marker (for density) but not as a quantity. Ordinals and adverbs inside a sentence ("the
-first batch", "is also known") are ordinary words, not markers.
+A marker in a place no writer puts it is padding and counts as **misplaced**: a
+capitalised opener in the middle of a sentence ("the soil Also, drains", "In summary,"
+mid-sentence), a comma opener before a new sentence start ("Next, The capital"), an
+example phrase with nothing setting it off ("water for example the plants") or with no
+example after it, "such as" after a function word.
 
-A discourse marker in the wrong place is evidence of padding: a capitalised opener in the
-middle of a sentence ("the soil Also, drains"), an example phrase with nothing setting it
-off ("water for example the plants") or with no example after it, "such as" after a
-function word. Those are counted
-as misplaced. All markers, placed or not, are counted for their density per word.
+Every marker occurrence, placed or not, counts toward the density per word, and so do
+"most important" and number words that measure nothing mid-sentence ("created three
+by"). Ordinals and adverbs inside a sentence ("the first batch", "is also known") are
+ordinary words, not markers, and digits never count toward density (tables, dates).
 
-Pure Python over one tokenisation of the raw text (case and punctuation kept).
+Pure Python over one whitespace tokenisation of the raw text (case and punctuation kept);
+only candidate tokens are looked at closely.
 """
 
 from __future__ import annotations
