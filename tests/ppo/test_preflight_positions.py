@@ -129,6 +129,6 @@ def test_ppo_held_out_prompts_are_cut_like_the_training_prompts(policy_dir, tmp_
     result = trainer.train()
     assert result.steps >= 1
     tokenizer = trainer.bundle.tokenizer
-    assert trainer.monitor.eval_prompts and all(len(tokenizer(p)["input_ids"]) <= 64
-                                                for p in trainer.monitor.eval_prompts)
-    assert [e["step"] for e in trainer.monitor.evaluations][0] == 0
+    assert trainer.tracker.eval_prompts and all(len(tokenizer(p)["input_ids"]) <= 64
+                                                for p in trainer.tracker.eval_prompts)
+    assert [e["step"] for e in trainer.tracker.evaluations][0] == 0

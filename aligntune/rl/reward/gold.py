@@ -36,19 +36,14 @@ class Gold:
                 "origin": self.origin, "proxy_is_gold": self.is_proxy}
 
 
-def gold_from_manifest(manifest: dict[str, Any] | None, origin: str | None = None) -> CompositeReward | None:
-    """The rules a reward model was trained from, rebuilt from its manifest (``None`` when it has none);
-    a rule that is not installed is an error naming the manifest (``origin``: the model directory)."""
-    return manifest_rules(manifest, origin)
-
-
 def resolve_gold(config: Any, reward_model: Any = None) -> Gold | None:
     """The gold for an RL config (and its loaded reward model), or ``None`` when no rules are known."""
     if config.gold_reward_functions is not None:
         composite = CompositeReward(list(config.gold_reward_functions), config.gold_reward_weights)
         return Gold(composite, "gold_reward_functions", is_proxy=False)
     if reward_model is not None:
-        composite = gold_from_manifest(getattr(reward_model, "manifest", None), getattr(reward_model, "path", None))
+        # the rules a reward model was trained from (a rule not installed is an error naming its directory)
+        composite = manifest_rules(getattr(reward_model, "manifest", None), getattr(reward_model, "path", None))
         if composite is not None:
             return Gold(composite, "the reward model's manifest", is_proxy=False)
         if config.reward_functions is None:
