@@ -26,10 +26,12 @@ PROMPTS = [
 
 
 def test_sentences_split_and_join_back_to_the_same_text():
-    for text in [*ANSWERS, "One sentence without a stop", "Hi!  Spaces.\n\nNew paragraph? Yes.", ""]:
+    for text in [*ANSWERS, "One sentence without a stop", "Hi!  Spaces.\n\nNew paragraph? Yes.", "",
+                 "\n  Leading space. Trailing space.  \n", 'He said "stop." Then "go!" ok']:
         pieces, seps = split_sentences(text)
         assert join_sentences(pieces, seps) == text
     assert len(split_sentences(ANSWERS[0])[0]) == 3
+    assert split_sentences('He said "stop." Then left.')[0] == ['He said "stop."', "Then left."]
 
 
 def test_copies_are_edited_deterministic_and_spread_over_every_kind():

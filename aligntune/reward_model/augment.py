@@ -76,8 +76,9 @@ HEDGES: tuple[str, ...] = (
     *t.REFUSALS,
 )
 
-#: Sentence boundaries: after ``.``/``!``/``?`` (and closing quotes or brackets) followed by spaces, or line breaks.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
+#: Sentence boundaries (captured, so splitting keeps them): spaces after ``.``/``!``/``?`` (or after one of
+#: those and a closing quote or bracket), or line breaks.
+_BOUNDARY = re.compile(r"((?<=[.!?])\s+|(?<=[.!?][\"')\]])\s+|\n+)")
 _AUXILIARY = re.compile(r"\b(is|are|was|were|can|will|should|would|could|do|does|did|has|have|had|must|may|might)"
                         r"\b(?! not\b)",
                         re.IGNORECASE)
@@ -102,22 +103,20 @@ class Copies:
 
 
 def split_sentences(text: str) -> tuple[list[str], list[str]]:
-    """``(sentences, separators)`` with ``text == s0 + sep0 + s1 + sep1 + ... + s_last``."""
-    pieces, seps, start = [], [], 0
-    for match in _BOUNDARY.finditer(text):
-        end = match.start() + len(match.group(0)) - len(match.group(0).lstrip("\"')]"))
-        piece = text[start:end]
-        if piece.strip():
-            pieces.append(piece)
-            seps.append(text[end:match.end()])
-        elif seps:
-            seps[-1] += piece + text[end:match.end()]
-        start = match.end()
-    tail = text[start:]
-    if tail.strip() or not pieces:
-        pieces.append(tail)
-    elif seps:
-        seps.pop()
+    """``(sentences, separators)`` with ``text == s0 + sep0 + s1 + sep1 + ... + s_last``; space before the
+    first sentence or after the last stays with it."""
+    parts = _BOUNDARY.split(text)
+    pieces: list[str] = []
+    seps: list[str] = []
+    current = parts[0]
+    for sep, piece in zip(parts[1::2], parts[2::2]):
+        if not current.strip() or not piece.strip():
+            current += sep + piece
+        else:
+            pieces.append(current)
+            seps.append(sep)
+            current = piece
+    pieces.append(current)
     return pieces, seps
 
 
