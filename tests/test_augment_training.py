@@ -130,3 +130,35 @@ def test_every_spelling_of_the_setting_reaches_the_config(tmp_path):
     assert rl_keywords()["reward_training_augment_copies"] == "augment_copies"
     help_text = CliRunner().invoke(main, ["train-reward-model", "--help"]).output
     assert "--augment-copies" in help_text and "augment_copies (1.0)" in help_text
+
+
+@pytest.mark.slow
+def test_the_yaml_key_sets_it_and_the_option_overrides_it(text_rewards, tiny_bert_dir, corpus_40, tmp_path):
+    import yaml
+    from click.testing import CliRunner
+
+    from aligntune.cli import main
+
+    texts_file = tmp_path / "texts.jsonl"
+    texts_file.write_text("\n".join(json.dumps({"text": t, "prompt": p})
+                                    for t, p in zip(corpus_40.texts, corpus_40.prompts)) + "\n")
+    config = tmp_path / "rm.yaml"
+    config.write_text(yaml.safe_dump({
+        "base_model_name": str(tiny_bert_dir), "training_texts_file": "texts.jsonl",
+        "reward_functions": text_rewards, "output_dir": str(tmp_path / "from-yaml"),
+        "learning_rate": 1e-3, "max_length": 48, "augment_copies": 0.5,
+    }))
+    result = CliRunner().invoke(main, ["train-reward-model", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    record = json.loads((tmp_path / "from-yaml" / "aligntune.json").read_text())["data"]["augmentation"]
+    assert record["copies_per_text"] == 0.5 and record["n_copies"] == 16  # half of the 32 training texts
+
+    result = CliRunner().invoke(main, ["train-reward-model", "--config", str(config), "--augment-copies", "0",
+                                       "--output-dir", str(tmp_path / "off")])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "off" / "aligntune.json").read_text())["data"]["augmentation"]["n_copies"] == 0
+
+    result = CliRunner().invoke(main, ["train-reward-model", "--config", str(config), "--augment-copies", "-1",
+                                       "--output-dir", str(tmp_path / "bad")])
+    assert result.exit_code != 0 and "--augment-copies must be a finite number >= 0, got -1" in result.output
+    assert not (tmp_path / "bad").exists()
