@@ -68,6 +68,8 @@ class TRLTrainerBase(RLTrainerBase):
     kept_metrics: tuple[str, ...] = ()
     #: Whether the gold alarm must raise to stop TRL's loop (it does not read should_training_stop).
     raise_to_stop = False
+    #: Whether the progress bar and the step log show the KL and the gold besides the reward (PPO's do).
+    bar_shows_kl_and_gold = False
 
     def __init__(self, config: Any, *, reward: Reward | None = None,
                  policy_loader: Callable[[Any], Any] | None = None) -> None:

@@ -27,12 +27,14 @@ class StepCallback(TrainerCallback):
         if not logs or self.trainer.step_key not in logs:
             return
         record = self.trainer.record(logs)
-        kl = float(logs.get(self.trainer.kl_key, math.nan))
-        gold = record.get("gold")
+        shown = {"reward": record["reward_mean"]}
+        if self.trainer.bar_shows_kl_and_gold:  # PPO's bar; GRPO's and RLOO's show the mean reward only
+            shown["kl"] = float(logs.get(self.trainer.kl_key, math.nan))
+            if record.get("gold") is not None:
+                shown["gold"] = record["gold"]
         self._bar.update(1)
-        self._bar.set_postfix(reward=f"{record['reward_mean']:.4f}", kl=f"{kl:.3f}",
-                              **({"gold": f"{gold:.4f}"} if gold is not None else {}))
-        logger.info("%s step %d: mean reward %.4f, KL %.4f", self.desc, record["step"], record["reward_mean"], kl)
+        self._bar.set_postfix({k: f"{v:.4f}" for k, v in shown.items()})
+        logger.info("%s step %d: %s", self.desc, record["step"], ", ".join(f"{k} {v:.4f}" for k, v in shown.items()))
 
     def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         self._bar.close()

@@ -45,6 +45,7 @@ class AlignTunePPOTrainer(TRLTrainerBase):
                     "objective/non_score_reward", "loss/policy_avg", "loss/value_avg", "policy/approxkl_avg",
                     "val/num_eos_tokens", "eps", "episode", "lr")
     raise_to_stop = True  # TRL's PPO loop reads no should_training_stop
+    bar_shows_kl_and_gold = True
 
     def __init__(self, config: Any, *, bundle: PolicyBundle | None = None, policy_loader: PolicyLoader | None = None,
                  reward: Reward | None = None) -> None:
