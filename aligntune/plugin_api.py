@@ -26,7 +26,11 @@ RL backends and the trainer base
 Output ownership
     :func:`check_output_dir`, :func:`fresh_run_directory`, :func:`staged_output`,
     :func:`mark_finished`, :func:`run_id_of`, :func:`atomic_file`; checkpoints a run resumes
-    from (:data:`STATE_FILE`, :data:`BEST_FILE`, :func:`read_state`).
+    from (:data:`STATE_FILE`, :data:`BEST_FILE`, :func:`read_state`, :func:`find_checkpoint`,
+    :func:`in_place`, :func:`continue_run`, :func:`trim_completions`).
+What a TRL user brings
+    :func:`to_peft_config` (``peft_config=``), :func:`is_loaded_model`, :func:`policy_name` and
+    :func:`value_model_base` (``model_name=`` a loaded model), :func:`as_user_turns` (``chat_template=``).
 """
 
 from __future__ import annotations
@@ -58,7 +62,12 @@ _NAMES: dict[str, str] = {
                     "aligntune.distributed"),
     **dict.fromkeys(["check_output_dir", "mark_finished", "run_id_of"], "aligntune.outputs"),
     **dict.fromkeys(["fresh_run_directory", "staged_output", "atomic_file"], "aligntune.atomic"),
-    **dict.fromkeys(["BEST_FILE", "STATE_FILE", "read_state"], "aligntune.rl.resume"),
+    **dict.fromkeys(["BEST_FILE", "STATE_FILE", "read_state", "find_checkpoint", "in_place", "trim_completions",
+                     "continue_run"],
+                    "aligntune.rl.resume"),
+    "to_peft_config": "aligntune.rl.peft_config",
+    **dict.fromkeys(["as_user_turns", "is_loaded_model", "policy_name", "value_model_base"],
+                    "aligntune.rl.scale_settings"),
 }
 
 __all__ = sorted(_NAMES)
@@ -89,7 +98,17 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from aligntune.rl.overoptimisation import BatchFigures, OverOptimisationAlarm
     from aligntune.rl.preflight import check_prompt_count
     from aligntune.rl.prompts import format_prompts, load_prompt_dataset
-    from aligntune.rl.resume import BEST_FILE, STATE_FILE, read_state
+    from aligntune.rl.peft_config import to_peft_config
+    from aligntune.rl.resume import (
+        BEST_FILE,
+        STATE_FILE,
+        continue_run,
+        find_checkpoint,
+        in_place,
+        read_state,
+        trim_completions,
+    )
+    from aligntune.rl.scale_settings import as_user_turns, is_loaded_model, policy_name, value_model_base
     from aligntune.rl.reward.base import MODEL_COMPONENT, Reward, RewardBatch, weighted_sum
     from aligntune.rl.reward.callables import RewardCallables, ScoredBatch
     from aligntune.rl.reward.local import LocalReward, build_reward

@@ -34,6 +34,7 @@ from aligntune.rl.factory import (
     valid_arguments,
     validate_rl_config,
 )
+from aligntune.rl.trl_args import parse_cli
 from aligntune.textio import parse_yaml, read_text_file, read_yaml_file, refuse_link_loop
 
 
@@ -107,6 +108,9 @@ def _options(command: Any) -> Any:
                      help="YAML file of create_rl_trainer arguments (keys listed below)."),
         click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
                      help="Override one argument, the value read as YAML (repeatable; default: none)."),
+        click.option("--trl-arg", "trl_items", multiple=True, metavar="KEY=VALUE",
+                     help="A field of the installed trl's config (max_steps=100, save_steps=50, use_vllm=true), "
+                          "read as that field's type; added to the config's trl_args (repeatable; default: none)."),
         click.option("--dry-run", is_flag=True, help="Validate the configuration (nothing loads or trains) and exit."),
         click.option("--overwrite", is_flag=True, default=None,
                      help="Replace a previous run's outputs in output_dir (only a directory aligntune wrote)."),
@@ -116,13 +120,18 @@ def _options(command: Any) -> Any:
 
 
 def run_config(config_path: str, overrides: tuple[str, ...], dry_run: bool, overwrite: bool | None, *,
-               name_algorithm: bool = False) -> None:
+               name_algorithm: bool = False, trl_items: tuple[str, ...] = ()) -> None:
     """Read, override, validate and (unless ``dry_run``) run one config; print the outputs as JSON.
 
     ``name_algorithm``: the config must name its algorithm, and the messages name it (``rl``).
     """
     data = _read_config(config_path)
     _apply_overrides(data, overrides)
+    if trl_items:  # --trl-arg: checked against the installed trl's config when the config is built
+        given = data.get("trl_args") or {}
+        if not isinstance(given, dict):
+            raise ConfigurationError(f"trl_args in {show(config_path)} must be a mapping, got {type(given).__name__}")
+        data["trl_args"] = {**given, **parse_cli(trl_items)}
     if name_algorithm and data.get("algorithm") is None:
         raise ConfigurationError(
             f"Config file {show(config_path)} names no algorithm: aligntune rl runs the one it names, so add "
@@ -171,13 +180,15 @@ def _run(data: dict[str, Any], dry_run: bool, name_algorithm: bool) -> None:
 
 @click.command("ppo", epilog=yaml_keys())
 @_options
-def ppo(config_path: str, overrides: tuple[str, ...], dry_run: bool, overwrite: bool | None) -> None:
+def ppo(config_path: str, overrides: tuple[str, ...], trl_items: tuple[str, ...], dry_run: bool,
+        overwrite: bool | None) -> None:
     """Run PPO (training the reward model first when the config asks for it)."""
-    run_config(config_path, overrides, dry_run, overwrite)
+    run_config(config_path, overrides, dry_run, overwrite, trl_items=trl_items)
 
 
 @click.command("rl", epilog=yaml_keys())
 @_options
-def rl(config_path: str, overrides: tuple[str, ...], dry_run: bool, overwrite: bool | None) -> None:
+def rl(config_path: str, overrides: tuple[str, ...], trl_items: tuple[str, ...], dry_run: bool,
+       overwrite: bool | None) -> None:
     """Run the config's RL algorithm: PPO, GRPO or RLOO (training the reward model first when asked)."""
-    run_config(config_path, overrides, dry_run, overwrite, name_algorithm=True)
+    run_config(config_path, overrides, dry_run, overwrite, name_algorithm=True, trl_items=trl_items)

@@ -34,6 +34,7 @@ from aligntune.errors import ConfigurationError, show
 from aligntune.plugins.lookup import lookup
 from aligntune.reward_model.config import RewardModelTrainingConfig
 from aligntune.rewards.registry import check_reward_functions
+from aligntune.rl import scale_settings
 from aligntune.rl.algorithms import ALGORITHMS, check_algorithm_options
 
 
@@ -80,6 +81,11 @@ def _check_gold_weights(inst: Any, attribute: Any, value: Any) -> None:
     if inst.gold_reward_functions is None:
         raise ConfigurationError("RLTrainingConfig.gold_reward_weights was given without gold_reward_functions")
     v.check_weights(value, len(inst.gold_reward_functions), field="RLTrainingConfig.gold_reward_weights")
+
+
+def _check_model(inst: Any, attribute: Any, value: Any) -> None:
+    if isinstance(value, str) or value is None:
+        v.non_empty_str(inst, attribute, value)  # a loaded model object is checked by scale_settings
 
 
 def _check_options(inst: Any, attribute: Any, value: Any) -> None:
@@ -193,10 +199,18 @@ class RLTrainingConfig:
         policy and a reward model trained for the run). ``overwrite``: replace a previous
         run's outputs there; only a directory aligntune wrote can be replaced (see
         :mod:`aligntune.outputs`).
+
+    TRL, LoRA, checkpoints, loaded objects (:mod:`aligntune.rl.scale_settings`)
+        ``trl_args``: any other field of the installed trl's config (``max_steps``,
+        ``save_steps``, ``use_vllm``, ...), or ``args``: a TRL config built beforehand.
+        ``peft_config``: a ``peft.LoraConfig`` or a dict of its arguments. ``resume_from_checkpoint``:
+        ``True`` or a ``checkpoint-N`` path (GRPO and RLOO). ``model_name`` may be a loaded
+        model, given with its ``tokenizer``; ``chat_template``: a Jinja template that renders
+        plain-text prompts as a user turn.
     """
 
     # Models
-    model_name: str = field(converter=_path_or_str, validator=v.non_empty_str)
+    model_name: Any = field(converter=_path_or_str, validator=_check_model)  # a loaded model too (scale_settings)
     value_model_name: str | None = field(default=None, converter=_path_or_str, validator=v.optional_str)
     algorithm: str = field(default="ppo", validator=v.one_of(ALGORITHMS))
     backend: str = field(default="trl", validator=v.non_empty_str)
@@ -262,8 +276,16 @@ class RLTrainingConfig:
     # Output
     output_dir: str = field(default="./aligntune_ppo", converter=_path_or_str, validator=v.non_empty_str)
     overwrite: bool = field(default=False, validator=v.boolean)
+    # What a TRL user brings (see aligntune.rl.scale_settings)
+    trl_args: dict[str, Any] = field(factory=dict)
+    args: Any = field(default=None)
+    peft_config: Any = field(default=None)
+    resume_from_checkpoint: Any = field(default=None, converter=_path_or_str)
+    tokenizer: Any = field(default=None)
+    chat_template: str | None = field(default=None, validator=v.optional_str)
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "trl_args", scale_settings.check_config(self))  # checked, values typed
         self._check_reward_source()
         check_algorithm_options(self)
         if self.eval_steps is None:

@@ -32,7 +32,7 @@ from aligntune.defaults import default_reward_base
 from aligntune.errors import BackendError, BackendUnavailableError, ConfigurationError, DataError, show
 from aligntune.outputs import check_nested_output, check_output_dir, resolve_path
 from aligntune.reward_model import config as rm_config
-from aligntune.rl import preflight
+from aligntune.rl import preflight, resume, scale_settings
 from aligntune.rl.backends import get_backend, require_available
 from aligntune.rl.config import RewardModelSourceConfig, RLTrainingConfig
 from aligntune.rl.prompts import load_prompt_dataset
@@ -187,14 +187,19 @@ def validate_rl_config(config: Any) -> None:
     the evaluation prompts are held out, prompt and completion within the policy's positions, the
     tokens the trainer needs, the chat template rendered once, a gold for ``keep_best='gold'``.
     """
-    check_output_dir(
-        config.output_dir, overwrite=config.overwrite, inputs=config.input_paths(),
-        fix="pass overwrite=True (aligntune ppo --overwrite) to replace a previous run",
-    )
+    point = scale_settings.validate(config)  # peft installed and its keys; the checkpoint to resume from
+    if resume.in_place(point, config.output_dir):  # continue the run in its own directory
+        resume.check_resume_output(config.output_dir, config.input_paths())
+    else:
+        check_output_dir(
+            config.output_dir, overwrite=config.overwrite, inputs=[*config.input_paths(), point],
+            fix="pass overwrite=True (aligntune ppo --overwrite) to replace a previous run",
+        )
     check_run_files(config)
     if config.reward_source is not None:
         check_source(config.reward_source)
-    check_policy_reference(config.model_name)
+    if isinstance(config.model_name, str):  # a loaded model object was checked by scale_settings
+        check_policy_reference(config.model_name)
     if config.value_model_name is not None:
         check_policy_reference(config.value_model_name, field="value_model_name")
     prompts = load_prompt_dataset(
@@ -209,6 +214,7 @@ def validate_rl_config(config: Any) -> None:
     )
     preflight.check_policy(config)
     preflight.check_chat_template(config, prompts)
+    scale_settings.check_given_template(config, prompts.dataset[0][prompts.column])
     if config.eval_steps and config.eval_dataset_name is not None:
         try:
             eval_prompts = load_prompt_dataset(config.eval_dataset_name, split=config.dataset_split,

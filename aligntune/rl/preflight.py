@@ -65,8 +65,8 @@ def held_out_count(config: Any, n_prompts: int) -> int:
     return config.eval_prompts
 
 
-def _local_dir(name: str | None) -> Path | None:
-    if not name:
+def _local_dir(name: Any) -> Path | None:
+    if not isinstance(name, str) or not name:  # None, or a loaded model object (model_name=)
         return None
     path = Path(os.path.expanduser(name))
     return path if path.is_dir() else None
@@ -134,7 +134,7 @@ def completion_field(config: Any) -> str:
 
 def check_chat_template(config: Any, data: PromptData, *, field: str = "dataset_name") -> None:
     """Chat prompts need the policy's chat template: render it once, on the first prompt, before anything loads."""
-    if not data.is_chat:
+    if not data.is_chat or config.chat_template is not None:  # chat_template= is rendered by scale_settings
         return
     directory = _local_dir(config.model_name)
     if directory is None:

@@ -26,7 +26,7 @@ from typing import Any
 from aligntune.atomic import atomic_file
 from aligntune.checkpoints import TRAINER_STATE
 from aligntune.errors import ConfigurationError, show
-from aligntune.outputs import check_output_dir, resolve_path
+from aligntune.outputs import check_output_dir, read_marker, resolve_path, write_marker
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +115,13 @@ def check_resume_output(output_dir: str, inputs: list[str]) -> None:
     """The run directory a resumed run continues in: aligntune's, and not still running in another process."""
     check_output_dir(output_dir, overwrite=True, inputs=inputs,
                      fix="resume_from_checkpoint continues the run in its own directory")
+
+
+def continue_run(output_dir: str | os.PathLike[str]) -> str:
+    """Mark ``output_dir`` as running again, by this process, under its run id (kept); return the run id."""
+    check_resume_output(os.fspath(output_dir), [])
+    run_id = read_marker(output_dir).get("run_id")
+    return write_marker(output_dir, "rl_run", run_id=run_id if isinstance(run_id, str) else None)
 
 
 def read_state(point: Path) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from typing import Any
 from aligntune.errors import BackendError, ConfigurationError, show
 from aligntune.rl.reward.base import Reward
 from aligntune.rl.reward.local import build_reward
+from aligntune.rl.scale_settings import policy_name
 from aligntune.rl.sources import load_reward_model
 
 logger = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ class RLTrainerBase:
         described = self.reward.describe() if self.reward is not None else {}
         return {
             "algorithm": self.config.algorithm,
-            "model_name": self.config.model_name,
+            "model_name": policy_name(self.config),
             "reward": self.describe_reward(),
             "reward_model_path": self.reward_model_path,
             "reward_weights": described.get("weights", {}),

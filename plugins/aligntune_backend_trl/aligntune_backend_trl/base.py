@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import Any, Callable
 
 from aligntune.plugin_api import (
@@ -28,14 +29,18 @@ from aligntune.plugin_api import (
     RLTrainerBase,
     Reward,
     ScoredBatch,
+    as_user_turns,
     check_prompt_count,
     completion_length,
     format_prompts,
     load_prompt_dataset,
+    policy_name,
+    trim_completions,
 )
 from aligntune_backend_trl import reporting
 from aligntune_backend_trl.callbacks import StepCallback
-from aligntune_backend_trl.gold_tracking import EvaluationCallback, GoldTracker
+from aligntune_backend_trl.checkpoint_state import CheckpointStateCallback, restore, trainer_step
+from aligntune_backend_trl.gold_tracking import COMPLETIONS_FILE, EvaluationCallback, GoldTracker
 from aligntune_backend_trl.run_dir import RunDirectory
 
 logger = logging.getLogger("aligntune_backend_trl")
@@ -99,8 +104,9 @@ class TRLTrainerBase(RLTrainerBase):
         raise NotImplementedError
 
     def run(self, trainer: Any) -> None:
-        """Run TRL's training loop."""
-        trainer.train()
+        """Run TRL's training loop (from the checkpoint of ``resume_from_checkpoint``, when given)."""
+        point = self.run_dir.resume_point
+        trainer.train(**({"resume_from_checkpoint": str(point)} if point is not None else {}))
 
     def summary_extra(self) -> dict[str, Any]:
         """Family-specific summary entries."""
@@ -124,16 +130,27 @@ class TRLTrainerBase(RLTrainerBase):
         self.load_policy()
         data = load_prompt_dataset(cfg.dataset_name, split=cfg.dataset_split, prompt_column=cfg.prompt_column,
                                    max_samples=cfg.max_samples)
+        if cfg.chat_template is not None:  # chat_template=: renders the prompts, and is saved with the policy
+            self.tokenizer.chat_template = cfg.chat_template
         prompts = format_prompts(data, self.tokenizer)
+        if cfg.chat_template is not None and not data.is_chat:
+            prompts = as_user_turns(prompts, self.tokenizer)
+        is_chat = data.is_chat or cfg.chat_template is not None
         self.tracker = GoldTracker(cfg, reward, max_new_tokens=completion_length(cfg), policy_of=self.unwrapped_policy)
         n_prompts = len(prompts)
-        prompts = self.tracker.hold_out(prompts, self.tokenizer, is_chat=data.is_chat)
+        prompts = self.tracker.hold_out(prompts, self.tokenizer, is_chat=is_chat)
         # TRL repeats a drop_last dataloader forever: an empty one would hang, so refuse it here
         check_prompt_count(n_prompts, batch_size=cfg.batch_size, held_out=n_prompts - len(prompts),
                            gradient_accumulation_steps=cfg.gradient_accumulation_steps, origin=data.origin)
         self._callback = StepCallback(self, desc=self.algorithm)
-        callbacks = [self._callback, EvaluationCallback(self.tracker, raise_to_stop=self.raise_to_stop)]
-        self.trl_trainer = self.build_trl_trainer(prompts, is_chat=data.is_chat, callbacks=callbacks)
+        callbacks = [self._callback, EvaluationCallback(self.tracker, raise_to_stop=self.raise_to_stop),
+                     CheckpointStateCallback(lambda: self.history, self.tracker)]  # aligntune's part of checkpoints
+        self.trl_trainer = self.build_trl_trainer(prompts, is_chat=is_chat, callbacks=callbacks)
+        point = self.run_dir.resume_point
+        if point is not None:  # resume_from_checkpoint: history, evaluations, alarm and kept policy come back
+            step = restore(point, self.history, self.tracker, global_step=trainer_step(point))
+            if self.run_dir.resume_in_place:
+                trim_completions(Path(cfg.output_dir) / COMPLETIONS_FILE, step)
         return self.trl_trainer
 
     def record(self, logs: dict[str, Any]) -> dict[str, Any]:
@@ -166,7 +183,7 @@ class TRLTrainerBase(RLTrainerBase):
         start = time.perf_counter()
         self.run_dir.mark()
         trainer = self.trl_trainer or self.build()
-        logger.info("%s: %s; reward: %s", self.algorithm, self.config.model_name, self.describe_reward())
+        logger.info("%s: %s; reward: %s", self.algorithm, policy_name(self.config), self.describe_reward())
         self.run(trainer)
         assert self.tracker is not None
         self.tracker.evaluate(int(trainer.state.global_step))
@@ -183,19 +200,20 @@ class TRLTrainerBase(RLTrainerBase):
             self.run_dir.finish()
         return self.make_result(summary, metrics_path=metrics_path, plot_path=plot_path, kept_step=kept_step, kept=kept)
 
-    def save_model(self, output_dir: str | None = None, *, overwrite: bool | None = None) -> str:
+    def save_model(self, output_dir: str | None = None, *, overwrite: bool | None = None, merge: bool = False) -> str:
         """Save the policy (unwrapped from DDP/DeepSpeed) and its tokenizer with ``save_pretrained``; return the path.
 
         Default directory: ``<config.output_dir>/policy``, written to a staging directory first, then
         swapped into place. A non-empty directory is replaced only when aligntune wrote it and ``overwrite``
         (default: the run's ``overwrite``) is on, or when this trainer saved there before. Under
-        ``keep_best='gold'`` the policy of the best held-out gold is saved.
+        ``keep_best='gold'`` the policy of the best held-out gold is saved. A LoRA policy (``peft_config``)
+        saves its adapter; ``merge=True`` saves a plain model with the adapter merged into a copy of the base.
         """
         policy = self.policy_to_save()
         accelerator = getattr(self.trl_trainer, "accelerator", None)
         main = accelerator is None or accelerator.is_main_process
         path = self.run_dir.save_policy(policy, self.tokenizer, output_dir, overwrite=overwrite, main=main,
-                                        monitor=self.tracker, result=self.result)
+                                        monitor=self.tracker, result=self.result, merge=merge)
         if accelerator is not None:
             accelerator.wait_for_everyone()
         return path

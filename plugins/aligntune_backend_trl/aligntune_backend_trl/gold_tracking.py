@@ -24,11 +24,13 @@ from aligntune.plugin_api import (
     OverOptimisationAlarm,
     Reward,
     RewardBatch,
+    as_user_turns,
     format_prompts,
     load_prompt_dataset,
     run_id_of,
 )
 from aligntune_backend_trl.data import fit_prompts
+from aligntune_backend_trl.peft_policy import snapshot
 
 logger = logging.getLogger("aligntune_backend_trl")
 
@@ -90,7 +92,10 @@ class GoldTracker:
         if cfg.eval_dataset_name is not None:
             data = load_prompt_dataset(cfg.eval_dataset_name, split=cfg.dataset_split, prompt_column=cfg.prompt_column,
                                        max_samples=cfg.eval_prompts)
-            self._set_eval_prompts(format_prompts(data, tokenizer))
+            held = format_prompts(data, tokenizer)
+            if cfg.chat_template is not None and not data.is_chat:  # rendered as the training prompts are
+                held = as_user_turns(held, tokenizer)
+            self._set_eval_prompts(held)
             return prompts
         train, held = split_eval_prompts(prompts, cfg.eval_prompts, cfg.seed)
         self._set_eval_prompts(held)
@@ -180,7 +185,7 @@ class GoldTracker:
             self.alarm.update(step, row["eval/proxy"], gold)
             # a tie goes to the later step: equal gold never keeps an earlier (less trained) policy
             if self.keep_best == "gold" and (self.best is None or gold >= self.best["gold"]):
-                state = {k: v.detach().to("cpu", copy=True) for k, v in policy.state_dict().items()}
+                state = snapshot(policy)  # the trainable weights: a LoRA policy's adapter only
                 self.best = {"step": step, "gold": gold, "state": state}
         return row
 
@@ -246,7 +251,8 @@ class EvaluationCallback(TrainerCallback):
         self.raise_to_stop = raise_to_stop
 
     def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
-        self.run.evaluate(0)
+        if state.global_step == 0:  # a resumed run has its earlier evaluations already
+            self.run.evaluate(0)
 
     def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> Any:
         every = self.run.config.eval_steps

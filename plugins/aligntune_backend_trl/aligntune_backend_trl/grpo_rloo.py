@@ -19,7 +19,9 @@ from aligntune.plugin_api import (
     ScoredBatch,
     completion_length,
     generations,
+    is_loaded_model,
     launched_world_size,
+    to_peft_config,
 )
 from aligntune_backend_trl.base import TRLTrainerBase
 from aligntune_backend_trl.data import fit_prompts
@@ -55,6 +57,7 @@ def grpo_args(config: Any, reward_weights: list[float], world: int = 1) -> Any:
     for name in ("beta", "loss_type", "scale_rewards", "normalize_advantages"):
         if getattr(config, name) is not None:
             kwargs[name] = getattr(config, name)
+    kwargs.update(config.trl_args)  # TRL's own settings, checked against the config class when the config was built
     return (GRPOConfig if config.algorithm == "grpo" else RLOOConfig)(**kwargs)
 
 
@@ -80,8 +83,11 @@ class AlignTuneGRPOTrainer(TRLTrainerBase):
         if self.policy_loader is not None:  # before trl is imported: Unsloth patches it on import
             self.policy, self.tokenizer = self.policy_loader(self.config)
             prepare_tokenizer(self.tokenizer)
+        elif is_loaded_model(self.config.model_name):  # a loaded model object, with its tokenizer
+            self.policy, self.tokenizer = self.config.model_name, prepare_tokenizer(self.config.tokenizer)
         else:
-            self.tokenizer = load_tokenizer(self.config.model_name)
+            self.tokenizer = prepare_tokenizer(self.config.tokenizer) if self.config.tokenizer is not None else \
+                load_tokenizer(self.config.model_name)
             self.policy = load_causal_lm(self.config.model_name, self.config)
 
     def build_trl_trainer(self, prompts: list[str], *, is_chat: bool, callbacks: list[Any]) -> Any:
@@ -97,7 +103,7 @@ class AlignTuneGRPOTrainer(TRLTrainerBase):
         trainer_class = GRPOTrainer if self.config.algorithm == "grpo" else RLOOTrainer
         trainer = trainer_class(model=self.policy, reward_funcs=self.callables.functions, args=args,
                                 train_dataset=Dataset.from_dict({"prompt": prompts}), processing_class=self.tokenizer,
-                                callbacks=callbacks)
+                                callbacks=callbacks, peft_config=to_peft_config(self.config.peft_config))
         trainer.remove_callback(PrinterCallback)  # the progress bar and the log carry the figures
         return trainer
 

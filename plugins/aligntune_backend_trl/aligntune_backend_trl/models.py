@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from aligntune.plugin_api import ModelLoadError, show
+from aligntune.plugin_api import ModelLoadError, is_loaded_model, show, value_model_base
 
 logger = logging.getLogger(__name__)
 
@@ -83,26 +83,30 @@ def load_value_model(name: str, config: Any, pad_token_id: int | None) -> Any:
 
 
 def load_policy_bundle(config: Any) -> PolicyBundle:
-    """Policy, reference and value model from ``config.model_name`` (value: ``value_model_name``)."""
+    """Policy, reference and value model from ``config.model_name`` (value: ``value_model_name``).
+
+    A loaded model in ``model_name`` is used as is, with ``config.tokenizer``; under LoRA
+    (``peft_config``) no reference copy is made: TRL takes the policy with its adapter off.
+    """
+    if is_loaded_model(config.model_name):
+        return PolicyBundle(policy=config.model_name, tokenizer=config.tokenizer)  # completed by complete_bundle
     logger.info("Loading policy %s", config.model_name)
-    tokenizer = load_tokenizer(config.model_name)
+    tokenizer = prepare_tokenizer(config.tokenizer) if config.tokenizer is not None else load_tokenizer(config.model_name)
     policy = load_causal_lm(config.model_name, config)
-    ref_policy = load_causal_lm(config.model_name, config)
-    value = load_value_model(config.value_model_name or config.model_name, config, tokenizer.pad_token_id)
+    ref_policy = None if config.peft_config is not None else load_causal_lm(config.model_name, config)
+    value = load_value_model(value_model_base(config), config, tokenizer.pad_token_id)
     return PolicyBundle(policy=policy, tokenizer=tokenizer, ref_policy=ref_policy, value_model=value)
 
 
 def complete_bundle(bundle: PolicyBundle, config: Any) -> PolicyBundle:
     """Fill in what a caller-supplied bundle lacks: a reference copy and a value model."""
     prepare_tokenizer(bundle.tokenizer)
-    if bundle.ref_policy is None and not _is_peft(bundle.policy):
+    if bundle.ref_policy is None and not _is_peft(bundle.policy) and config.peft_config is None:
         import copy
 
         bundle.ref_policy = copy.deepcopy(bundle.policy).eval()
     if bundle.value_model is None:
-        bundle.value_model = load_value_model(
-            config.value_model_name or config.model_name, config, bundle.tokenizer.pad_token_id
-        )
+        bundle.value_model = load_value_model(value_model_base(config), config, bundle.tokenizer.pad_token_id)
     return bundle
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import metadata
 from typing import Any
 
-from aligntune.plugin_api import GROUP_ALGORITHMS, completion_length, generations
+from aligntune.plugin_api import GROUP_ALGORITHMS, completion_length, generations, policy_name
 
 #: The settings a card lists: those every algorithm has, then the algorithm's own (never another one's).
 COMMON_SETTINGS = ("algorithm", "backend", "learning_rate", "batch_size", "gradient_accumulation_steps", "num_epochs",
@@ -60,7 +60,7 @@ def policy_card(config: Any, monitor: Any, result: Any, kept: str) -> str:
         "",
         f"# {config.algorithm.upper()} policy trained with aligntune",
         "",
-        f"- Base policy: `{config.model_name}`",
+        f"- Base policy: `{policy_name(config)}`",
         f"- Reward (the proxy that was optimised): {config.describe_reward()}",
         "- Gold (the rules the reward stands for): "
         + (f"{', '.join(gold['functions'])}, from {gold['origin']}" + (" (proxy = gold)" if gold["proxy_is_gold"] else "")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable
 
-from aligntune.plugin_api import ConfigurationError, Reward, RLResult, ScoredBatch
+from aligntune.plugin_api import ConfigurationError, Reward, RLResult, ScoredBatch, to_peft_config
 from aligntune_backend_trl import trl_ppo
 from aligntune_backend_trl.base import TRLTrainerBase
 from aligntune_backend_trl.gold_tracking import StopForOverOptimisation
@@ -70,7 +70,8 @@ class AlignTunePPOTrainer(TRLTrainerBase):
                                           add_special_tokens=not is_chat)
         self.adapter = RewardAdapter(TokenReward(self.reward, self.tokenizer), prompt_width=width)
         args = trl_ppo.ppo_args(self.config, len(dataset))
-        return trl_ppo.build_trl_trainer(args, self.bundle, self.adapter, dataset, callbacks)
+        return trl_ppo.build_trl_trainer(args, self.bundle, self.adapter, dataset, callbacks,
+                                         peft_config=to_peft_config(self.config.peft_config))
 
     def step_batch(self) -> tuple[ScoredBatch, list[int], list[bool]] | None:
         scored = self.adapter.drain()

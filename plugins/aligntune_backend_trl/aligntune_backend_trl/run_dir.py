@@ -16,20 +16,28 @@ marker), and the marker says ``finished`` once the metrics are written.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from aligntune.plugin_api import check_output_dir, fresh_run_directory, is_main_process, mark_finished, staged_output
+from aligntune.plugin_api import (
+    check_output_dir,
+    continue_run,
+    find_checkpoint,
+    fresh_run_directory,
+    in_place,
+    is_main_process,
+    mark_finished,
+    staged_output,
+)
+from aligntune_backend_trl.peft_policy import swapped, to_save
 from aligntune_backend_trl.policy_card import policy_card
 
 logger = logging.getLogger("aligntune_backend_trl")
 
-#: What a run of this backend writes into its output directory (TRL adds runs/ and checkpoint-N).
+#: What a run of this backend writes into its output directory (TRL adds runs/, checkpoint-N and its README.md).
 RUN_FILES = ("metrics.json", "reward_curve.png", "rl_report.png", "completions.jsonl", "policy", "reward_model", "runs",
-             "checkpoint-*")
+             "checkpoint-*", "README.md")
 
 
 class RunDirectory:
@@ -41,11 +49,18 @@ class RunDirectory:
         self._saved: set[str] = set()
         #: The run id in the marker (set when the main process marks the directory).
         self.run_id: str | None = None
+        #: The checkpoint this run resumes from (``resume_from_checkpoint``), and whether it is inside output_dir.
+        self.resume_point = find_checkpoint(config.resume_from_checkpoint, config.output_dir, config.algorithm)
+        self.resume_in_place = in_place(self.resume_point, config.output_dir)
 
     def mark(self) -> Path:
         """Start the run in ``output_dir``: an empty directory holding only this run's marker (the main process
         writes it, after checking the directory again: it may have been filled since validation); return it."""
         out = Path(self.config.output_dir).expanduser()
+        if not self._marked and self.resume_in_place:  # resume_from_checkpoint inside output_dir: the same run goes on
+            if is_main_process():
+                self.run_id = continue_run(out)
+            self._marked = True
         if not self._marked:
             if is_main_process():
                 check_output_dir(out, overwrite=self.config.overwrite, inputs=self.config.input_paths(),
@@ -60,11 +75,12 @@ class RunDirectory:
             mark_finished(self.config.output_dir)
 
     def save_policy(self, policy: Any, tokenizer: Any, output_dir: str | None, *, overwrite: bool | None,
-                    main: bool, monitor: Any = None, result: Any = None) -> str:
+                    main: bool, monitor: Any = None, result: Any = None, merge: bool = False) -> str:
         """Save ``policy`` and ``tokenizer`` to ``output_dir`` (default ``<output_dir>/policy``); return the path.
 
         With a ``monitor`` that kept a better policy by held-out gold (``keep_best='gold'``),
-        that one is saved, and the model card (``README.md``) says which step and why.
+        that one is saved, and the model card (``README.md``) says which step and why. A LoRA
+        policy saves its adapter; ``merge=True`` saves the adapter merged into a copy of the base.
         """
         target = Path(output_dir or Path(self.config.output_dir) / "policy")
         replace = self.config.overwrite if overwrite is None else overwrite
@@ -73,24 +89,10 @@ class RunDirectory:
         if main:
             with staged_output(target, overwrite=replace, kind="policy", inputs=self.config.input_paths(),
                                what="save_model(output_dir)", run_id=self.run_id) as staging:
-                with _swapped(policy, best):
-                    policy.save_pretrained(staging)
+                with swapped(policy, best):
+                    to_save(policy, merge=merge).save_pretrained(staging)
                 tokenizer.save_pretrained(staging)
                 (staging / "README.md").write_text(policy_card(self.config, monitor, result, why), encoding="utf-8")
             logger.info("Policy saved to %s: %s", target, why)
         self._saved.add(str(target.resolve()))
         return str(target)
-
-
-@contextlib.contextmanager
-def _swapped(policy: Any, state: dict[str, Any] | None) -> Iterator[None]:
-    """``policy`` with ``state`` loaded for the duration (the trained weights come back after)."""
-    if state is None:
-        yield
-        return
-    current = {k: v.detach().clone() for k, v in policy.state_dict().items()}
-    policy.load_state_dict(state)
-    try:
-        yield
-    finally:
-        policy.load_state_dict(current)

@@ -57,6 +57,7 @@ def ppo_args(config: Any, n_prompts: int) -> Any:
         # launched as several processes without CUDA: data-parallel on gloo, not each process alone
         **({"use_cpu": True} if _multi_process_without_cuda() else {}),
     )
+    kwargs.update(config.trl_args)  # TRL's own settings, checked against PPOConfig when the config was built
     return PPOConfig(**kwargs)
 
 
@@ -82,8 +83,10 @@ def _multi_process_without_cuda() -> bool:
     return launched_world_size() > 1 and not torch.cuda.is_available()
 
 
-def build_trl_trainer(args: Any, bundle: Any, reward_module: Any, dataset: Any, callbacks: list[Any]) -> Any:
-    """A ``trl.experimental.ppo.PPOTrainer`` with our progress callback instead of TRL's printer."""
+def build_trl_trainer(args: Any, bundle: Any, reward_module: Any, dataset: Any, callbacks: list[Any], *,
+                      peft_config: Any = None) -> Any:
+    """A ``trl.experimental.ppo.PPOTrainer`` with our progress callback instead of TRL's printer (LoRA on the
+    policy with ``peft_config``: TRL wraps it, and the reference is the policy with its adapter off)."""
     from transformers.trainer_callback import PrinterCallback, ProgressCallback
     from trl.experimental.ppo import PPOTrainer
 
@@ -96,6 +99,7 @@ def build_trl_trainer(args: Any, bundle: Any, reward_module: Any, dataset: Any, 
         train_dataset=dataset,
         value_model=bundle.value_model,
         callbacks=callbacks,
+        peft_config=peft_config,
     )
     check_parameters_replicated(trainer.accelerator, "PPO with the trl backend")
     trainer.remove_callback(PrinterCallback)
