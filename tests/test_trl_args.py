@@ -81,3 +81,22 @@ def test_a_built_trl_config_gives_its_changed_fields():
         t.from_args(GRPOConfig(bf16=False, learning_rate=1e-3), "grpo", {"learning_rate": 3e-6})
     with pytest.raises(ConfigurationError, match=r"args= must be a trl\..*RLOOConfig for algorithm='rloo'"):
         t.from_args(built, "rloo", {})
+
+
+def test_cli_trl_arg_is_read_as_the_fields_type_and_checked(tmp_path, tiny_gpt2_dir):
+    import yaml
+    from click.testing import CliRunner
+
+    from aligntune.cli import main
+
+    config = tmp_path / "rl.yaml"
+    config.write_text(yaml.safe_dump({
+        "model_name": str(tiny_gpt2_dir), "algorithm": "grpo", "reward_functions": ["length"], "batch_size": 2,
+        "num_generations": 2, "output_dir": str(tmp_path / "run"), "trl_args": {"save_steps": 5}}), encoding="utf-8")
+    ok = CliRunner().invoke(main, ["rl", "--config", str(config), "--trl-arg", "max_steps=3",
+                                   "--trl-arg", "gradient_checkpointing=false", "--dry-run"])
+    assert ok.exit_code == 0, ok.output
+    bad = CliRunner().invoke(main, ["rl", "--config", str(config), "--trl-arg", "max_steps=ten", "--dry-run"])
+    assert bad.exit_code == 1 and "trl_args['max_steps'] (GRPOConfig.max_steps) must be int, got text: 'ten'" in bad.output
+    typo = CliRunner().invoke(main, ["rl", "--config", str(config), "--trl-arg", "save_step=3", "--dry-run"])
+    assert typo.exit_code == 1 and "Did you mean 'save_steps'" in typo.output
