@@ -25,6 +25,7 @@ _BULLET = re.compile(r"[-*+\u2022]")
 _BARE_END = re.compile(r"[A-Za-z0-9]+(?:['\u2019-][A-Za-z0-9]+)*,?")
 _NOT_BRACKET = re.compile(r"(?m)^\s*\w{1,2}\)|[:;]-?\)")
 _COMMA_ITEM = re.compile(r"\s*,\s*")
+_ENDS_OK = frozenset(".!?:;)]}>\"'`\u201d\u2019|")
 _LINE_END_OK = re.compile(r"""[.!?:;)\]}>"'`*\u201d\u2019|]\s*$""")
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("\u201c", "\u201d"))
 #: Words that cannot end a finished sentence: articles, prepositions, conjunctions,
@@ -94,7 +95,7 @@ def cut_off(text: str) -> float:
     emphasis mark, URL or emoji pass.
     """
     stripped = text.rstrip()
-    if not stripped:
+    if not stripped or stripped[-1] in _ENDS_OK:  # the common case: a closing mark ("*" may be a bullet)
         return 0.0
     lines = [ln for ln in stripped.split("\n") if ln.strip()]
     last_line = lines[-1]
