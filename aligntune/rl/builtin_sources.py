@@ -12,6 +12,10 @@ Registered by the plugin manager like any installed plugin (see
     offline) or a local directory.
 ``pretrained_local``
     ``model_path`` must be a directory holding a config, weights and a tokenizer.
+``loaded``
+    ``model``: a reward model already in memory: a one-output sequence classifier with
+    ``options["tokenizer"]`` (``create_rl_trainer(reward_model_path=model, reward_tokenizer=tok)``),
+    or a :class:`~aligntune.reward_model.scoring.TextRewardModel`.
 ``remote``
     ``url``: the whole reward (model, rules, gold) scored by ``aligntune serve-reward``;
     its ``load`` returns a :class:`~aligntune.serve.client.RemoteReward` (see :mod:`aligntune.serve.source`).
@@ -119,10 +123,39 @@ class PretrainedLocalSource:
         return TextRewardModel.from_pretrained(os.path.expanduser(str(config.model_path)))
 
 
+class LoadedSource:
+    """A reward model already loaded in this process."""
+
+    description = "a loaded one-output sequence classifier (with options['tokenizer']) or a TextRewardModel"
+
+    def check(self, config: RewardModelSourceConfig) -> None:
+        model, tokenizer = config.model, config.options.get("tokenizer")
+        if isinstance(model, TextRewardModel):
+            return
+        labels = getattr(getattr(model, "config", None), "num_labels", None)
+        if labels != 1:
+            raise ConfigurationError(
+                f"reward_model_path= a loaded {type(model).__name__} must be a sequence classifier with one output "
+                f"(num_labels=1), got num_labels={show(labels)}; load it with "
+                "AutoModelForSequenceClassification.from_pretrained(..., num_labels=1)"
+            )
+        if tokenizer is None or not callable(tokenizer):
+            raise ConfigurationError(
+                f"reward_model_path= a loaded {type(model).__name__} needs its tokenizer: pass reward_tokenizer= too"
+            )
+
+    def load(self, config: RewardModelSourceConfig) -> TextRewardModel:
+        self.check(config)
+        if isinstance(config.model, TextRewardModel):
+            return config.model
+        return TextRewardModel(config.model, config.options["tokenizer"])
+
+
 @hookimpl
 def register_reward_model_sources(register: Callable[[str, Any], None]) -> None:
-    """Register the built-in sources: custom_trained, pretrained_hf, pretrained_local, remote."""
+    """Register the built-in sources: custom_trained, pretrained_hf, pretrained_local, remote, loaded."""
     register("custom_trained", CustomTrainedSource())
     register("pretrained_hf", PretrainedHFSource())
     register("pretrained_local", PretrainedLocalSource())
-    register("remote", RemoteSource())  # the whole reward from aligntune serve-reward (aligntune.serve.source)
+    register("remote", RemoteSource())
+    register("loaded", LoadedSource())  # a reward model already in memory  # the whole reward from aligntune serve-reward (aligntune.serve.source)

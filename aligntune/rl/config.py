@@ -99,6 +99,7 @@ SOURCE_FIELDS: dict[str, str] = {
     "pretrained_hf": "model_name",
     "pretrained_local": "model_path",
     "remote": "url",
+    "loaded": "model",
 }
 
 
@@ -118,10 +119,12 @@ class RewardModelSourceConfig:
     model_name: str | None = field(default=None, validator=v.optional_str)
     model_path: str | None = field(default=None, converter=_path_or_str, validator=v.optional_str)
     url: str | None = field(default=None, validator=v.optional_str)
+    model: Any = field(default=None)  # a loaded reward model (source_type="loaded")
     options: dict[str, Any] = field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
-        given = [name for name in ("training_config", "model_name", "model_path", "url") if getattr(self, name) is not None]
+        given = [name for name in ("training_config", "model_name", "model_path", "url", "model")
+                 if getattr(self, name) is not None]
         if len(given) != 1:
             what = "none" if not given else " and ".join(given)
             raise ConfigurationError(
@@ -375,7 +378,8 @@ class RLTrainingConfig:
         parts = []
         if self.reward_source is not None:
             src = self.reward_source
-            where = src.model_name or src.model_path or src.url or (src.training_config and src.training_config.output_dir)
+            where = src.model_name or src.model_path or src.url or (src.training_config and src.training_config.output_dir) \
+                or (src.model is not None and f"a loaded {type(src.model).__name__}")
             parts.append(f"reward model ({src.source_type}: {where})")
         if self.reward_functions is not None:
             parts.append(f"reward functions {self._rule_names()}")

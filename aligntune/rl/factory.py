@@ -51,6 +51,7 @@ REWARD_ARGS: tuple[str, ...] = (
     "reward_model_path",
     "reward_model_url",
     "remote_reward_options",
+    "reward_tokenizer",
     "reward_source",
     *REWARD_TRAINING_ARGS,
 )
@@ -87,6 +88,10 @@ def _reward_source(train: bool, reward: dict[str, Any], kwargs: dict[str, Any]) 
     given = [k for k in ("reward_model_name", "reward_model_path", "reward_model_url", "reward_source")
              if reward.get(k) is not None]
     remote_options = reward.pop("remote_reward_options", None)
+    reward_tokenizer = reward.pop("reward_tokenizer", None)
+    if reward_tokenizer is not None and isinstance(reward.get("reward_model_path"), (str, os.PathLike, type(None))):
+        raise ConfigurationError("reward_tokenizer= goes with reward_model_path= a loaded reward model (a sequence "
+                                 "classifier with one output); a reward model directory carries its own tokenizer")
     if remote_options is not None and reward.get("reward_model_url") is None:
         raise ConfigurationError("remote_reward_options only apply with reward_model_url=; pass the server's URL too")
     if train:
@@ -127,6 +132,8 @@ def _reward_source(train: bool, reward: dict[str, Any], kwargs: dict[str, Any]) 
             raise ConfigurationError(f"remote_reward_options must be a mapping of RemoteSettings fields "
                                      f"(timeout_s, retries, token_env, ...), got {show(remote_options)}")
         return RewardModelSourceConfig(source_type="remote", url=reward[key], options=dict(remote_options or {}))
+    if not isinstance(reward[key], (str, os.PathLike)):  # a loaded reward model (aligntune.rl.builtin_sources)
+        return RewardModelSourceConfig(source_type="loaded", model=reward[key], options={"tokenizer": reward_tokenizer})
     return RewardModelSourceConfig(source_type="pretrained_local", model_path=reward[key])
 
 

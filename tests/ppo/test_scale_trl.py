@@ -207,3 +207,21 @@ def test_a_loaded_policy_needs_its_tokenizer_and_a_broken_template_is_refused_be
     with pytest.raises(AlignTuneError, match="chat_template="):
         create_rl_trainer(**_grpo(policy_dir, prompts_file, tmp_path, chat_template="{% for m in messages %}"))
     assert not (tmp_path / "grpo").exists()
+
+
+def test_a_loaded_reward_model_with_its_tokenizer_is_the_runs_reward(policy_dir, prompts_file, same_tok_rm_dir,
+                                                                     tmp_path):
+    from transformers import AutoModelForSequenceClassification
+
+    from aligntune.reward_model.scoring import TextRewardModel
+
+    model = AutoModelForSequenceClassification.from_pretrained(same_tok_rm_dir)
+    tokenizer = AutoTokenizer.from_pretrained(same_tok_rm_dir)
+    kwargs = _grpo(policy_dir, prompts_file, tmp_path, reward_functions=None, reward_model_path=model)
+    with pytest.raises(ConfigurationError, match="needs its tokenizer: pass reward_tokenizer="):
+        create_rl_trainer(**kwargs)
+    trainer = create_rl_trainer(**kwargs, reward_tokenizer=tokenizer)
+    assert "a loaded GPT2ForSequenceClassification" in trainer.config.describe_reward()
+    texts = ["A kind and clear answer.", "no", "Here are three steps: first, second, third."]
+    batch = trainer.load_reward().score(["q"] * 3, texts)
+    assert batch.rewards == pytest.approx(TextRewardModel.from_pretrained(same_tok_rm_dir).score(texts), abs=1e-5)
