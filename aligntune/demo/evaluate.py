@@ -8,14 +8,17 @@ of the proxy, each with a paired bootstrap 95% interval over prompts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from aligntune.rewards.composite import normalised
+from aligntune.stats import bootstrap_interval
 
 #: Resamples of the paired bootstrap (over prompts).
 BOOTSTRAP_SAMPLES = 2000
+#: How many prompts' answers an evaluation keeps to show.
+SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -24,7 +27,9 @@ class PolicyEval:
 
     ``gold[i]``/``proxy[i]``/``components[name][i]``/``words[i]``: means over the samples of
     prompt ``i``; ``gold_without`` is the composite without ``length`` (the other weights
-    renormalised).
+    renormalised); ``markers[i]``: the mean number of markers the counter passed to
+    :func:`evaluate_policy` found (0 without one). ``samples``: one (prompt, answer) for each of
+    :data:`SHOWN` prompts spread over the list.
     """
 
     prompts: list[str]
@@ -34,6 +39,7 @@ class PolicyEval:
     components: dict[str, list[float]]
     words: list[float]
     samples: list[tuple[str, str]] = field(repr=False)
+    markers: list[float] = field(default_factory=list)
 
 
 def evaluate_policy(
@@ -48,8 +54,12 @@ def evaluate_policy(
     samples_per_prompt: int = 1,
     batch_size: int = 32,
     without: str = "length",
+    count_markers: Callable[[str], int] | None = None,
 ) -> PolicyEval:
-    """Sample ``samples_per_prompt`` responses per prompt from ``model_dir`` and score them."""
+    """Sample ``samples_per_prompt`` responses per prompt from ``model_dir`` and score them.
+
+    ``count_markers`` counts the helpfulness markers of one answer (for the marker density).
+    """
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -85,8 +95,15 @@ def evaluate_policy(
         gold_without=per_prompt(without_scores),
         components={n: per_prompt(v) for n, v in scored.components.items()},
         words=per_prompt([float(len(r.split())) for r in responses]),
-        samples=list(zip(asked[::k][:3], responses[::k][:3])),
+        samples=[(prompts[i], responses[i * k]) for i in shown_prompts(len(prompts))],
+        markers=per_prompt([float(count_markers(r)) if count_markers else 0.0 for r in responses]),
     )
+
+
+def shown_prompts(n: int) -> list[int]:
+    """The indices of the :data:`SHOWN` prompts (of ``n``) whose answers are shown: spread over the list."""
+    shown = min(SHOWN, n)
+    return [i * n // shown for i in range(shown)]
 
 
 def paired_interval(before: Sequence[float], after: Sequence[float], *, seed: int = 0,
@@ -95,9 +112,10 @@ def paired_interval(before: Sequence[float], after: Sequence[float], *, seed: in
     import numpy as np
 
     diff = np.asarray(after, dtype=np.float64) - np.asarray(before, dtype=np.float64)
-    rng = np.random.default_rng(seed)
-    means = diff[rng.integers(0, len(diff), (samples, len(diff)))].mean(axis=1)
-    low, high = np.percentile(means, [2.5, 97.5])
+    interval = bootstrap_interval([diff], np.mean, resamples=samples, seed=seed)
+    if interval is None:
+        raise ValueError("paired_interval got scores whose mean is undefined (NaN) on every resample")
+    low, high = interval
     return {"gain": float(diff.mean()), "low": float(low), "high": float(high)}
 
 
@@ -109,11 +127,19 @@ def compare(before: PolicyEval, after: PolicyEval, *, seed: int = 0) -> dict[str
     for name in ("gold", "gold_without", "proxy"):
         b, a = getattr(before, name), getattr(after, name)
         rows[name] = {"before": _mean(b), "after": _mean(a), **paired_interval(b, a, seed=seed)}
-    rows["components"] = {n: {"before": _mean(before.components[n]), "after": _mean(after.components[n])}
+    rows["components"] = {n: {"before": _mean(before.components[n]), "after": _mean(after.components[n]),
+                              **paired_interval(before.components[n], after.components[n], seed=seed)}
                           for n in before.components}
     rows["mean_words"] = {"before": _mean(before.words), "after": _mean(after.words)}
+    rows["marker_density"] = {"before": _density(before), "after": _density(after)}
     rows["prompts"] = len(before.prompts)
     return rows
+
+
+def _density(evaluation: PolicyEval) -> float:
+    """Markers per 100 words over all of an evaluation's answers (0 when they hold no words)."""
+    words = sum(evaluation.words)
+    return 100.0 * sum(evaluation.markers) / words if words else 0.0
 
 
 def _mean(values: Sequence[float]) -> float:

@@ -1,15 +1,17 @@
 """The end-to-end demo.
 
-1. Build a tiny GPT-2 policy locally (a byte-level BPE tokenizer trained on the bundled
-   corpus, so its tokenizer differs from MiniLM's) and warm it up briefly on the corpus
-   so its samples are readable.
+1. Build a small GPT-2 policy locally (a byte-level BPE tokenizer trained on the bundled
+   corpus, so its tokenizer differs from MiniLM's) and warm it up on the corpus's well-formed
+   answers (coherent, longer than a fragment; rude, unsafe, refusing and off-topic ones
+   included) so it writes English sentences that RL can then make polite, safe and helpful.
 2. ``create_rl_trainer(train_custom_reward_model=True, backend="trl", ...)``: train a
    reward model from the five basic reward functions on the bundled corpus, starting
    from the bundled MiniLM, then run PPO (``algorithm="grpo"`` or ``"rloo"``: GRPO or
    RLOO) against it. The reward crosses tokenizers: policy ids (GRPO/RLOO: completion
    texts) are decoded and re-encoded by MiniLM's tokenizer.
-3. Print the reward model's fidelity and the reward at the start and end of RL (the
-   per-step mean and a fixed evaluation on the prompts), save both models, the plots
+3. Print the reward model's fidelity, the reward at the start and end of RL (the per-step
+   mean) and a fixed evaluation on held-out prompts before and after RL (every rule, the
+   answers' length and marker density, three answers), save both models, the plots
    and ``demo_summary.json``, and a ``ppo_config.yaml`` that reruns the same flow with
    ``aligntune ppo --config`` (GRPO/RLOO: ``aligntune rl --config``; the file names the
    algorithm).
@@ -23,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,7 +35,8 @@ from typing import Any
 from aligntune.data.corpus import load_bundled_corpus
 from aligntune.data.heldout import load_heldout_prompts, load_validation_prompts
 from aligntune.demo.evaluate import PolicyEval, compare, evaluate_policy
-from aligntune.demo.settings import REWARD_TRAINING, RL_SETTINGS
+from aligntune.demo.report import print_summary, say
+from aligntune.demo.settings import POLICY, REWARD_TRAINING, RL_SETTINGS
 from aligntune.demo.tiny_policy import build_tiny_policy, warm_up
 from aligntune.atomic import fresh_run_directory
 from aligntune.errors import ConfigurationError, show
@@ -42,6 +46,8 @@ from aligntune.rl.factory import create_rl_trainer
 
 logger = logging.getLogger(__name__)
 
+#: Where one sentence of a corpus answer ends and the next begins.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 FUNCTIONS = ["length", "sentiment", "safety", "coherence", "helpfulness"]
 #: RL evaluates the policy on the validation prompts every so many steps and saves the best by gold.
 VALIDATION_EVERY = 16
@@ -62,16 +68,11 @@ def _torch_threads(n: int) -> Iterator[None]:
         torch.set_num_threads(before)
 
 
-def _say(message: str) -> None:
-    """The demo's console output (it is a script: it talks to the user)."""
-    print(message, flush=True)
-
-
 def run_demo(
     output_dir: str | os.PathLike[str] = "./aligntune_demo",
     *,
     corpus_size: int = int(REWARD_TRAINING["corpus_size"]),
-    warmup_steps: int = 300,
+    warmup_steps: int = int(POLICY["warmup_steps"]),
     reward_epochs: float = REWARD_TRAINING["num_epochs"],
     reward_max_length: int = int(REWARD_TRAINING["max_length"]),
     ppo_episodes: int | None = None,
@@ -120,17 +121,20 @@ def run_demo(
     prompts = sorted(set(corpus.prompts))
     _write_inputs(out, corpus, prompts)
 
-    _say(f"[1/3] Building a tiny GPT-2 policy with its own BPE tokenizer ({len(corpus)} corpus texts)")
+    say(f"[1/3] Building a GPT-2 policy ({POLICY['n_layer']} layers, width {POLICY['hidden']}) with its own BPE "
+        f"tokenizer, warmed up on the corpus's well-formed answers")
     t = time.perf_counter()
     policy_dir = out / "policy_init"
-    build_tiny_policy(policy_dir, corpus.texts + corpus.prompts, vocab_size=2048, n_layer=2, hidden=128, n_head=4,
+    build_tiny_policy(policy_dir, corpus.texts + corpus.prompts, vocab_size=int(POLICY["vocab_size"]),
+                      n_layer=int(POLICY["n_layer"]), hidden=int(POLICY["hidden"]), n_head=int(POLICY["n_head"]),
                       seed=seed)
-    examples = [f"{p} {r}" for p, r in zip(corpus.prompts, corpus.texts)]
+    examples = well_formed_examples(corpus, _tokenizer(policy_dir), answer_tokens=response_length - 4)
     with _torch_threads(1):
-        loss = warm_up(policy_dir, examples, steps=warmup_steps, seed=seed)
+        done = warm_up(policy_dir, examples, steps=warmup_steps, batch_size=int(POLICY["batch_size"]),
+                       learning_rate=float(POLICY["learning_rate"]), max_length=int(POLICY["max_length"]), seed=seed)
     timings["policy"] = time.perf_counter() - t
-    _say(f"      warm-up loss {loss:.3f} ({timings['policy']:.0f}s)")
-
+    say(f"      warm-up: {len(examples)} answers, {done.steps} steps, {done.tokens:,} tokens, loss {done.loss:.3f} "
+        f"({timings['policy']:.0f}s)")
     config = _ppo_arguments(out, policy_dir, reward_epochs, reward_max_length, ppo_episodes, ppo_batch_size,
                             response_length, learning_rate, kl_coef, seed)
     if algorithm != "ppo":
@@ -142,28 +146,29 @@ def run_demo(
     config["reward_training_prompts"] = corpus.prompts  # safety and helpfulness judge an answer against its prompt
     trainer = create_rl_trainer(**config)
 
-    _say("[2/3] Training the reward model from the five rules (MiniLM base)")
+    say("[2/3] Training the reward model from the five rules (MiniLM base)")
     t = time.perf_counter()
     trainer.load_reward()
     timings["reward_model"] = time.perf_counter() - t
     fidelity = getattr(trainer.reward_model_path, "fidelity", None)
-    _say(f"      fidelity on held-out texts: {fidelity.summary() if fidelity else 'n/a'} ({timings['reward_model']:.0f}s)")
+    say(f"      fidelity on held-out texts: {fidelity.summary() if fidelity else 'n/a'} ({timings['reward_model']:.0f}s)")
 
 
     rules = CompositeReward(FUNCTIONS, WEIGHTS)
     held_out = load_heldout_prompts()[:eval_prompts]
+    count_markers = _marker_counter(rules)
     with _torch_threads(1):
         def evaluate(model_dir: str) -> PolicyEval:
             return evaluate_policy(model_dir, held_out, reward_model=trainer.reward_model, rules=rules,
                                    max_new_tokens=response_length, temperature=0.7, seed=seed,
-                                   samples_per_prompt=eval_samples)
+                                   samples_per_prompt=eval_samples, count_markers=count_markers)
 
         before = evaluate(str(policy_dir))
 
         if algorithm == "ppo":
-            _say(f"[3/3] PPO with backend='trl' ({ppo_episodes} episodes, cross-tokenizer reward)")
+            say(f"[3/3] PPO with backend='trl' ({ppo_episodes} episodes, cross-tokenizer reward)")
         else:
-            _say(f"[3/3] {algorithm.upper()} with backend='trl' ({ppo_episodes} completions, {num_generations} per "
+            say(f"[3/3] {algorithm.upper()} with backend='trl' ({ppo_episodes} completions, {num_generations} per "
                  f"prompt, cross-tokenizer reward)")
         t = time.perf_counter()
         result = trainer.train()
@@ -189,18 +194,20 @@ def run_demo(
         "kept": result.kept,
         "kept_validation_gold": monitor.get("kept_gold"),
         "length_target_words": _length_range(rules),
+        "rules": FUNCTIONS,
+        "weights": WEIGHTS,
         "samples_before": before.samples,
         "samples_after": after.samples,
         "reward_curve": result.plot_path,
         "metrics": result.metrics_path,
         # GRPO/RLOO score completion texts, always re-encoded for the reward model
-        "fast_path": trainer.adapter.scorer.fast_path if algorithm == "ppo" else False,
+        "fast_path": trainer.adapter.token_reward.fast_path if algorithm == "ppo" else False,
         "eval_prompts": len(held_out),
         "eval_samples_per_prompt": eval_samples,
         "timings_s": {**timings, "total": time.perf_counter() - started},
     }
     (out / "demo_summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
-    _print_summary(summary, algorithm)
+    print_summary(summary, algorithm)
     return summary
 
 
@@ -282,52 +289,47 @@ def _mean(values: Any) -> float:
     return sum(values) / len(values)
 
 
-def _print_summary(s: dict[str, Any], algorithm: str = "ppo") -> None:
-    fid = s["fidelity"] or {}
-    a, name = algorithm, algorithm.upper()
-    _say("")
-    _say("=== aligntune demo ===")
-    _say(f"reward model: {s['reward_model']}")
-    _say(f"  fidelity: Spearman {fid.get('spearman')}, pairwise accuracy {fid.get('pairwise_accuracy')}")
-    _say(f"{name} ({s[a + '_steps']} steps, reward model across tokenizers, fast path: {s['fast_path']}):")
-    _say(f"  mean reward per step: first {s[a + '_reward_first_step']:.4f} -> last {s[a + '_reward_last_step']:.4f}")
-    _say(f"  first quarter {s[a + '_reward_first_quarter']:.4f} -> last quarter {s[a + '_reward_last_quarter']:.4f}")
-    h = s["held_out"]
-    _say(f"held-out evaluation: {s['eval_prompts']} prompts on topics no training step saw, "
-         f"{s['eval_samples_per_prompt']} samples each (change, paired bootstrap 95% interval over prompts):")
-    for key, label in (("gold", "rule composite (gold)"), ("gold_without", "composite without length"),
-                       ("proxy", "reward model (proxy)")):
-        r = h[key]
-        _say(f"  {label:<26} {r['before']:.4f} -> {r['after']:.4f}   change {r['gain']:+.4f} "
-             f"[{r['low']:+.4f}, {r['high']:+.4f}]")
-    low, high = s["length_target_words"]
-    words = h["mean_words"]
-    _say(f"  mean response length      {words['before']:.1f} -> {words['after']:.1f} words "
-         f"(the length rule's target range: {low}-{high})")
-    _say("  " + _verdict(h))
-    for prompt, response in s["samples_after"][:2]:
-        _say(f"  sample after {name}: {show(prompt)} -> {response[:120]!r}")
-    if s.get("kept_step") is not None:
-        _say(f"policy saved: step {s['kept_step']} of {s[a + '_steps']}: {s['kept']}")
-    _say(f"policy: {s['policy']}")
-    _say(f"plots: {s['reward_curve']}")
-    _say(f"time: {s['timings_s']['total']:.0f}s")
-
-
 def _length_range(rules: CompositeReward) -> list[int]:
     """The ``length`` rule's target word range (the plugin's function, found through the registry)."""
     length = rules.functions[rules.names.index("length")]
     return [int(length.min_words), int(length.max_words)]
 
 
-def _verdict(h: dict[str, Any]) -> str:
-    gold, rest = h["gold"], h["gold_without"]
-    if gold["low"] > 0 and rest["low"] > 0:
-        return (f"The gold improved on held-out prompts: {gold['gain']:+.4f}, and not from length alone "
-                f"(without length {rest['gain']:+.4f}); both intervals exclude 0.")
-    if gold["low"] > 0:
-        return (f"The gold improved on held-out prompts ({gold['gain']:+.4f}), but without the length rule the "
-                f"change ({rest['gain']:+.4f}) is within noise.")
-    if gold["high"] < 0:
-        return f"The gold got worse on held-out prompts ({gold['gain']:+.4f}, the interval excludes 0)."
-    return f"The gold did not measurably change on held-out prompts ({gold['gain']:+.4f}, the interval includes 0)."
+def well_formed_examples(corpus: Any, tokenizer: Any, answer_tokens: int) -> list[str]:
+    """``prompt + " " + answer`` for the corpus answers that read as English, each cut to fit RL's budget.
+
+    Kept: coherent answers longer than a fragment. The corpus also holds shuffled words, word salad
+    and few-word fragments for the reward model to rank low; a policy warmed up on them would write
+    them too. Rude, unsafe, refusing and off-topic answers stay: they are sentences, and what RL is
+    there to change. Each answer keeps its whole sentences that fit in ``answer_tokens`` tokens of
+    ``tokenizer`` (at least its first), so the policy learns to finish within the tokens RL samples
+    instead of being cut off mid-sentence.
+    """
+    examples = []
+    for prompt, text, levels in zip(corpus.prompts, corpus.texts, corpus.labels):
+        if levels["coherence"] != "coherent" or levels["length"] == "tiny":
+            continue
+        sentences = _SENTENCE_END.split(text)
+        kept = sentences[0]
+        for sentence in sentences[1:]:
+            longer = f"{kept} {sentence}"
+            if len(tokenizer(" " + longer)["input_ids"]) > answer_tokens:
+                break
+            kept = longer
+        examples.append(f"{prompt} {kept}")
+    if not examples:
+        raise ConfigurationError(f"The demo's corpus of {len(corpus)} texts holds no coherent answer longer than a "
+                                 "fragment to warm the policy up on; pass a larger corpus_size")
+    return examples
+
+
+def _tokenizer(model_dir: Path) -> Any:
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(model_dir)
+
+
+def _marker_counter(rules: CompositeReward) -> Any:
+    """Counts the markers the ``helpfulness`` rule reads in one answer (for the marker density)."""
+    helpfulness = rules.functions[rules.names.index("helpfulness")]
+    return lambda text: helpfulness.read_markers(text).markers

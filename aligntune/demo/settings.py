@@ -10,6 +10,20 @@ without native bfloat16.
 
 from __future__ import annotations
 
+#: The demo's policy: a GPT-2 trained from scratch (no causal LM can be downloaded) with a byte-level
+#: BPE tokenizer of ``vocab_size`` trained on the corpus, warmed up for ``warmup_steps`` steps of
+#: ``batch_size`` well-formed corpus answers cut at ``max_length`` tokens (PPO samples 40 new tokens).
+POLICY: dict[str, float | int] = {
+    "vocab_size": 4096,
+    "n_layer": 4,
+    "hidden": 192,
+    "n_head": 4,
+    "warmup_steps": 700,
+    "batch_size": 16,
+    "learning_rate": 3e-3,
+    "max_length": 64,
+}
+
 REWARD_TRAINING: dict[str, float | int] = {
     "corpus_size": 2500,
     "min_score_gap": 0.02,
