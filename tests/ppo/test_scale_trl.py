@@ -164,7 +164,8 @@ def test_a_grpo_run_killed_after_a_checkpoint_resumes_to_one_continuous_history(
     result = trainer.train()
     assert result.steps == 5
     metrics = json.loads(Path(result.metrics_path).read_text())
-    assert [row["step"] for row in metrics["history"]] == [1, 2, 3, 4, 5]
+    assert [row["step"] for row in metrics["steps"]] == [1, 2, 3, 4, 5]
+    assert metrics["run_id"] == run_id
     assert [row["step"] for row in metrics["evaluations"]] == [0, 2, 4, 5]
     assert json.loads((out / "aligntune-output.json").read_text())["run_id"] == run_id  # the same run, continued
     rows = [json.loads(line) for line in (out / "completions.jsonl").read_text().splitlines()]
