@@ -12,7 +12,7 @@ Registered by the plugin manager like any installed plugin (see
     offline) or a local directory.
 ``pretrained_local``
     ``model_path`` must be a directory holding a config, weights and a tokenizer.
-``loaded``
+``in_memory``
     ``model``: a reward model already in memory: a one-output sequence classifier with
     ``options["tokenizer"]`` (``create_rl_trainer(reward_model_path=model, reward_tokenizer=tok)``),
     or a :class:`~aligntune.reward_model.scoring.TextRewardModel`.
@@ -153,9 +153,9 @@ class LoadedSource:
 
 @hookimpl
 def register_reward_model_sources(register: Callable[[str, Any], None]) -> None:
-    """Register the built-in sources: custom_trained, pretrained_hf, pretrained_local, remote, loaded."""
+    """Register the built-in sources: custom_trained, pretrained_hf, pretrained_local, remote, in_memory."""
     register("custom_trained", CustomTrainedSource())
     register("pretrained_hf", PretrainedHFSource())
     register("pretrained_local", PretrainedLocalSource())
-    register("remote", RemoteSource())
-    register("loaded", LoadedSource())  # a reward model already in memory  # the whole reward from aligntune serve-reward (aligntune.serve.source)
+    register("remote", RemoteSource())  # the whole reward from aligntune serve-reward (aligntune.serve.source)
+    register("in_memory", LoadedSource())  # a reward model already loaded in this process

@@ -99,7 +99,7 @@ SOURCE_FIELDS: dict[str, str] = {
     "pretrained_hf": "model_name",
     "pretrained_local": "model_path",
     "remote": "url",
-    "loaded": "model",
+    "in_memory": "model",
 }
 
 
@@ -119,7 +119,7 @@ class RewardModelSourceConfig:
     model_name: str | None = field(default=None, validator=v.optional_str)
     model_path: str | None = field(default=None, converter=_path_or_str, validator=v.optional_str)
     url: str | None = field(default=None, validator=v.optional_str)
-    model: Any = field(default=None)  # a loaded reward model (source_type="loaded")
+    model: Any = field(default=None)  # a loaded reward model (source_type="in_memory")
     options: dict[str, Any] = field(factory=dict)
 
     def __attrs_post_init__(self) -> None:

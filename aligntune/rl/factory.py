@@ -133,7 +133,7 @@ def _reward_source(train: bool, reward: dict[str, Any], kwargs: dict[str, Any]) 
                                      f"(timeout_s, retries, token_env, ...), got {show(remote_options)}")
         return RewardModelSourceConfig(source_type="remote", url=reward[key], options=dict(remote_options or {}))
     if not isinstance(reward[key], (str, os.PathLike)):  # a loaded reward model (aligntune.rl.builtin_sources)
-        return RewardModelSourceConfig(source_type="loaded", model=reward[key], options={"tokenizer": reward_tokenizer})
+        return RewardModelSourceConfig(source_type="in_memory", model=reward[key], options={"tokenizer": reward_tokenizer})
     return RewardModelSourceConfig(source_type="pretrained_local", model_path=reward[key])
 
 
