@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aligntune.errors import ConfigurationError, show
-from aligntune.rl.factory import build_rl_config
+from aligntune.rl.factory import REWARD_ARGS, build_rl_config
 from aligntune.rl.reward import build_reward
 from aligntune.rl.sources import check_source, load_reward_model
 from aligntune.serve.app import build_app
@@ -70,7 +70,6 @@ def bind(host: str, port: int) -> socket.socket:
             raise ConfigurationError(f"Not allowed to listen on port {port} (ports below 1024 need privileges); "
                                      "pass --port 1024 or higher") from None
         raise ConfigurationError(f"Cannot listen on {host}:{port}: {exc}") from None
-    sock.set_inheritable(True)
     return sock
 
 
@@ -80,7 +79,7 @@ def build_served_reward(**kwargs: Any) -> Any:
     Policy and training keys (``model_name``, ``algorithm``, ...) are accepted, so one RL
     YAML file serves both, and logged as not used here.
     """
-    unused = sorted(k for k in kwargs if k not in REWARD_KEYS)
+    unused = sorted(k for k in kwargs if k not in REWARD_KEYS and k not in REWARD_ARGS)
     if unused:
         logger.info("Not used by serve-reward (they describe the policy run, not the reward): %s", ", ".join(unused))
     kwargs.setdefault("model_name", _NO_POLICY)
