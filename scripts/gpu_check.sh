@@ -15,13 +15,15 @@
 #
 # which fills build/gpu_check/ (about 55 MB): wheels/ (trl 1.12.0, datasets and the dependencies a bare
 # image lacks, pyarrow without its Flight libraries, for CPython 3.11) and reward_model/ (a tiny
-# reward model aligntune trains on CPU, used by the RL rows when the device has no scipy to train one).
+# reward model aligntune trains on CPU (length + sentiment rules), used by the RL rows when the device has no scipy to train one).
 # Then, in one device call of at most 8 minutes:
 #
 #   run(command="bash scripts/gpu_check.sh", carry=["build/gpu_check"], timeout_s=480)
 #
 # Environment: GPU_CHECK_HOME (default build/gpu_check), PYTHON (default: .venv/bin/python if present,
-# else python3), GPU_CHECK_TIMEOUT (seconds for the tests, default 420).
+# else python3), GPU_CHECK_TIMEOUT (seconds for the tests, default 420), GPU_CHECK_ON_CPU=1 (run the rows on
+# CPU in fp32: a rehearsal of the device run, e.g. with PYTHON= a fresh venv holding only torch, transformers,
+# accelerate and peft, as the device has).
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -32,8 +34,10 @@ export TOKENIZERS_PARALLELISM=false PYTHONUNBUFFERED=1 GPU_CHECK_HOME="$HOME_DIR
 if [ -n "${PYTHON:-}" ]; then PY="$PYTHON"; elif [ -x .venv/bin/python ]; then PY=.venv/bin/python; else PY=python3; fi
 
 # Packages a bare device image lacks (pure-Python wheels, or CPython 3.11 builds).
-DEVICE_WHEELS=(trl==1.12.0 "datasets>=4.7,<5" pandas==2.2.3 pyarrow==25.0.1 xxhash dill multiprocess fsspec
-               pluggy attrs click python-dateutil pytz tzdata six vaderSentiment "setuptools>=77")
+DEVICE_WHEELS=(trl==1.12.0 datasets==4.8.5 pandas==2.2.3 pyarrow==25.0.1 xxhash dill==0.4.1 multiprocess==0.70.19
+               fsspec==2026.2.0 aiohttp aiohappyeyeballs aiosignal frozenlist multidict propcache yarl requests urllib3
+               idna charset-normalizer certifi jinja2 markupsafe pluggy attrs click python-dateutil pytz tzdata six
+               vaderSentiment "setuptools>=77" pytest iniconfig pygments)
 
 prepare() {
   mkdir -p "$WHEELS"
@@ -66,7 +70,7 @@ for whl in wheels.glob("pyarrow-*.whl"):
     tmp.replace(whl)
     print(f"trimmed {whl.name}: {whl.stat().st_size / 1e6:.1f} MB")
 EOF
-  # A reward model trained here on CPU by aligntune (tiny Llama base, length + coherence rules).
+  # A reward model trained here on CPU by aligntune (tiny Llama base, length + sentiment rules).
   rm -rf "$HOME_DIR/reward_model" "$HOME_DIR/.base"
   "$PY" - "$HOME_DIR" <<'EOF' || return 1
 import sys
@@ -95,12 +99,12 @@ export GPU_CHECK_REPORT="$REPORT"
 note() { "$PY" -c 'import json,sys; print(json.dumps({"check": sys.argv[1], "status": sys.argv[2]}))' "$1" "$2" >> "$REPORT"; }
 
 # 1. What is installed; install what is missing from the carried wheels (never from a network).
-if ! "$PY" -c "import trl, datasets" 2>/dev/null; then
+if ! "$PY" -c "import trl, datasets, pytest" 2>/dev/null; then
   if [ -d "$WHEELS" ]; then
     if "$PY" -m pip install --quiet --no-index --find-links "$WHEELS" "${DEVICE_WHEELS[@]}" > "$REPORT.pip" 2>&1; then
-      note "install trl, datasets from $WHEELS" "ran"
+      note "install trl, datasets, pytest from $WHEELS" "ran"
     else
-      note "install trl, datasets from $WHEELS" "failed: $(tail -c 300 "$REPORT.pip" | tr '\n' ' ')"
+      note "install trl, datasets, pytest from $WHEELS" "failed: $(tail -c 300 "$REPORT.pip" | tr '\n' ' ')"
     fi
   else
     note "install trl, datasets" "failed: neither installed nor carried ($WHEELS missing: run --prepare here and carry $HOME_DIR)"

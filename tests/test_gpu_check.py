@@ -26,6 +26,8 @@ import pytest
 
 pytestmark = pytest.mark.gpu
 
+#: GPU_CHECK_ON_CPU=1 runs the rows on CPU in fp32 (a rehearsal of the device run: imports, installs, API).
+ON_CPU = os.environ.get("GPU_CHECK_ON_CPU") == "1"
 LORA = {"r": 8, "lora_alpha": 16, "target_modules": ["q_proj", "k_proj", "v_proj", "o_proj"]}
 
 
@@ -48,7 +50,7 @@ def _write(row: dict[str, Any]) -> None:
 def row(name: str, *, needs: str | None = None) -> Iterator[dict[str, Any]]:
     """One table row: skipped without CUDA (or without the module ``needs``), failed with its error, or ran."""
     entry: dict[str, Any] = {"check": name}
-    if not _cuda():
+    if not _cuda() and not ON_CPU:
         _write({**entry, "status": "skipped: no CUDA"})
         pytest.skip("no CUDA")
     if needs is not None and importlib.util.find_spec(needs) is None:
@@ -56,7 +58,8 @@ def row(name: str, *, needs: str | None = None) -> Iterator[dict[str, Any]]:
         pytest.skip(f"{needs} is not installed")
     import torch
 
-    torch.cuda.reset_peak_memory_stats()
+    if _cuda():
+        torch.cuda.reset_peak_memory_stats()
     start = time.perf_counter()
     try:
         yield entry
@@ -67,7 +70,7 @@ def row(name: str, *, needs: str | None = None) -> Iterator[dict[str, Any]]:
         entry.setdefault("status", "ran")
     finally:
         entry["seconds"] = round(time.perf_counter() - start, 1)
-        entry["peak_gib"] = round(torch.cuda.max_memory_allocated() / 2**30, 2)
+        entry["peak_gib"] = round(torch.cuda.max_memory_allocated() / 2**30, 2) if _cuda() else "cpu"
         _write(entry)
 
 
@@ -101,10 +104,10 @@ def prompts_file(workdir, corpus) -> Path:
 
 
 def train_reward_model(base: Path, corpus, out: Path, *, bf16: bool) -> str:
-    """A reward model trained by aligntune from the length and coherence rules on ``base``."""
+    """A reward model trained by aligntune from the length and sentiment rules on ``base``."""
     from aligntune.rewards.training import RewardModelTrainer
 
-    trainer = RewardModelTrainer(str(base), ["length", "coherence"], [0.5, 0.5])
+    trainer = RewardModelTrainer(str(base), ["length", "sentiment"], [0.5, 0.5])  # vaderSentiment is carried
     data = trainer.generate_training_data(corpus.texts[:200], prompts=corpus.prompts[:200], batch_size=64)
     return str(trainer.train_reward_model(data, output_dir=str(out), num_epochs=1, batch_size=16,
                                           training_args={"bf16": bf16}))
@@ -121,8 +124,8 @@ def reward_dir(workdir, corpus, llama_dir) -> Path:
             pytest.fail(f"no scipy to train a reward model here and no carried one at {carried}")
         return carried
     with row(name) as entry:
-        path = Path(train_reward_model(llama_dir, corpus, workdir / "reward_model", bf16=True))
-        entry["ran"] = "tiny Llama base, length + coherence rules"
+        path = Path(train_reward_model(llama_dir, corpus, workdir / "reward_model", bf16=_cuda()))
+        entry["ran"] = "tiny Llama base, length + sentiment rules"
     return path
 
 
@@ -134,8 +137,8 @@ def _rl(request: Any, algorithm: str, backend: str, out: str, **extra: Any) -> d
     reward_dir, workdir = request.getfixturevalue("reward_dir"), request.getfixturevalue("workdir")
 
     kwargs: dict[str, Any] = dict(model_name=str(llama_dir), reward_model_path=str(reward_dir),
-                                  dataset_name=str(prompts_file), algorithm=algorithm, backend=backend, bf16=True,
-                                  batch_size=4, total_episodes=64, response_length=16, learning_rate=1e-4,
+                                  dataset_name=str(prompts_file), algorithm=algorithm, backend=backend, bf16=_cuda(),
+                                  batch_size=4, total_episodes=64 if _cuda() else 16, response_length=16, learning_rate=1e-4,
                                   output_dir=str(workdir / out), seed=0)
     if algorithm == "ppo":
         kwargs.update(num_ppo_epochs=1)
