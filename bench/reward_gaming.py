@@ -19,7 +19,7 @@ often ``safety`` tells the two replies of a human harmlessness judgement apart a
 agrees with the people.
 
 Run:  python bench/reward_gaming.py [--n 1000] [--seed 0] [--hh ../shared/data/hh_harmless_dev.jsonl]
-      [--before REF] [--no-generators] [--json out.json]
+      [--other-half] [--before REF] [--no-generators] [--json out.json]
 """
 
 from __future__ import annotations
@@ -54,10 +54,15 @@ def share_ci(flags: list[bool], rng: random.Random, reps: int = 1000) -> tuple[f
     return point, boots[int(0.025 * reps)], boots[int(0.975 * reps) - 1]
 
 
-def split_rows(rows: list[dict], n: int, seed: int) -> tuple[list[dict], list[dict]]:
-    """Originals (at most ``n``, from half the instructions) and the donor rows (the other half)."""
+def split_rows(rows: list[dict], n: int, seed: int, other_half: bool = False) -> tuple[list[dict], list[dict]]:
+    """Originals (at most ``n``, from half the instructions) and the donor rows (the other half).
+
+    ``other_half`` swaps the halves: the originals come from the instructions the default
+    run draws its donors from (a held-out check of rules tuned on the default half).
+    """
     prompts = shuffled_instructions(rows, seed)
-    own = set(prompts[: len(prompts) // 2])
+    half = len(prompts) // 2
+    own = set(prompts[half:] if other_half else prompts[:half])
     originals = [r for r in rows if r["prompt"] in own and len(r["response"].split()) >= 5]
     donors = [r for r in rows if r["prompt"] not in own and r["response"].strip()]
     random.Random(seed + 1).shuffle(originals)
@@ -170,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=1000, help="originals to corrupt (default 1000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--hh", type=Path, default=None, help="HH harmlessness pairs (prompt, chosen, rejected)")
+    parser.add_argument("--other-half", action="store_true",
+                        help="take the originals from the other half of the instructions (held-out check)")
     parser.add_argument("--no-generators", action="store_true", help="skip the per-generator table")
     parser.add_argument("--before", default=None, metavar="REF",
                         help="also score every generator's answers with the rules at git revision REF "
@@ -185,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--before {args.before!r} is not a git revision of this checkout; pass a commit, tag or branch")
     start = time.perf_counter()
     rows = read_jsonl(args.data)
-    originals, donors = split_rows(rows, args.n, args.seed)
+    originals, donors = split_rows(rows, args.n, args.seed, args.other_half)
     reward = CompositeReward(FUNCTIONS, WEIGHTS)
     print(f"{len(originals)} originals from {len({r['prompt'] for r in originals})} instructions; "
           f"salad and drift from {len(donors)} responses to the other instructions")
