@@ -55,3 +55,14 @@ def test_before_refuses_a_revision_that_does_not_exist(bench, tmp_path, capsys):
     with pytest.raises(SystemExit):
         bench.main(["--data", str(_data(tmp_path)), "--before", "no-such-revision-xyz"])
     assert "--before 'no-such-revision-xyz' is not a git revision" in capsys.readouterr().err
+
+
+def test_other_half_draws_the_originals_from_the_instructions_the_default_run_leaves_out(bench):
+    rows = [{"prompt": f"p{i % 10}", "response": f"answer number {i} to prompt {i % 10}", "generator": "g"}
+            for i in range(60)]
+    first, donors = bench.split_rows(rows, 100, 0)
+    second, other_donors = bench.split_rows(rows, 100, 0, other_half=True)
+    first_prompts, second_prompts = {r["prompt"] for r in first}, {r["prompt"] for r in second}
+    assert first_prompts and second_prompts and not first_prompts & second_prompts
+    assert {r["prompt"] for r in donors} == second_prompts
+    assert {r["prompt"] for r in other_donors} == first_prompts
