@@ -10,9 +10,16 @@ without native bfloat16.
 
 from __future__ import annotations
 
-#: The demo's policy: a GPT-2 trained from scratch (no causal LM can be downloaded) with a byte-level
-#: BPE tokenizer of ``vocab_size`` trained on the corpus, warmed up for ``warmup_steps`` steps of
-#: ``batch_size`` well-formed corpus answers cut at ``max_length`` tokens (PPO samples 40 new tokens).
+#: The demo's policy: a GPT-2 trained from scratch (no causal LM can be downloaded), 4 layers of width
+#: 192 (2.6M parameters with the tied embedding), with a byte-level BPE tokenizer of 4,096 tokens
+#: trained on the corpus (996 of its 1,004 distinct words are one token each). The warm-up sees the
+#: corpus's 1,313 well-formed answers (of 2,500), each cut at a sentence end to fit in 36 tokens so it
+#: finishes within the 40 tokens PPO samples: 700 steps of 16 (433,269 tokens, loss 0.27; 142 s on one
+#: thread of a 2-core AMD EPYC under contention). On validation prompts every sample ends at a sentence
+#: end and 57% of its sentences are corpus sentences word for word; the others splice two of them.
+#: Tried before (loss, samples): 2 layers of width 128 for 300 steps (the earlier demo: word salad);
+#: 4x256 with 2,048 tokens, 300 steps on uncut answers (0.64) and 4x192, 400 steps (0.40): sentences
+#: spliced mid-phrase and most answers cut off at 40 tokens.
 POLICY: dict[str, float | int] = {
     "vocab_size": 4096,
     "n_layer": 4,
