@@ -45,7 +45,11 @@ REWARD_TRAINING: dict[str, float | int] = {
 #: lr 3e-5 and 384 episodes the gold fell; at 5e-4 the policy collapsed to empty answers; 1e-4 with
 #: 16 responses a step, 2 mini-batches and 4 PPO epochs gained, more with KL coefficient 0.02 than
 #: 0.05 (where the gain stopped after about 8 steps), and 64-token answers gained less than 40-token
-#: ones at 1.8x the time. ``episodes``
+#: ones at 1.8x the time (those probes ran the earlier 2x128 policy).
+#: With the 4x192 policy (tried on the 84 validation prompts, 2 samples each, one
+#: run each): lr 1e-4/KL 0.02 gold +0.028 [+0.002, +0.054], coherence +0.013; lr 1e-4/KL 0.05 gold
+#: +0.009, coherence -0.050; lr 2e-4/KL 0.05 gold +0.040, without length +0.062, but coherence -0.018
+#: and length -0.082 (shorter answers), so 1e-4/0.02 stayed. ``episodes``
 #: counts responses: one per prompt for PPO, ``num_generations`` per prompt for GRPO and RLOO
 #: (so a GRPO step of ``batch_size`` 4 prompts scores 16 completions). GRPO and RLOO keep TRL's
 #: KL coefficient ``beta`` (GRPO 0: no reference model; RLOO 0.05).
