@@ -228,6 +228,7 @@ def _ppo_arguments(out: Path, policy_dir: Path, reward_epochs: float, reward_max
         "reward_training_min_score_gap": REWARD_TRAINING["min_score_gap"],
         "reward_training_lr": REWARD_TRAINING["learning_rate"],
         "reward_training_batch_size": REWARD_TRAINING["batch_size"],
+        "reward_training_augment_copies": REWARD_TRAINING["augment_copies"],
         "reward_training_max_length": reward_max_length,
         "output_dir": str(out / "ppo"),
         "total_episodes": episodes,
