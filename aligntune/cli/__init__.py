@@ -28,6 +28,11 @@ from aligntune.errors import AlignTuneError
 
 
 _interrupted = False  # set when a command stopped on Ctrl-C; read by :func:`run`
+#: The stop signal the running command received ("SIGINT" or "SIGTERM"), or ``None``. A signal can land
+#: inside third-party code that turns it into its own error (an extension module interrupted while it
+#: initialises raises ``ImportError``, which a reward function then reports as its failure): the command
+#: still stops as that signal asks, not with the error it became.
+_signal_seen: str | None = None
 
 
 class Terminated(BaseException):
@@ -35,7 +40,15 @@ class Terminated(BaseException):
 
 
 def _terminate(signum: int, frame: Any) -> None:
+    global _signal_seen
+    _signal_seen = "SIGTERM"
     raise Terminated()
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    global _signal_seen
+    _signal_seen = "SIGINT"
+    raise KeyboardInterrupt()
 
 
 class _Group(click.Group):
@@ -44,22 +57,29 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         main_thread = threading.current_thread() is threading.main_thread()  # signals go to the main thread only
         previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
+        previous_int = signal.signal(signal.SIGINT, _interrupt) if main_thread else None
         try:
             return super().invoke(ctx)
         except AlignTuneError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            ctx.exit(1)
+            if _signal_seen is None:
+                click.echo(f"Error: {exc}", err=True)
+                ctx.exit(1)
+            stopped_by = _signal_seen  # the signal surfaced as this error: stop as the signal asks
         except KeyboardInterrupt:
+            stopped_by = "SIGINT"
+        except Terminated:
+            stopped_by = "SIGTERM"
+        finally:
+            if main_thread:
+                signal.signal(signal.SIGTERM, previous)
+                signal.signal(signal.SIGINT, previous_int)
+        if stopped_by == "SIGINT":
             global _interrupted
             _interrupted = True
             click.echo("Interrupted (SIGINT): stopped; outputs keep their previous contents", err=True)
             ctx.exit(130)
-        except Terminated:
-            click.echo("Terminated (SIGTERM): stopped; outputs keep their previous contents", err=True)
-            ctx.exit(143)
-        finally:
-            if main_thread:
-                signal.signal(signal.SIGTERM, previous)
+        click.echo("Terminated (SIGTERM): stopped; outputs keep their previous contents", err=True)
+        ctx.exit(143)
 
 
 @click.group(cls=_Group, context_settings={"show_default": True})
