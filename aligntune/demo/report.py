@@ -19,6 +19,11 @@ def say(message: str) -> None:
     print(message, flush=True)
 
 
+def _figure(value: Any) -> str:
+    """A fidelity figure to three decimals (``n/a`` when the run measured none)."""
+    return f"{value:.3f}" if isinstance(value, (int, float)) else "n/a"
+
+
 def print_summary(s: dict[str, Any], algorithm: str = "ppo") -> None:
     """Print the demo's summary (the dict :func:`aligntune.demo.run_demo` returns)."""
     fid = s["fidelity"] or {}
@@ -26,7 +31,8 @@ def print_summary(s: dict[str, Any], algorithm: str = "ppo") -> None:
     say("")
     say("=== aligntune demo ===")
     say(f"reward model: {s['reward_model']}")
-    say(f"  fidelity: Spearman {fid.get('spearman')}, pairwise accuracy {fid.get('pairwise_accuracy')}")
+    spearman, pairwise = _figure(fid.get("spearman")), _figure(fid.get("pairwise_accuracy"))
+    say(f"  fidelity: Spearman {spearman}, pairwise accuracy {pairwise}")
     say(f"{name} ({s[a + '_steps']} steps, reward model across tokenizers, fast path: {s['fast_path']}):")
     say(f"  mean reward per step: first {s[a + '_reward_first_step']:.4f} -> last {s[a + '_reward_last_step']:.4f}")
     say(f"  first quarter {s[a + '_reward_first_quarter']:.4f} -> last quarter {s[a + '_reward_last_quarter']:.4f}")
