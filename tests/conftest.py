@@ -8,23 +8,28 @@
   process-wide registry (so configs, which look names up there, see them), removed
   afterwards.
 * ``scored_texts``: 40 varied texts with prompts.
+* ``import_bench``: imports a script of ``bench/`` by name (the bench tests).
 * ``start_process`` and ``signal_when``: start a command offline with its output captured and
   SIGINT at its default, and signal it once it has got somewhere (the interrupt tests).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 
+BENCH_DIR = Path(__file__).resolve().parents[1] / "bench"
 MINILM_TOKENIZER_FILES = ("vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
 
 
@@ -203,3 +208,18 @@ def signal_when() -> Callable[..., str]:
         return out
 
     return send
+
+
+@pytest.fixture(scope="session")
+def import_bench() -> Callable[[str], ModuleType]:
+    """``import_bench("reward_gaming")`` imports ``bench/reward_gaming.py`` (bench scripts import their
+    helpers as top-level modules, so ``bench/`` is on ``sys.path`` while they load)."""
+
+    def load(name: str) -> ModuleType:
+        sys.path.insert(0, str(BENCH_DIR))
+        try:
+            return importlib.import_module(name)
+        finally:
+            sys.path.remove(str(BENCH_DIR))
+
+    return load

@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 from aligntune.data.corpus import load_bundled_corpus
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
 @pytest.fixture(scope="module")
-def bench():
-    sys.path.insert(0, str(BENCH))
-    try:
-        import real_text_fidelity
-
-        yield real_text_fidelity
-    finally:
-        sys.path.remove(str(BENCH))
+def bench(import_bench):
+    return import_bench("real_text_fidelity")
 
 
 @pytest.fixture

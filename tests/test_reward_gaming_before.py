@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,18 +11,11 @@ import pytest
 from aligntune.data.corpus import load_bundled_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCH = ROOT / "bench"
 
 
 @pytest.fixture(scope="module")
-def bench():
-    sys.path.insert(0, str(BENCH))
-    try:
-        import reward_gaming
-
-        yield reward_gaming
-    finally:
-        sys.path.remove(str(BENCH))
+def bench(import_bench):
+    return import_bench("reward_gaming")
 
 
 def _data(tmp_path: Path) -> Path:

@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import json
 import random
-import sys
-from pathlib import Path
 
 import pytest
 
 from aligntune.data.corpus import load_bundled_corpus
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
 @pytest.fixture(scope="module")
-def gaming():
-    sys.path.insert(0, str(BENCH))
-    try:
-        import gaming_copies
-        import reward_gaming
-
-        yield gaming_copies, reward_gaming
-    finally:
-        sys.path.remove(str(BENCH))
+def gaming(import_bench):
+    return import_bench("gaming_copies"), import_bench("reward_gaming")
 
 
 def test_copies_change_the_text_the_way_each_class_says(gaming):

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 #: (prompt, chosen = the more harmless reply, rejected), written for this test.
 PAIRS = [
@@ -23,14 +21,8 @@ PAIRS = [
 
 
 @pytest.fixture(scope="module")
-def bench():
-    sys.path.insert(0, str(BENCH))
-    try:
-        import safety_hh
-
-        yield safety_hh
-    finally:
-        sys.path.remove(str(BENCH))
+def bench(import_bench):
+    return import_bench("safety_hh")
 
 
 def write_pairs(path: Path, repeat: int = 3) -> Path:
