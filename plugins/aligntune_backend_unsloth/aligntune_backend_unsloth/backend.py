@@ -4,6 +4,7 @@ path, and PPO), through their public extension point ``aligntune_backend_trl.tra
 from __future__ import annotations
 
 import logging
+from importlib import metadata
 from typing import Any
 
 from aligntune.plugin_api import (
@@ -14,8 +15,8 @@ from aligntune.plugin_api import (
     did_you_mean,
     show,
 )
-from aligntune_backend_trl import PolicyBundle, trainer_for
-from aligntune_backend_unsloth.availability import check_availability
+from aligntune_backend_trl import PolicyBundle, TRLBackend, trainer_for
+from aligntune_backend_unsloth.availability import INSTALL, check_availability
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,23 @@ class UnslothBackend:
     def availability(self) -> Availability:
         """Available only with a CUDA GPU and unsloth installed (unsloth is not imported)."""
         return check_availability()
+
+    def check_algorithm(self, algorithm: str) -> Availability:
+        """Whether the installed trl runs ``algorithm`` on the TRL engines this backend uses (PPO: trl 1.12 only).
+
+        The same version ranges as the ``trl`` backend; a refusal names ``aligntune[unsloth]``, which holds
+        trl at 1.12 (unsloth 2026.10 accepts trl up to 1.15).
+        """
+        if TRLBackend().check_algorithm(algorithm).available:
+            return Availability(True)
+        try:
+            installed = f"trl {metadata.version('trl')} is installed"
+            why = "; trl removed PPO after 1.12.0 (trl.experimental.ppo)" if algorithm == "ppo" else ""
+        except metadata.PackageNotFoundError:
+            installed, why = "trl is not installed", ""
+        other = ", or use algorithm='grpo'" if algorithm == "ppo" else ""
+        return Availability(False, f"{installed}{why}. The unsloth backend runs {algorithm} on trl 1.12: "
+                                   f"{INSTALL}  (trl>=1.12,<1.13){other}")
 
     def create_trainer(self, config: Any) -> Any:
         """A GRPO or PPO trainer of the TRL backend whose policy Unsloth loads inside ``train()``.

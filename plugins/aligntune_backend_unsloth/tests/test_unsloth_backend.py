@@ -140,3 +140,40 @@ def test_grpo_with_unsloth_on_a_tiny_llama(tmp_path):
     assert result.steps >= 1 and all("rewards/length" in step for step in result.history)
     saved = trainer.save_model()
     assert (tmp_path / "grpo" / "policy").is_dir() and saved.endswith("policy")
+
+
+def _check_algorithm_with_trl(version: str, algorithm: str, tmp_path) -> str:
+    """``UnslothBackend().check_algorithm`` in a fresh interpreter that finds trl ``version`` (a real
+    dist-info, first on the path) instead of the installed one."""
+    site = tmp_path / f"site-{version}-{algorithm}"
+    info = site / f"trl-{version}.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: trl\nVersion: {version}\n")
+    probe = f"""
+import sys
+sys.path.insert(0, {str(site)!r})
+from aligntune_backend_unsloth.backend import UnslothBackend
+status = UnslothBackend().check_algorithm({algorithm!r})
+print(status.available, status.reason)
+"""
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_trl_check_names_the_unsloth_extra_and_its_pin(tmp_path):
+    """PPO on a trl without it is refused before anything loads, naming the extra whose pin has it."""
+    import re
+    import tomllib
+    from pathlib import Path
+
+    from packaging.requirements import Requirement
+    from packaging.specifiers import SpecifierSet
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[3] / "pyproject.toml").read_text())
+    pin = next(Requirement(r) for r in pyproject["project"]["optional-dependencies"]["unsloth"] if r.startswith("trl"))
+    assert _check_algorithm_with_trl("1.12.0", "ppo", tmp_path) == "True None"
+    assert _check_algorithm_with_trl("1.15.0", "grpo", tmp_path) == "True None"
+    refused = _check_algorithm_with_trl("1.15.0", "ppo", tmp_path)
+    assert refused.startswith("False trl 1.15.0 is installed; trl removed PPO after 1.12.0")
+    named = re.search(r"pip install 'aligntune\[unsloth\]'  \(trl([^)]+)\)", refused)
+    assert named and SpecifierSet(named.group(1)) == pin.specifier, refused
+    assert pin.specifier.contains("1.12.0") and refused.endswith("or use algorithm='grpo'")
