@@ -6,6 +6,7 @@ import functools
 from typing import Any
 
 from aligntune_rewards_basic._base import BasicReward, check_choice
+from aligntune_rewards_basic._vader import build_analyzer
 
 PREFERENCES = ("positive", "non_negative", "neutral")
 
@@ -14,24 +15,10 @@ PREFERENCES = ("positive", "non_negative", "neutral")
 def _analyzer() -> Any:
     """The VADER analyzer, built once (reads its lexicon) on first use.
 
-    VADER's negation and idiom checks lower-case the whole token list for every
-    sentiment word they look at (quadratic in the text length), yet only read the
-    three tokens before and two after that word. The subclass hands them just that
-    window, with the index shifted to match, so the results are identical (a test
-    compares it with the stock analyzer) at about half the cost on 50-word texts.
+    A subclass of the stock analyzer (:mod:`._vader`) whose ``polarity_scores`` and
+    ``compound`` give the stock numbers with less work (tests compare them).
     """
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    class WindowedAnalyzer(SentimentIntensityAnalyzer):
-        def _negation_check(self, valence, words_and_emoticons, start_i, i):  # type: ignore[no-untyped-def]
-            lo = max(0, i - 3)
-            return super()._negation_check(valence, words_and_emoticons[lo : i + 1], start_i, i - lo)
-
-        def _special_idioms_check(self, valence, words_and_emoticons, i):  # type: ignore[no-untyped-def]
-            lo = max(0, i - 3)
-            return super()._special_idioms_check(valence, words_and_emoticons[lo : i + 3], i - lo)
-
-    return WindowedAnalyzer()
+    return build_analyzer()
 
 
 class SentimentReward(BasicReward):
@@ -71,10 +58,10 @@ class SentimentReward(BasicReward):
         return min(1.0, max(0.0, value))
 
     def _score_batch(self, texts, prompts, references):  # type: ignore[no-untyped-def]
-        polarity = _analyzer().polarity_scores
+        compound = _analyzer().compound
         mapper = self.map_compound
-        # VADER has no batch API: it is pure Python per text (about 0.1-0.2 ms for 50 words).
-        return [mapper(polarity(t)["compound"]) if t.strip() else mapper(0.0) for t in texts]
+        # VADER has no batch API: it is pure Python per text.
+        return [mapper(compound(t)) if t.strip() else mapper(0.0) for t in texts]
 
 
 def sentiment_reward(prefer: str = "positive") -> SentimentReward:

@@ -113,8 +113,31 @@ def test_windowed_vader_matches_the_stock_analyzer_exactly():
         "This party is the shit, the band is the bomb.",
         "At least it's not the worst, but not least it was cheap.",
         "NEVER this good!!! :)",
+        "There was no money nor love in it, no time or joy.",
         "The food was great but the service was terrible and the room wasn't clean.",
         " ".join(["The hotel was not bad, never awful, and the staff were kind of helpful."] * 8),
     ]
     for text in texts:
         assert fast.polarity_scores(text) == stock.polarity_scores(text), text
+        assert fast.compound(text) == stock.polarity_scores(text)["compound"], text
+
+
+def test_fast_compound_matches_the_stock_analyzer_on_generated_texts():
+    """Random mixes of what VADER's rules react to: negations, boosters in capitals, idioms,
+    "kind of", "no", "least", "but", "!!!"/"??", emoji, punctuation around words."""
+    import random
+
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from aligntune_rewards_basic.sentiment import _analyzer
+
+    vocab = (
+        "good bad great awful love hate kind of sort no not never so this without doubt least at very "
+        "but BUT extremely EXTREMELY barely hardly isn't don't nor or the shit bomb bad ass yeah right "
+        "cut the mustard GOOD Great! (happy) sad... \"nice\" :) :-( \U0001f600 \u2764 ?? !!! ok plants water"
+    ).split()
+    rng = random.Random(7)
+    stock, fast = SentimentIntensityAnalyzer(), _analyzer()
+    for _ in range(600):
+        text = " ".join(rng.choice(vocab) for _ in range(rng.randint(0, 30)))
+        assert fast.compound(text) == stock.polarity_scores(text)["compound"], text
