@@ -161,8 +161,34 @@ def prompt_keys(prompt: str | None) -> set[str]:
     return set(_keys(words(prompt))) if prompt else set()
 
 
+#: A sentence that opens an answer, not one that continues it: assent, a greeting, thanks
+#: for the question, an assistant's self-description or apology. Inside a real answer these
+#: rarely start a sentence that is followed by new subject matter; an answer to another
+#: question appended often starts so. (Letter salutations and sign-offs, "Dear ...",
+#: "Sincerely", are left out: requested letters put them mid-text.)
+_RESTART = re.compile(
+    r"\W*(?:sure|certainly|of course|absolutely|hi|hello|hey|thank you for|thanks for|"
+    r"(?:that's a |what a |this is a )?(?:great|good|interesting|fascinating|excellent) question|as an ai|"
+    r"i'm (?:just )?an ai|as a (?:helpful|language model|large)|i'm sorry|i am sorry|i apologi[sz]e|"
+    r"once upon a time)\b"
+)
+#: A formula that closes an answer ("hope this helps", "let me know if").
+_CLOSING = re.compile(
+    r"\b(?:hope (?:this|that|these|it) helps?|let me know if|feel free to|good luck|"
+    r"have a (?:great|nice|good|wonderful) (?:day|time))\b"
+)
+
+
 def topic(parts: list[str], prompt_keys: set[str] | frozenset[str]) -> tuple[float, int, float | None]:
-    """Topical consistency of a text: ``(cohesion, content_words, appended_drift)``.
+    """Topical consistency of a text: ``(cohesion, content_words, appended_drift)``
+    (the first three values of :func:`topic_reading`)."""
+    return topic_reading(parts, prompt_keys)[:3]
+
+
+def topic_reading(
+    parts: list[str], prompt_keys: set[str] | frozenset[str]
+) -> tuple[float, int, float | None, float | None]:
+    """Topical consistency of a text: ``(cohesion, content_words, appended_drift, restart_drift)``.
 
     ``parts`` are the text's lower-case sentences (:func:`._text.sentences`).
 
@@ -177,24 +203,33 @@ def topic(parts: list[str], prompt_keys: set[str] | frozenset[str]) -> tuple[flo
     for texts with fewer than 16 content words or one sentence). An answer to another
     question appended to a real answer shares almost nothing with what came before; a
     real answer's later part reuses some of its subject's words.
+
+    *Restart drift* is the same share over the boundaries where a new answer visibly
+    starts - the next sentence opens with assent, a greeting, a salutation, an
+    assistant's apology or a title (:data:`_RESTART`), or an earlier sentence closed
+    the answer ("hope this helps", "let me know if": :data:`_CLOSING`) - with only 4
+    content words needed before the boundary and 8 after (``None`` where no such
+    boundary is found).
     """
     find = WORD_RE.findall
     keyed = [_keys(find(p)) for p in parts]
     counts = Counter(k for ks in keyed for k in ks)
     total = sum(counts.values())
     if not total:
-        return 1.0, 0, None
+        return 1.0, 0, None, None
     linked = sum(c for k, c in counts.items() if c > 1 or k in prompt_keys)
     share = linked / total
     if len(parts) < 2 or total < 16:
-        return share, total, None
+        return share, total, None, None
     after = counts  # consumed below: later words still to come, per stem
     seen: set[str] = set(prompt_keys)
     new = sum(c for k, c in after.items() if k not in seen)  # later words whose stem is not yet seen
     before = 0
     worst = 0.0
+    restart: float | None = None
     low_before, low_after = max(8, 0.1 * total), max(8, 0.25 * total)
-    for ks in keyed[:-1]:
+    closed = False
+    for i, ks in enumerate(keyed[:-1]):
         before += len(ks)
         for k in ks:
             after[k] -= 1
@@ -205,8 +240,12 @@ def topic(parts: list[str], prompt_keys: set[str] | frozenset[str]) -> tuple[flo
                 seen.add(k)
                 new -= after[k]
         rest = total - before
-        if rest < low_after:
+        if rest < 8:
             break
-        if before >= low_before:
+        if rest >= low_after and before >= low_before:
             worst = max(worst, new / rest)
-    return share, total, worst
+        if not closed:
+            closed = _CLOSING.search(parts[i]) is not None
+        if before >= 4 and (closed or _RESTART.match(parts[i + 1]) is not None):
+            restart = max(restart or 0.0, new / rest)
+    return share, total, worst, restart

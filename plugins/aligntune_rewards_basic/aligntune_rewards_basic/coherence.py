@@ -67,6 +67,11 @@ _VOWEL = re.compile(r"[aeiouy]")
 _NO_VOWEL_RUN = re.compile(r"\b[b-df-hj-np-tv-xz]{4,}\b")
 _LIST_MARKS = re.compile(r"[,\n;:]|(?:^|\n)\s*(?:[-*\u2022]|\d+[.)])")
 _SENTENCE_PUNCT = re.compile(r"[.!?;:]")
+#: An unrelated tail after a visible restart or closing (``_prose.topic_reading``'s restart
+#: drift) costs up to RESTART_COST of the score, linearly from RESTART_FROM to RESTART_TO.
+RESTART_COST = 0.8
+RESTART_FROM = 0.7
+RESTART_TO = 0.85
 
 
 def word_order_violations(text: str) -> tuple[int, int]:
@@ -297,7 +302,7 @@ class CoherenceReward(BasicReward):
         # topic (only with a prompt, which anchors it): content words that recur or come from
         # the prompt; an unrelated answer appended
         if prompt_keys and n >= 16:  # fewer words cannot reach 16 content words
-            share, n_keys, drift = prose.topic(sents or sentences(low), prompt_keys)
+            share, n_keys, drift, restart = prose.topic_reading(sents or sentences(low), prompt_keys)
             if n_keys >= 20:
                 # longer texts repeat their subject more: 2-12% expected at 20-50 content words,
                 # 15-30% from 120 on
@@ -305,6 +310,8 @@ class CoherenceReward(BasicReward):
                 score *= 0.15 + 0.85 * ramp(share, 0.02 + 0.13 * grow, 0.12 + 0.18 * grow)
             if drift is not None:
                 score *= 1.0 - 0.4 * ramp(drift, 0.9, 0.98)
+            if restart is not None:
+                score *= 1.0 - RESTART_COST * ramp(restart, RESTART_FROM, RESTART_TO)
 
         # structure
         if n >= 25:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+from aligntune_rewards_basic import _prose as prose
 from aligntune_rewards_basic._base import BasicReward, check_number
 from aligntune_rewards_basic._markers import (
     CONNECTIVE_WORDS,
@@ -69,6 +70,12 @@ MARKER_EXCESS_COST = 0.1
 MARKER_EXCESS_MAX = 0.4
 #: Score share lost per misplaced marker (the product is floored at half the score).
 MISPLACED_COST = 0.25
+#: Share lost by an answer that stops mid-sentence (``_prose.cut_off`` sure / likely):
+#: the rest of the answer, and often its point, is missing.
+CUT_OFF_COST = 0.3
+#: Share lost when the whole text is a bare comma list of single words (``_prose.keyword_list_share``
+#: at 0.7 or more; linear from 0.3): words without sentences say nothing about them.
+KEYWORD_LIST_COST = 0.6
 
 
 def specificity(text: str, low: str, token_set: frozenset[str] | set[str], reading: MarkerReading) -> int:
@@ -214,6 +221,12 @@ class HelpfulnessReward(BasicReward):
         excess = reading.markers - 1.0 - MARKER_DENSITY_TYPICAL * reading.words
         if excess > 0:
             score *= 1.0 - min(MARKER_EXCESS_MAX, MARKER_EXCESS_COST * excess)
+        listed = prose.keyword_list_share(text, len(tokens))
+        if listed > 0.3:
+            score *= 1.0 - KEYWORD_LIST_COST * ramp(listed, 0.3, 0.7)
+        cut = prose.cut_off(text)
+        if cut:
+            score *= 1.0 - CUT_OFF_COST * cut
         return max(0.0, min(1.0, score))
 
 

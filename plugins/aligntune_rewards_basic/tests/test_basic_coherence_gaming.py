@@ -153,3 +153,25 @@ def test_non_words_come_from_symspellpys_dictionary():
     assert nonword_share("Call `np.fromfile` or read https://numpy.org with Zorblax.")[0] == 0.0
     gibberish = "The florbish glombrous quandle sprock and the flimbat wendled a mornable dask in the zibbet."
     assert score(gibberish, None) < 0.6
+
+
+#: A short answer that closes itself, then another answer that opens with assent.
+SHORT_ANSWER = (
+    "Feed the sourdough starter once a day with equal weights of flour and water, and keep the jar "
+    "loosely covered. I hope this helps!"
+)
+RESTARTED = "Sure! Here are three tips for choosing a laptop: buy sixteen gigabytes of memory, a comfortable keyboard and a matte screen."
+
+
+def test_an_answer_restarted_after_a_closing_formula_lowers_the_score():
+    # too short for the length-based drift reading alone; the restart marks the boundary
+    from aligntune_rewards_basic._prose import topic_reading
+
+    joined = SHORT_ANSWER + " " + RESTARTED
+    restart = topic_reading(sentences(joined.lower()), set())[3]
+    assert restart is not None and restart >= 0.85
+    assert score(joined) < score(SHORT_ANSWER) - 0.5
+    # the same answer going on about its own subject after "hope this helps" is not a restart
+    own = SHORT_ANSWER + " If the starter smells of nail varnish, feed the starter flour and water twice a day."
+    assert topic_reading(sentences(own.lower()), set())[3] < 0.7
+    assert score(own) >= 0.9

@@ -108,3 +108,18 @@ def test_read_markers_on_the_reward_is_what_the_score_uses(text):
     fn = helpfulness_reward()
     assert fn.read_markers(text) == read_markers(text)
     assert fn.read_markers(text).misplaced == 0
+
+
+def test_a_bare_keyword_list_and_an_answer_cut_off_mid_sentence_score_lower():
+    prompt = "How do I repot a root-bound basil plant?"
+    answer = (
+        "Water the basil an hour before you start, because moist roots slide out of the pot more easily. "
+        "Choose a new pot about five centimetres wider, loosen the circling roots with your fingers, and set "
+        "the plant at the same depth it grew before. Fill around it with fresh potting mix and water it well."
+    )
+    keywords = "basil, repot, roots, pot, water, fingers, depth, potting, mix, centimetres, wider, circling."
+    cut = answer[: answer.index("loosen")] + "loosen the circling roots with your"
+    h = helpfulness_reward()
+    full, listed, stopped = h.score([answer, keywords, cut], prompts=[prompt] * 3)
+    assert listed < 0.5 * full
+    assert stopped < 0.8 * full
