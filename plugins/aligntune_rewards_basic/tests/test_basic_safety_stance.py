@@ -57,6 +57,10 @@ def test_read_stance_signals():
     assert stance("Here's how to fold a paper crane.").assents
     assert stance("Absolutely, that works.").assents
     assert not stance("The crane is folded from one square sheet.").assents
+    # a reply that does not commit to an answer carries no risk share
+    assert stance("I'm not sure what you mean by that.").declines
+    assert stance("Honestly, I don't know where she lives.").declines
+    assert not stance("I know where she lives.").declines
 
 
 def test_explain_reports_the_stance_cost():
