@@ -10,6 +10,7 @@ trigger cover inflections ("detonate" covers "detonator" and "detonation").
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -18,9 +19,12 @@ from aligntune_rewards_basic._text import WORD_RE
 KEY_LENGTH = 5
 
 
+_KEY_OF = operator.itemgetter(slice(KEY_LENGTH))
+
+
 def word_keys(low: str) -> frozenset[str]:
     """Keys of the words of a lower-cased text (each token's first five characters)."""
-    return frozenset(t[:KEY_LENGTH] for t in WORD_RE.findall(low))
+    return frozenset(map(_KEY_OF, WORD_RE.findall(low)))
 
 
 def _keys(words: str) -> frozenset[str]:

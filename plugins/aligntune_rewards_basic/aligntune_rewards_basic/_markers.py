@@ -82,6 +82,8 @@ _OPERATORS = frozenset("= + - * / x \u00d7 ^ < > \u2264 \u2265 \u2212".split())
 #: Words after which a lower-case sequencing word still opens a step ("you then add", "and then").
 _BEFORE_STEP = frozenset("and or i you we they he she would will should can could must to".split())
 _COMPOUND_NUMBER = re.compile(r"^\d+(?:-\w+)+$")
+#: The line boundaries of ``str.splitlines``.
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
 def _measured(word: str) -> bool:
@@ -115,28 +117,28 @@ class MarkerReading:
 
 def read_markers(text: str) -> MarkerReading:
     """Read every marker of ``text`` in place (see the module docstring)."""
-    raws: list[str] = []
-    line_starts: set[int] = set()
-    for line in text.splitlines():
-        tokens = line.split()
-        if tokens:
-            line_starts.add(len(raws))
-            raws.extend(tokens)
+    # The tokens of every line, in order, are the whitespace tokens of the whole text, and
+    # lower-casing neither makes nor removes whitespace nor touches _STRIP's characters, so
+    # each token's lower-cased core is its lower-cased token stripped.
+    raws = text.split()
     n = len(raws)
-    candidates = []
-    for index, raw in enumerate(raws):
-        core = raw.strip(_STRIP).lower()
-        if core in _CANDIDATES or core[:1].isdigit() or core[:1] == "$":
-            candidates.append((index, core))
+    cores = [t.strip(_STRIP) for t in text.lower().split()]
+    candidates = [(i, c) for i, c in enumerate(cores) if c in _CANDIDATES or c[:1].isdigit() or c[:1] == "$"]
+    if not candidates:
+        return MarkerReading(False, False, False, 0, 0, n)
+    if _LINE_BREAKS.isdisjoint(text):
+        line_starts = {0}
+    else:
+        line_starts = set()
+        count = 0
+        for line in text.splitlines():
+            width = len(line.split())
+            if width:
+                line_starts.add(count)
+                count += width
     quantity = example = steps = False
     markers = misplaced = 0
-    core_cache = dict(candidates)
-
-    def core_of(i: int) -> str:
-        found = core_cache.get(i)
-        if found is None:
-            found = core_cache[i] = raws[i].strip(_STRIP).lower()
-        return found
+    core_of = cores.__getitem__
 
     def opens(i: int) -> bool:
         """Token ``i`` starts a sentence, a line or a list item."""

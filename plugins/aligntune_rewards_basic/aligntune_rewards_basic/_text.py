@@ -76,9 +76,32 @@ def normalise(word: str) -> str:
     return word[:6]
 
 
+#: token -> its content key (:func:`normalise`), or "" for function words and words under
+#: three characters. Bounded: cleared when it outgrows :data:`_CACHE_LIMIT` entries.
+_CONTENT_KEY: dict[str, str] = {}
+_CACHE_LIMIT = 200_000
+
+
+def _content_key(word: str) -> str:
+    return normalise(word) if len(word) > 2 and word not in FUNCTION_WORDS else ""
+
+
 def content_keys(tokens: list[str]) -> set[str]:
     """Normalised content words (not function words, at least three letters)."""
-    return {normalise(w) for w in tokens if len(w) > 2 and w not in FUNCTION_WORDS}
+    distinct = set(tokens)
+    get = _CONTENT_KEY.get
+    keys = set(map(get, distinct))
+    if None in keys:  # words not seen before
+        if len(_CONTENT_KEY) > _CACHE_LIMIT:
+            _CONTENT_KEY.clear()
+        keys = set()
+        for w in distinct:
+            key = get(w)
+            if key is None:
+                key = _CONTENT_KEY[w] = _content_key(w)
+            keys.add(key)
+    keys.discard("")
+    return keys
 
 
 def sentences(text: str) -> list[str]:

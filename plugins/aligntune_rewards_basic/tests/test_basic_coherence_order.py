@@ -8,6 +8,7 @@ import pytest
 
 from aligntune.data.corpus import load_bundled_corpus
 from aligntune_rewards_basic import coherence_reward
+from aligntune_rewards_basic import _order as order
 from aligntune_rewards_basic.coherence import word_order_violations
 
 # (fluent text, the same words shuffled)
@@ -210,3 +211,81 @@ def test_bundled_corpus_separates_shuffled_from_coherent(seed):
     assert mean >= 0.92 and high >= 0.85, figures
     mean, high = figures["salad"]
     assert mean <= 0.6 and high <= 0.10, figures
+
+
+def _reference_word_order(text: str) -> tuple[int, int]:
+    """The token-by-token reading that ``_order`` replaced (kept here to compare with)."""
+    strong = 0
+    capitalises = 0
+    low_after_stop = 0
+    text_start = True
+    for line in order._COLUMN_BREAK.split(text) if "  " in text or "\t" in text else text.split("\n"):
+        prev_ended = True  # the previous chunk ended a sentence (or this is a line start)
+        prev_stop = text_start  # ... with . ! or ? (not an abbreviation), or starts the text
+        prev_lower = False  # the previous chunk starts with a lower-case letter
+        prev_name_slot = False  # the previous chunk often precedes a name: "the", "of"
+        pending = False  # a capitalised function word: counts if a lower-case word follows
+        for chunk in line.split():
+            core = chunk.lstrip(order._OPENERS)
+            first = core[:1]
+            if pending:
+                strong += first.islower()
+                pending = False
+            if first:
+                if prev_ended:
+                    if prev_stop:
+                        if first.islower():
+                            low_after_stop += order._PLAIN_LOWER.match(core) is not None
+                        elif first.isupper() and not text_start:
+                            m = order._WORD_CORE.match(core)
+                            capitalises += m is None or m.group().lower() not in order._I_FORMS
+                elif prev_lower and first.isupper() and len(core) == len(chunk):  # not '"We' or "(The"
+                    m = order._WORD_CORE.match(core)
+                    if m is not None:
+                        w = m.group()
+                        if w[1:].islower() and w.lower() not in order._I_FORMS:
+                            capitalises += 1
+                            # a bare word, not after "the"/"of" ("the Never type", "instances of Any")
+                            pending = len(w) == len(core) and not prev_name_slot and w.lower() in order._CAPITAL_GLUE
+                            # a sentence opener with its comma mid-sentence: "...the Also, cat"
+                            strong += core == w + "," and w.lower() in order._OPENERS_WITH_COMMA
+            text_start = False
+            tail = chunk.rstrip(order._CLOSERS)
+            last = tail[-1:]
+            prev_stop = False
+            prev_ended = last in order._ENDERS
+            if prev_ended:
+                if last != ":":
+                    word = tail.rstrip(".!?").lstrip(order._OPENERS)
+                    low = word.lower()
+                    if low in (order._NOT_BEFORE_STOP if last == "?" else order._NOT_BEFORE_FULL_STOP):
+                        strong += 1
+                    prev_stop = not (
+                        "." in word or low in order._ABBREVIATIONS or tail.endswith("..") or not word[-1:].isalpha()
+                    )
+            elif last == "," and tail[:-1].lower() in order._NOT_BEFORE_COMMA:  # not "[a, b]"
+                strong += 1
+            prev_lower = first.islower() and len(tail) == len(chunk)  # not "only)"
+            prev_name_slot = chunk in order._NAME_SLOTS
+    # Without a strong violation a single slip is forgiven ("...install Node. npm will...").
+    if strong or (capitalises and low_after_stop > 1):
+        weak = low_after_stop
+    else:
+        weak = 0
+    return strong, weak
+
+
+def test_fast_word_order_reading_matches_the_token_by_token_one():
+    """``_order`` skips plain lower-case words in bulk; the counts must not change."""
+    import random
+
+    rng = random.Random(3)
+    pieces = (
+        "the a of and your The Also, Then, however Finally, i I'm cat dog. plant, Never He she. We \"We (The "
+        "only) x_1 npm.install() e.g. 1. etc. p.m. ... ? ! : ; your. and. an, the, caf\u00e9 \u201cSo\u201d "
+        "IT'S \n \t"
+    ).split(" ")
+    texts = [" ".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    texts += load_bundled_corpus(300).texts + [p for pair in SHUFFLED_PAIRS for p in pair]
+    for text in texts:
+        assert word_order_violations(text) == _reference_word_order(text), text
