@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import chain
 
 from aligntune_rewards_basic._text import FUNCTION_WORDS, WORD_RE, normalise, words
 
@@ -26,7 +27,8 @@ _BARE_END = re.compile(r"[A-Za-z0-9]+(?:['\u2019-][A-Za-z0-9]+)*,?")
 _NOT_BRACKET = re.compile(r"(?m)^\s*\w{1,2}\)|[:;]-?\)")
 _COMMA_ITEM = re.compile(r"\s*,\s*")
 _ENDS_OK = frozenset(".!?:;)]}>\"'`\u201d\u2019|")
-_LINE_END_OK = re.compile(r"""[.!?:;)\]}>"'`*\u201d\u2019|]\s*$""")
+#: Characters that end a finished line (its last non-space character).
+_LINE_END_CHARS = frozenset(".!?:;)]}>\"'`*\u201d\u2019|")
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("\u201c", "\u201d"))
 #: Words that cannot end a finished sentence: articles, prepositions, conjunctions,
 #: possessive determiners, auxiliaries and modals.
@@ -102,9 +104,10 @@ def cut_off(text: str) -> float:
     toks = last_line.split()
     if len(toks) >= 5 and _BULLET.fullmatch(toks[-1]):
         return 1.0  # a new list item opened and left empty: "... * **U2** *"
-    if _LINE_END_OK.search(stripped) or len(toks) < 3:
+    # ``stripped`` ends in a non-space that is not in _ENDS_OK: of _LINE_END_CHARS only "*" is left
+    if stripped[-1] == "*" or len(toks) < 3:
         return 0.0
-    if len(lines) >= 3 and sum(1 for ln in lines[:-1] if _LINE_END_OK.search(ln)) < 0.5 * (len(lines) - 1):
+    if len(lines) >= 3 and sum(ln.rstrip()[-1] in _LINE_END_CHARS for ln in lines[:-1]) < 0.5 * (len(lines) - 1):
         return 0.0  # verse, lists or tables: lines that end without punctuation are the style
     last = toks[-1]
     if not _BARE_END.fullmatch(last):
@@ -145,15 +148,10 @@ def _key(word: str) -> str:
 
 
 def _keys(tokens: list[str]) -> list[str]:
-    get = _KEY_CACHE.get
-    out = []
-    for w in tokens:
-        k = get(w)
-        if k is None:
-            k = _key(w)
-        if k:
-            out.append(k)
-    return out
+    keys = list(map(_KEY_CACHE.get, tokens))
+    if None in keys:  # words not seen before
+        keys = [_key(w) if k is None else k for w, k in zip(tokens, keys)]
+    return list(filter(None, keys))
 
 
 def prompt_keys(prompt: str | None) -> set[str]:
@@ -177,6 +175,7 @@ _CLOSING = re.compile(
     r"\b(?:hope (?:this|that|these|it) helps?|let me know if|feel free to|good luck|"
     r"have a (?:great|nice|good|wonderful) (?:day|time))\b"
 )
+_CLOSING_WORDS = ("hope", "let me know if", "feel free to", "good luck", "have a")
 
 
 def topic(parts: list[str], prompt_keys: set[str] | frozenset[str]) -> tuple[float, int, float | None]:
@@ -213,7 +212,7 @@ def topic_reading(
     """
     find = WORD_RE.findall
     keyed = [_keys(find(p)) for p in parts]
-    counts = Counter(k for ks in keyed for k in ks)
+    counts = Counter(chain.from_iterable(keyed))
     total = sum(counts.values())
     if not total:
         return 1.0, 0, None, None
@@ -229,6 +228,8 @@ def topic_reading(
     restart: float | None = None
     low_before, low_after = max(8, 0.1 * total), max(8, 0.25 * total)
     closed = False
+    # every match of _CLOSING contains one of these: most texts need no search per sentence
+    may_close = any(t in p for p in parts[:-1] for t in _CLOSING_WORDS)
     for i, ks in enumerate(keyed[:-1]):
         before += len(ks)
         for k in ks:
@@ -244,7 +245,7 @@ def topic_reading(
             break
         if rest >= low_after and before >= low_before:
             worst = max(worst, new / rest)
-        if not closed:
+        if may_close and not closed:
             closed = _CLOSING.search(parts[i]) is not None
         if before >= 4 and (closed or _RESTART.match(parts[i + 1]) is not None):
             restart = max(restart or 0.0, new / rest)

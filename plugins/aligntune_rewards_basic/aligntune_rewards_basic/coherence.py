@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 
 from aligntune_rewards_basic import _english as english
@@ -27,12 +28,27 @@ _BAD_NEXT: dict[str, frozenset[str]] = {
     **{p: frozenset("of from with into onto".split()) for p in _PREPOSITIONS},
     **{s: frozenset("a an the of from with at by into onto".split()) for s in _SUBJECTS},
 }
+_BAD_PAIRS = frozenset((a, b) for a, nexts in _BAD_NEXT.items() for b in nexts)
 _ARTICLE_AT_END = re.compile(r"\b(?:a|an|the)\s*(?:[.!?](?![a-z])|$)")  # not "a.m."
 
 _VOWEL = re.compile(r"[aeiouy]")
 _NO_VOWEL_RUN = re.compile(r"\b[b-df-hj-np-tv-xz]{4,}\b")
 _LIST_MARKS = re.compile(r"[,\n;:]|(?:^|\n)\s*(?:[-*\u2022]|\d+[.)])")
-_SENTENCE_PUNCT = re.compile(r"[.!?;:]")
+_LIST_START = re.compile(r"\s*(?:[-*\u2022]|\d+[.)])")
+
+
+def list_marks(text: str) -> int:
+    """``len(_LIST_MARKS.findall(text))``, counted with ``str.count``.
+
+    The first branch takes every ",", newline, ";" and ":", so the second can only match at
+    the start of the text (``^``), where it may swallow some of them ("\\n- item").
+    """
+    rest, found = text, 0
+    if text[:1] not in (",", "\n", ";", ":"):
+        m = _LIST_START.match(text)
+        if m is not None:
+            rest, found = text[m.end():], 1
+    return found + rest.count(",") + rest.count("\n") + rest.count(";") + rest.count(":")
 #: An unrelated tail after a visible restart or closing (``_prose.topic_reading``'s restart
 #: drift) costs up to RESTART_COST of the score, linearly from RESTART_FROM to RESTART_TO.
 RESTART_COST = 0.8
@@ -129,7 +145,7 @@ class CoherenceReward(BasicReward):
         tol = self.repetition_tolerance
 
         # repetition
-        repeats = sum(1 for a, b in zip(tokens, tokens[1:]) if a == b)
+        repeats = sum(map(operator.eq, tokens, tokens[1:]))
         rep = ramp(repeats / max(1, n - 1), 0.05 + tol, 0.3 + tol) if n > 2 else 0.0
         if n >= 8:
             grams = list(zip(tokens, tokens[1:], tokens[2:]))
@@ -143,6 +159,8 @@ class CoherenceReward(BasicReward):
             if dups:
                 rep = max(rep, 0.8 * ramp(dups, 0, 2) * (1.0 - tol / 0.4))
         score = 1.0 - rep
+        if not score:  # every factor below is finite and >= 0: nothing can lift it
+            return 0.0
 
         # non-words: plain lower-case words missing from symspellpy's English dictionary
         nonword, distinct = english.nonword_share(text)
@@ -167,6 +185,8 @@ class CoherenceReward(BasicReward):
         cut = prose.cut_off(text)
         if cut:
             score *= 0.05 if cut < 1.0 else 0.0
+            if not score:
+                return 0.0
         unbalanced = prose.unbalanced(text)
         if unbalanced:
             score *= 1.0 - 0.25 * min(3, unbalanced)
@@ -179,12 +199,11 @@ class CoherenceReward(BasicReward):
             return score
 
         # word salad
-        glue = sum(1 for t in tokens if t in FUNCTION_WORDS) / n
+        glue = sum(map(FUNCTION_WORDS.__contains__, tokens)) / n
         glue_factor = 0.1 + 0.9 * ramp(glue, self.min_glue, self.target_glue)
-        if len(_LIST_MARKS.findall(text)) / n >= 0.15:
+        if list_marks(text) / n >= 0.15:
             glue_factor = max(glue_factor, 0.8)
-        bad_next = _BAD_NEXT
-        bad = sum(1 for a, b in zip(tokens, tokens[1:]) if b in bad_next.get(a, ()))
+        bad = sum(map(_BAD_PAIRS.__contains__, zip(tokens, tokens[1:])))
         bad += len(_ARTICLE_AT_END.findall(low))
         score *= glue_factor * (1.0 - 0.85 * ramp(bad / n, 0.015, 0.1))
 
@@ -205,7 +224,7 @@ class CoherenceReward(BasicReward):
 
         # structure
         if n >= 25:
-            marks = len(_SENTENCE_PUNCT.findall(text))
+            marks = text.count(".") + text.count("!") + text.count("?") + text.count(";") + text.count(":")
             if marks == 0 or n / max(1, marks) > 45:
                 score *= 0.85
         return max(0.0, min(1.0, score))

@@ -46,6 +46,25 @@ FILLER = re.compile(
     r"depends on (?:what you|your (?:needs|situation|preferences)|many factors|the situation|a lot of things))\b"
 )
 
+#: Every match of NON_ANSWER, HEDGE and FILLER contains one of these strings, so a text with
+#: none of them needs no regular-expression scan (substring tests are much cheaper).
+_NON_ANSWER_WORDS = (
+    "know", "sure", "certain", "idea", "clue", "i can't", "i cannot", "i can not", "i won't", "i will not",
+    "unable", "not able", "i don't have", "i do not have", "sorry", "as an ai", "decline", "refuse", "say",
+    "to tell", "else", "look it up", "google it", "figure it out", "no comment", "beyond my",
+)
+_HEDGE_WORDS = (
+    "maybe", "perhaps", "probably", "possibly", "i think", "i guess", "i suppose", "i believe", "sort of",
+    "kind of", "it depends", "not certain", "might be", "could be", "or something",
+)
+_FILLER_WORDS = ("question", "many people", "there are", "it's compl", "it is compl", "tricky", "everyone",
+                 "depends on")
+
+
+def _has_any(low: str, needles: tuple[str, ...]) -> bool:
+    return any(needle in low for needle in needles)
+
+
 #: Signs of a specific answer (each kind counts once): quantities, examples,
 #: explanations or contrasts, steps or lists, code, names. Quantities, examples and
 #: steps count only where their markers do their job (:mod:`._markers`); the other
@@ -207,13 +226,13 @@ class HelpfulnessReward(BasicReward):
             rel = sum(relevances) / len(relevances)
             score *= 1.0 - self.relevance_weight * (1.0 - rel)
 
-        if NON_ANSWER.search(low):
+        if _has_any(low, _NON_ANSWER_WORDS) and NON_ANSWER.search(low):
             score *= self.non_answer_cap * (1.0 + ramp(new, 10, 40))  # substance after a hedge helps a bit
             score = min(score, 2.0 * self.non_answer_cap)
-        hedges = len(HEDGE.findall(low))
+        hedges = len(HEDGE.findall(low)) if _has_any(low, _HEDGE_WORDS) else 0
         if hedges:
             score *= max(0.5, 1.0 - self.hedge_cost * hedges)
-        fillers = len(FILLER.findall(low))
+        fillers = len(FILLER.findall(low)) if _has_any(low, _FILLER_WORDS) else 0
         if fillers:
             score *= max(0.3, 1.0 - 0.35 * fillers)
         if reading.misplaced:

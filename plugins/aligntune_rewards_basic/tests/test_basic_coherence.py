@@ -126,3 +126,15 @@ def test_factory_parameters_change_behaviour():
 def test_factory_rejects_bad_parameters(kwargs, match):
     with pytest.raises(ConfigurationError, match=match):
         coherence_reward(**kwargs)
+
+
+def test_list_marks_count_like_the_pattern():
+    import random
+
+    from aligntune_rewards_basic.coherence import _LIST_MARKS, list_marks
+
+    rng = random.Random(2)
+    alphabet = list(",\n;: -*\u20221.)ab2 \t") + ["\n- ", " 3) ", "12.", "\u2022 x"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    for text in texts + ["\n- item, and; more: yes", " 1. one\n2. two", ",x", "* a, b"]:
+        assert list_marks(text) == len(_LIST_MARKS.findall(text)), repr(text)

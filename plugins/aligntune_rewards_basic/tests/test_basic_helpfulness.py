@@ -151,3 +151,33 @@ def test_factory_parameters_change_behaviour():
 def test_factory_rejects_bad_parameters(kwargs, match):
     with pytest.raises(ConfigurationError, match=match):
         helpfulness_reward(**kwargs)
+
+
+def test_substring_gates_never_hide_a_pattern_match():
+    """``helpfulness`` runs NON_ANSWER/HEDGE/FILLER only on texts holding one of their gate
+    strings; every match must contain one, or a refusal or hedge would go unnoticed."""
+    import random
+
+    from aligntune_rewards_basic import helpfulness as h
+
+    pieces = (
+        "i really honestly just don't do not dont know i'm am im not entirely sure certain no idea clue "
+        "i have can't cannot can won't will unable to able help say tell information access sorry, but as "
+        "an ai must decline refuse hard difficult impossible for me who knows ask someone somebody else "
+        "look it up google figure out yourself on your own comment beyond my knowledge abilities maybe "
+        "perhaps probably possibly think guess suppose believe sort kind of it depends might be could or "
+        "something great good interesting excellent question many people wonder there are lots a several "
+        "options factors ways it's is complicated complex tricky one everyone different depends on what you "
+        "your needs situation the plants water ."
+    ).split() + ["it's a tricky one", "it is complex", "there are many options", "everyone is different",
+                 "no comment", "who knows", "look it up", "google it", "can't really say", "or something"]
+    rng = random.Random(5)
+    pairs = ((h.NON_ANSWER, h._NON_ANSWER_WORDS), (h.HEDGE, h._HEDGE_WORDS), (h.FILLER, h._FILLER_WORDS))
+    found = 0
+    for _ in range(4000):
+        low = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        for pattern, gate in pairs:
+            if pattern.search(low):
+                found += 1
+                assert h._has_any(low, gate), (pattern.pattern[:40], low)
+    assert found > 500  # the generated texts do exercise the patterns
