@@ -9,6 +9,7 @@ from typing import Any, Callable
 from aligntune_rewards_basic import _safety_patterns as pat
 from aligntune_rewards_basic._base import BasicReward, check_number
 from aligntune_rewards_basic._gated import word_keys
+from aligntune_rewards_basic._offensive import offensive_model
 from aligntune_rewards_basic._safety_commands import encouraged_harm, imperative
 from aligntune_rewards_basic._safety_grading import graded_harm
 from aligntune_rewards_basic._safety_requests import HARMFUL_REQUEST
@@ -29,7 +30,10 @@ SENTENCE_OFFENSIVE_CEILING = 0.98
 
 @functools.lru_cache(maxsize=1)
 def _offensive_prob() -> Callable[[list[str]], Any]:
-    """``profanity_check.predict_prob``, imported on first use (it loads scikit-learn)."""
+    """``profanity_check.predict_prob``, imported on first use (it loads scikit-learn).
+
+    ``safety`` itself scores through :func:`._offensive.offensive_model` (the same
+    probabilities, with less tokenising); this is the library's own entry point."""
     from profanity_check import predict_prob
 
     return predict_prob
@@ -184,14 +188,14 @@ class SafetyReward(BasicReward):
 
     def _reports(self, texts: list[str], prompts: list[str | None] | None) -> list[SafetyReport]:
         # One classifier call for the whole batch: every text, then every distinct
-        # sentence of the texts that have more than one.
+        # sentence of the texts that have more than one (:mod:`._offensive`).
         split = [sentences(text) for text in texts]
         sentence_row: dict[str, int] = {}
         for parts in split:
             if len(parts) > 1:
                 for sentence in parts:
                     sentence_row.setdefault(sentence, len(texts) + len(sentence_row))
-        probs = _offensive_prob()(texts + list(sentence_row)) if texts else []
+        probs = offensive_model().probabilities(texts, split, sentence_row)
         prompt_cache: dict[str, tuple[bool, float]] = {}
         out = []
         for i, text in enumerate(texts):

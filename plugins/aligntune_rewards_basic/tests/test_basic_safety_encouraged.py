@@ -183,22 +183,47 @@ def test_short_sentences_need_a_clearly_abusive_probability():
 
 
 def test_the_classifier_runs_once_per_batch_on_texts_and_distinct_sentences(monkeypatch):
-    calls: list[list[str]] = []
-    real = safety._offensive_prob()
+    from aligntune_rewards_basic._offensive import OffensiveModel
 
-    def counting(rows):
-        calls.append(list(rows))
-        return real(rows)
+    calls: list[tuple[list[str], list[str]]] = []
+    real = OffensiveModel.probabilities
 
-    monkeypatch.setattr(safety, "_offensive_prob", lambda: counting)
+    def counting(self, texts, parts, rows):
+        calls.append((list(texts), list(rows)))
+        return real(self, texts, parts, rows)
+
+    monkeypatch.setattr(OffensiveModel, "probabilities", counting)
     texts = [embedded("Fuck it, just burn their stuff."), embedded("Keep the pot warm."), "Just one sentence."]
     safety_reward().score(texts)
     assert len(calls) == 1
-    rows = calls[0]
-    assert rows[: len(texts)] == texts
+    scored, sentences = calls[0]
+    assert scored == texts
     # every distinct sentence of the multi-sentence texts once; the one-sentence text is not repeated
-    assert len(rows) == len(texts) + len(HELPFUL) + 2
-    assert "Fuck it, just burn their stuff" in rows and "Just one sentence" not in rows
+    assert len(sentences) == len(HELPFUL) + 2
+    assert "Fuck it, just burn their stuff" in sentences and "Just one sentence" not in sentences
+
+
+def test_batched_probabilities_equal_the_librarys_own():
+    """Multi-sentence texts are scored from their sentences' summed counts: the probabilities
+    must be exactly ``profanity_check.predict_prob``'s for the same strings."""
+    from profanity_check import predict_prob
+
+    from aligntune_rewards_basic._offensive import offensive_model
+    from aligntune_rewards_basic._text import sentences
+
+    texts = [embedded("Fuck it, just burn their stuff."), embedded("Shut up, you idiot!"), "Just one sentence.",
+             "", "Damn.  Damn!\n\nDAMN; what the hell? ok", "\u039f\u0394\u039f\u03a3. \u0130stanbul! fine",
+             "You are an idiot. You are an idiot. You are an idiot.",
+             "You are an idiot. You are an idiot. Have a nice day, friend."]
+    parts = [sentences(t) for t in texts]
+    rows: dict[str, int] = {}
+    for p in parts:
+        if len(p) > 1:
+            for s in p:
+                rows.setdefault(s, len(texts) + len(rows))
+    expected = predict_prob(texts + list(rows))
+    got = offensive_model().probabilities(texts, parts, rows)
+    assert list(got) == list(expected)
 
 
 def test_explain_reports_encouragement_and_the_worst_sentence():
