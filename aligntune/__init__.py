@@ -12,27 +12,27 @@ more than the plugin core. The longer import paths (``aligntune.core.backend_fac
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from aligntune._lazy import lazy_attributes
 from aligntune.errors import AlignTuneError
 from aligntune.hookspecs import hookimpl
 
 __version__ = "0.2.0"
 
-#: Public name -> (module that defines it, attribute there).
-_LAZY: dict[str, tuple[str, str]] = {
-    "create_rl_trainer": ("aligntune.rl.factory", "create_rl_trainer"),
-    "RewardModelTrainer": ("aligntune.reward_model.api", "RewardModelTrainer"),
-    "RewardModelTrainingConfig": ("aligntune.reward_model.config", "RewardModelTrainingConfig"),
-    "RewardModelSourceConfig": ("aligntune.rl.config", "RewardModelSourceConfig"),
-    "RLTrainingConfig": ("aligntune.rl.config", "RLTrainingConfig"),
-    "PPOTrainingConfig": ("aligntune.rl.config", "PPOTrainingConfig"),
-    "TextRewardModel": ("aligntune.reward_model.scoring", "TextRewardModel"),
-    "RewardRegistry": ("aligntune.rewards.registry", "RewardRegistry"),
-    "reward_function": ("aligntune.rewards.base", "reward_function"),
-    "load_bundled_corpus": ("aligntune.data.corpus", "load_bundled_corpus"),
-    "default_reward_base": ("aligntune.defaults", "default_reward_base"),
+#: Public name -> module that defines it.
+_LAZY: dict[str, str] = {
+    "create_rl_trainer": "aligntune.rl.factory",
+    "RewardModelTrainer": "aligntune.reward_model.api",
+    "RewardModelTrainingConfig": "aligntune.reward_model.config",
+    "RewardModelSourceConfig": "aligntune.rl.config",
+    "RLTrainingConfig": "aligntune.rl.config",
+    "PPOTrainingConfig": "aligntune.rl.config",
+    "TextRewardModel": "aligntune.reward_model.scoring",
+    "RewardRegistry": "aligntune.rewards.registry",
+    "reward_function": "aligntune.rewards.base",
+    "load_bundled_corpus": "aligntune.data.corpus",
+    "default_reward_base": "aligntune.defaults",
 }
 
 __all__ = ["AlignTuneError", "__version__", "hookimpl", *_LAZY]
@@ -49,16 +49,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from aligntune.rl.factory import create_rl_trainer
 
 
-def __getattr__(name: str) -> Any:
-    """Load a public name's module on first use (PEP 562) and cache the object here."""
-    try:
-        module, attribute = _LAZY[name]
-    except KeyError:
-        raise AttributeError(f"module 'aligntune' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), attribute)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals())
