@@ -85,3 +85,17 @@ def test_empty_batch_is_an_error(bert_reward_model):
 
     with pytest.raises(DataError, match="empty"):
         bert_reward_model.score([])
+
+
+def test_long_texts_among_short_ones_get_passes_of_their_own_with_the_same_scores(tiny_bert_rm_dir):
+    rm = TextRewardModel.from_pretrained(tiny_bert_rm_dir)  # on the CPU: passes cut where padding costs
+    short = [f"Reply {i}: that is fine." for i in range(30)]
+    texts = short[:10] + ["word " * 200] + short[10:] + ["more words here " * 50]
+    lengths = [len(ids) for ids in encode(rm.tokenizer, texts, max_length=rm.max_length).input_ids]
+    passes = rm.passes(lengths, 32)
+    assert sorted(i for rows in passes for i in rows) == list(range(len(texts)))
+    assert all(len(rows) <= 32 for rows in passes)
+    assert all(set(rows) <= {10, 31} for rows in passes if {10, 31} & set(rows))  # the short are not padded to them
+    assert sum(len(rows) * max(lengths[i] for i in rows) for rows in passes) < 1.2 * sum(lengths)
+    together = rm.score(texts, batch_size=32)
+    assert together == pytest.approx([rm.score([t], batch_size=1)[0] for t in texts], abs=1e-5)  # in order

@@ -1,29 +1,34 @@
 """Forwarding a batch of texts in a few calls of similar length, so random batches cost their real tokens.
 
-Used by the rules objective (:mod:`aligntune.reward_model.distillation_trainer`); see :func:`length_chunks`.
+Used by the rules objective (:mod:`aligntune.reward_model.distillation_trainer`) and by scoring on a CPU
+(:meth:`aligntune.reward_model.scoring.TextRewardModel.score`); see :func:`length_chunks`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import torch
-from torch import nn
+if TYPE_CHECKING:  # torch is imported where it is used, so scoring can import length_chunks torch-free
+    import torch
+    from torch import nn
 
 #: The fixed cost of one forward call, in padded tokens (CPU dispatch and small-matrix overhead):
 #: :func:`length_chunks` only splits a batch where that saves more padding than this.
 CHUNK_OVERHEAD_TOKENS = 48
 
 
-def length_chunks(lengths: Sequence[int], overhead: int = CHUNK_OVERHEAD_TOKENS) -> list[list[int]]:
+def length_chunks(lengths: Sequence[int], overhead: int = CHUNK_OVERHEAD_TOKENS,
+                  max_rows: int | None = None) -> list[list[int]]:
     """Split a batch into forward calls of rows of similar length, to pad as little as possible.
 
     The rows (indices into ``lengths``) are sorted by length and cut where it minimises
     ``sum(len(chunk) * max length in chunk) + overhead * number of chunks`` (exact, by dynamic
-    programming over the sorted lengths). The loss still sees the whole batch at once (every
-    pair in it, every length mixed), and with the attention mask the outputs are the same as
-    one padded call: only the padding that is computed and thrown away goes.
+    programming over the sorted lengths), with at most ``max_rows`` rows a chunk when given. The
+    loss still sees the whole batch at once (every pair in it, every length mixed), and with the
+    attention mask the outputs are the same as one padded call: only the padding that is computed
+    and thrown away goes.
     """
     order = sorted(range(len(lengths)), key=lambda i: lengths[i])
     sorted_lengths = [int(lengths[i]) for i in order]
@@ -31,7 +36,8 @@ def length_chunks(lengths: Sequence[int], overhead: int = CHUNK_OVERHEAD_TOKENS)
     best = [0.0] + [math.inf] * n  # best[j]: cost of the first j sorted rows
     cut = [0] * (n + 1)
     for j in range(1, n + 1):
-        for i in range(j):  # rows i..j-1 in one call, padded to sorted_lengths[j-1]
+        first = 0 if max_rows is None else max(0, j - max_rows)
+        for i in range(first, j):  # rows i..j-1 in one call, padded to sorted_lengths[j-1]
             cost = best[i] + (j - i) * sorted_lengths[j - 1] + overhead
             if cost < best[j]:
                 best[j], cut[j] = cost, i
@@ -48,6 +54,8 @@ def forward_in_chunks(model: nn.Module, input_ids: torch.Tensor, attention_mask:
 
     Each chunk is cut to the width of its longest row (the padding past it is all that is dropped).
     """
+    import torch
+
     lengths = attention_mask.sum(dim=1).tolist()
     parts = []
     for rows in chunks:
