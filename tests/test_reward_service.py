@@ -345,6 +345,31 @@ def test_a_served_mix_of_model_and_rules_scores_as_in_process(tiny_bert_rm_dir):
     assert info["device"] == "cpu" and info["reward"]["reward_model"]["path"] == str(tiny_bert_rm_dir)
 
 
+def test_merged_requests_of_different_lengths_each_get_their_in_process_scores_in_order(tiny_bert_rm_dir):
+    keywords = dict(reward_model_path=str(tiny_bert_rm_dir), reward_functions=RULES, reward_model_weight=1.0,
+                    reward_batch_size=4)
+    local = build_served_reward(**keywords)
+    requests = [([PROMPTS[(i + j) % 5] for j in range(i % 4 + 1)],
+                 [f"answer {i}.{j} " + "and more words " * (7 * i * (j + 1) % 60) for j in range(i % 4 + 1)])
+                for i in range(16)]  # 1-4 texts each, from a few tokens to hundreds
+    expected = [local.score(p, c) for p, c in requests]
+    settings = ServeSettings(port=0, device="cpu", max_wait_ms=300, max_batch_size=64)
+    with start_reward_server(settings=settings, **keywords) as server:
+        remote = _client(server.url, max_connections=16)
+
+        async def clients():
+            return await asyncio.gather(*(remote.score_async(p, c) for p, c in requests))
+
+        served = asyncio.run(clients())
+        remote.close()
+        stats = server.batcher_stats
+    assert stats["requests"] == 16 and stats["calls"] < 16, stats  # merged into fewer calls of the reward
+    for got, want in zip(served, expected):
+        assert got.rewards == pytest.approx(want.rewards, abs=1e-5)
+        assert got.components["reward_model"] == pytest.approx(want.components["reward_model"], abs=1e-5)
+        assert got.gold == (None if want.gold is None else pytest.approx(want.gold, abs=1e-9))
+
+
 def test_the_doc_lists_every_option_with_the_default_the_code_has():
     import re
     from pathlib import Path

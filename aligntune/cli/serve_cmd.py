@@ -49,7 +49,7 @@ REWARD_OPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
     "--gold-reward-functions": ("gold_reward_functions", {
         "multiple": True, "help": "Rules the reward stands for, reported as the gold (repeatable; default: the "
                                   "model's manifest, or the rules themselves)."}),
-    "--reward-batch-size": ("reward_batch_size", {"type": int, "help": "Texts per reward-model forward pass (default: 32, as for RL)."}),
+    "--reward-batch-size": ("reward_batch_size", {"type": int, "help": "Most texts per reward-model forward pass (default: 32, as for RL)."}),
 }
 
 

@@ -3,7 +3,10 @@
 Requests queue up; one worker takes the first, then keeps taking queued ones until
 ``max_batch_size`` texts are gathered or ``max_wait_ms`` has passed since the first,
 scores them all in one call of ``Reward.score`` (on one worker thread, so a model is
-never run by two threads at once) and hands each request its own slice. While the
+never run by two threads at once) and hands each request its own slice. A reward model
+sorts the merged texts by length and runs them in passes of at most its batch size, as
+it does in process (see :meth:`~aligntune.reward_model.scoring.TextRewardModel.passes`),
+so texts of different requests share a pass only where that pads little. While the
 reward runs, new requests queue, so under load the next batch forms without waiting.
 
 A merged call that fails is retried one request at a time, so only the request whose
@@ -143,6 +146,9 @@ class Batcher:
                     _settle(job, result=await self._call(job.prompts, job.completions))
                 except Exception as one:  # noqa: BLE001
                     _settle(job, error=one)
+            return
+        if len(jobs) == 1:
+            _settle(jobs[0], result=merged)
             return
         for job, part in zip(jobs, split_batch(merged, [len(j) for j in jobs])):
             _settle(job, result=part)
