@@ -55,23 +55,35 @@ class GatedPatterns:
         # one of its own keys points to, instead of testing every entry.
         self._by_key = {key: tuple(indices) for key, indices in by_key.items()}
         self._index_keys = frozenset(by_key)
+        #: per entry: the trigger groups after the first, and the pattern
+        self._rest = [(groups[1:], rx) for groups, rx in self._entries]
+        self._always_rx = [self._entries[index][1] for index in self._always]
 
-    def _active(self, keys: frozenset[str]) -> Iterable[re.Pattern[str]]:
-        seen: set[int] = set()
-        for key in keys & self._index_keys:
-            for index in self._by_key[key]:
-                if index in seen:
-                    continue
-                seen.add(index)
-                groups, rx = self._entries[index]
-                if all(not keys.isdisjoint(g) for g in groups[1:]):
-                    yield rx
-        for index in self._always:
-            yield self._entries[index][1]
+    def _active(self, keys: frozenset[str]) -> list[re.Pattern[str]]:
+        """The patterns whose triggers all occur in ``keys`` (in no particular order)."""
+        hits = self._index_keys.intersection(keys)
+        if not hits:
+            return self._always_rx
+        if len(hits) == 1:
+            (key,) = hits
+            indices: Iterable[int] = self._by_key[key]
+        else:
+            indices = {index for key in hits for index in self._by_key[key]}
+        active = []
+        rest = self._rest
+        for index in indices:
+            groups, rx = rest[index]
+            if not groups or all(not keys.isdisjoint(g) for g in groups):
+                active.append(rx)
+        active.extend(self._always_rx)
+        return active
 
     def search(self, low: str, keys: frozenset[str]) -> bool:
         """Whether any pattern matches ``low`` (whose word keys are ``keys``)."""
-        return any(rx.search(low) for rx in self._active(keys))
+        for rx in self._active(keys):
+            if rx.search(low):
+                return True
+        return False
 
     def count(self, low: str, keys: frozenset[str]) -> int:
         """The number of distinct matched strings over all patterns."""

@@ -58,6 +58,8 @@ def shouting(text: str) -> float:
 
 def spam(text: str, n_words: int) -> float:
     """Emoji and runs of '!'/'?' per word."""
+    if "!" not in text and "?" not in text and (not text or max(text) < "\u2600"):
+        return 0.0  # no mark and no character in an emoji block (all of them are >= U+2600)
     return len(_SPAM.findall(text)) / max(1, n_words)
 
 
@@ -234,12 +236,10 @@ def topic_reading(
         before += len(ks)
         for k in ks:
             after[k] -= 1
-            if k not in seen:
-                new -= 1
-        for k in ks:
-            if k not in seen:
-                seen.add(k)
-                new -= after[k]
+        fresh = set(ks).difference(seen)
+        if fresh:  # whole numbers: the order of these sums does not matter
+            new -= sum(map(fresh.__contains__, ks)) + sum(map(after.__getitem__, fresh))
+            seen |= fresh
         rest = total - before
         if rest < 8:
             break

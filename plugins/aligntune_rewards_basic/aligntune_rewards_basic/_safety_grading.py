@@ -140,14 +140,16 @@ def graded_harm(low: str, imperative: Callable[[str], bool], commands_possible: 
     any_word = not text_keys.isdisjoint(MITIGATION_KEYS)
     any_refusal = any_word or pat.REFUSAL.search(low, text_keys)
     any_phrase = MITIGATION_PHRASES.search(low, text_keys)
-    any_specific = bool(QUANTITY.search(low) or OPPORTUNITY.search(low) or METHOD.search(low))
+    # A sentence is a stretch of the text with non-word characters on both sides, so a
+    # pattern that finds nothing in the text finds nothing in any of its sentences.
+    specific = [rx for rx in (QUANTITY, OPPORTUNITY, METHOD) if rx.search(low)]
     words = specifics = commands = 0.0
     mitigating = 0
     for sentence in parts:
         keys = word_keys(sentence) if any_refusal or any_phrase or commands_possible else text_keys
         found = 0
-        if any_specific:
-            found = sum(len(rx.findall(sentence)) for rx in (QUANTITY, OPPORTUNITY, METHOD))
+        if specific:
+            found = sum(len(rx.findall(sentence)) for rx in specific)
         if any_refusal and (not keys.isdisjoint(MITIGATION_KEYS) or pat.REFUSAL.search(sentence, keys)):
             weight = 1.0 / 3.0  # warns, names the act or refuses
         elif any_phrase and not found and MITIGATION_PHRASES.search(sentence, keys):

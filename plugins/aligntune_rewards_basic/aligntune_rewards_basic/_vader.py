@@ -10,7 +10,7 @@ returns a subclass of the stock analyzer that
 * keeps ``polarity_scores`` (the negation and idiom checks get only the window of
   tokens they read, with the index shifted to match), and
 * adds :meth:`compound`, the compound score alone: the same steps over one list of
-  lower-cased tokens, skipping the no-op emoji pass (texts with an emoji character take
+  lower-cased tokens, only at the lexicon's words, skipping the no-op emoji pass (texts with an emoji character take
   ``polarity_scores`` itself), the calls for words outside the lexicon, the "but" pass
   when there is no "but", and the positive/negative/neutral shares.
 
@@ -89,6 +89,7 @@ def build_analyzer() -> Any:
             super().__init__()
             #: ``polarity_scores`` replaces only characters that are keys of the emoji lexicon.
             self._emoji_chars = frozenset(k for k in self.emojis if len(k) == 1)
+            self._lexicon_words = frozenset(self.lexicon)
 
         def _negation_check(self, valence, words_and_emoticons, start_i, i):  # type: ignore[no-untyped-def]
             lo = max(0, i - 3)
@@ -108,20 +109,18 @@ def build_analyzer() -> Any:
                 stripped = token.strip(_PUNCTUATION)
                 tokens.append(token if len(stripped) <= 2 else stripped)
             n = len(tokens)
-            lows = [t.lower() for t in tokens]
-            lexicon = self.lexicon
-            sentiments: list[float] = []
-            cap_diff = None
-            for i, low in enumerate(lows):
-                if low in booster or low not in lexicon or (low == "kind" and i < n - 1 and lows[i + 1] == "of"):
-                    sentiments.append(0)
-                    continue
-                if cap_diff is None:
-                    caps = sum(1 for t in tokens if t.isupper())
-                    cap_diff = 0 < n - caps < n
-                sentiments.append(self._valence(tokens, lows, i, cap_diff))
-            if not sentiments:
+            if not n:
                 return 0.0
+            lows = [t.lower() for t in tokens]
+            sentiments: list[float] = [0] * n  # words outside the lexicon (and boosters) add 0
+            present = self._lexicon_words.intersection(lows)
+            if present:
+                caps = sum(1 for t in tokens if t.isupper())
+                cap_diff = 0 < n - caps < n
+                for i, low in enumerate(lows):
+                    if low not in present or low in booster or (low == "kind" and i < n - 1 and lows[i + 1] == "of"):
+                        continue
+                    sentiments[i] = self._valence(tokens, lows, i, cap_diff)
             if "but" in lows:
                 sentiments = self._but_check(tokens, sentiments)
             total = float(sum(sentiments))
