@@ -29,14 +29,17 @@ Output ownership
     from (:data:`STATE_FILE`, :data:`BEST_FILE`, :func:`read_state`, :func:`find_checkpoint`,
     :func:`in_place`, :func:`continue_run`, :func:`trim_completions`).
 What a TRL user brings
-    :func:`to_peft_config` (``peft_config=``), :func:`is_loaded_model`, :func:`policy_name` and
-    :func:`value_model_base` (``model_name=`` a loaded model), :func:`as_user_turns` (``chat_template=``).
+    :func:`trl_config_class` and :data:`SAME_NAME_AS_ALIGNTUNE` (the TRL config an algorithm builds, and
+    the settings TRL names as aligntune does), :func:`to_peft_config` (``peft_config=``),
+    :func:`is_loaded_model`, :func:`policy_name` and :func:`value_model_base` (``model_name=`` a loaded
+    model), :func:`as_user_turns` (``chat_template=``).
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from aligntune._lazy import lazy_attributes
 
 #: Public name -> module that defines it.
 _NAMES: dict[str, str] = {
@@ -66,6 +69,7 @@ _NAMES: dict[str, str] = {
                      "continue_run"],
                     "aligntune.rl.resume"),
     "to_peft_config": "aligntune.rl.peft_config",
+    **dict.fromkeys(["SAME_NAME_AS_ALIGNTUNE", "trl_config_class"], "aligntune.rl.trl_args"),
     **dict.fromkeys(["as_user_turns", "is_loaded_model", "policy_name", "value_model_base"],
                     "aligntune.rl.scale_settings"),
 }
@@ -99,6 +103,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from aligntune.rl.preflight import check_prompt_count
     from aligntune.rl.prompts import format_prompts, load_prompt_dataset
     from aligntune.rl.peft_config import to_peft_config
+    from aligntune.rl.trl_args import SAME_NAME_AS_ALIGNTUNE, trl_config_class
     from aligntune.rl.resume import (
         BEST_FILE,
         STATE_FILE,
@@ -116,16 +121,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from aligntune.rl.trainer_base import RLResult, RLTrainerBase
 
 
-def __getattr__(name: str) -> Any:
-    """Load a name's module on first use (PEP 562) and cache the object here."""
-    try:
-        module = _NAMES[name]
-    except KeyError:
-        raise AttributeError(f"module 'aligntune.plugin_api' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_NAMES))
+__getattr__, __dir__ = lazy_attributes(__name__, _NAMES, globals())

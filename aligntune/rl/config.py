@@ -66,21 +66,18 @@ def _check_rule_functions(inst: Any, attribute: Any, value: Any) -> None:
         check_reward_functions(f"{type(inst).__name__}.{attribute.name}", value)
 
 
-def _check_rule_weights(inst: Any, attribute: Any, value: Any) -> None:
-    if value is None:
-        return
-    where = f"RLTrainingConfig.{attribute.name}"
-    if inst.reward_functions is None:
-        raise ConfigurationError(f"{where} was given without reward_functions; pass the functions they weigh")
-    v.check_weights(value, len(inst.reward_functions), field=where)
+def _weights_of(functions: str) -> Any:
+    """A validator of the weights of the reward functions in field ``functions``: one number each."""
 
+    def check(inst: Any, attribute: Any, value: Any) -> None:
+        where = f"RLTrainingConfig.{attribute.name}"
+        if value is None:
+            return
+        if getattr(inst, functions) is None:
+            raise ConfigurationError(f"{where} was given without {functions}; pass the functions they weigh")
+        v.check_weights(value, len(getattr(inst, functions)), field=where)
 
-def _check_gold_weights(inst: Any, attribute: Any, value: Any) -> None:
-    if value is None:
-        return
-    if inst.gold_reward_functions is None:
-        raise ConfigurationError("RLTrainingConfig.gold_reward_weights was given without gold_reward_functions")
-    v.check_weights(value, len(inst.gold_reward_functions), field="RLTrainingConfig.gold_reward_weights")
+    return check
 
 
 def _check_model(inst: Any, attribute: Any, value: Any) -> None:
@@ -123,15 +120,11 @@ class RewardModelSourceConfig:
     options: dict[str, Any] = field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
-        given = [name for name in ("training_config", "model_name", "model_path", "url", "model")
-                 if getattr(self, name) is not None]
+        given = [name for name in SOURCE_FIELDS.values() if getattr(self, name) is not None]
         if len(given) != 1:
             what = "none" if not given else " and ".join(given)
-            raise ConfigurationError(
-                f"RewardModelSourceConfig needs exactly one source, got {what}. "
-                "Pass training_config= (custom_trained), model_name= (pretrained_hf), "
-                "model_path= (pretrained_local) or url= (remote)"
-            )
+            ways = ", ".join(f"{name}= ({source})" for source, name in SOURCE_FIELDS.items())
+            raise ConfigurationError(f"RewardModelSourceConfig needs exactly one source, got {what}. Pass one of {ways}")
         expected = SOURCE_FIELDS.get(self.source_type)
         if expected is not None and given[0] != expected:
             raise ConfigurationError(
@@ -227,7 +220,7 @@ class RLTrainingConfig:
     reward_source: RewardModelSourceConfig | None = field(default=None)
     reward_functions: list[Any] | None = field(default=None, converter=_to_list, validator=_check_rule_functions)
     reward_function_weights: list[float] | None = field(
-        default=None, converter=_to_list, validator=_check_rule_weights
+        default=None, converter=_to_list, validator=_weights_of("reward_functions")
     )
     reward_model_weight: float | None = field(default=None, validator=v.optional(v.positive))
     reward_batch_size: int = field(default=32, validator=v.positive_int)
@@ -268,7 +261,8 @@ class RLTrainingConfig:
     backend_options: dict[str, Any] = field(factory=dict, validator=_check_options)
     # Gold against proxy (see aligntune.rl.overoptimisation)
     gold_reward_functions: list[Any] | None = field(default=None, converter=_to_list, validator=_check_rule_functions)
-    gold_reward_weights: list[float] | None = field(default=None, converter=_to_list, validator=_check_gold_weights)
+    gold_reward_weights: list[float] | None = field(default=None, converter=_to_list,
+                                                    validator=_weights_of("gold_reward_functions"))
     eval_steps: int | None = field(default=None, validator=v.optional(v.positive_int))
     eval_dataset_name: Any = field(default=None, converter=_path_or_str, validator=_check_dataset)
     eval_prompts: int = field(default=16, validator=v.positive_int)

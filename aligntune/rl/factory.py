@@ -57,13 +57,9 @@ REWARD_ARGS: tuple[str, ...] = (
 )
 
 
-def _ppo_fields() -> list[str]:
-    return [f.name for f in attrs.fields(RLTrainingConfig) if f.name != "reward_source"]
-
-
 def valid_arguments() -> list[str]:
     """Every keyword :func:`create_rl_trainer` accepts."""
-    return sorted({*_ppo_fields(), *REWARD_ARGS})
+    return sorted({*(f.name for f in attrs.fields(RLTrainingConfig) if f.name != "reward_source"), *REWARD_ARGS})
 
 
 def build_rl_config(**kwargs: Any) -> Any:
@@ -162,12 +158,6 @@ def _training_config(training: dict[str, Any], kwargs: dict[str, Any]) -> Any:
         return rm_config.RewardModelTrainingConfig(reward_functions=functions, reward_weights=weights, **fields)
 
 
-def check_policy_reference(name: str, *, field: str = "model_name") -> None:
-    """A local policy directory must hold a valid config, safetensors weights and a tokenizer;
-    a hub name must be reachable (offline: cached)."""
-    model_dirs.check_reference(name, field=field)
-
-
 def resolve_backend(config: Any) -> Any:
     """The backend for ``config``: installed, supporting the algorithm, able to run here."""
     backend = get_backend(config.backend)
@@ -205,10 +195,11 @@ def validate_rl_config(config: Any) -> None:
     check_run_files(config)
     if config.reward_source is not None:
         check_source(config.reward_source)
+    # a local policy directory holds a valid config, safetensors weights and a tokenizer; a hub name is reachable
     if isinstance(config.model_name, str):  # a loaded model object was checked by scale_settings
-        check_policy_reference(config.model_name)
+        model_dirs.check_reference(config.model_name, field="model_name")
     if config.value_model_name is not None:
-        check_policy_reference(config.value_model_name, field="value_model_name")
+        model_dirs.check_reference(config.value_model_name, field="value_model_name")
     prompts = load_prompt_dataset(
         config.dataset_name,
         split=config.dataset_split,

@@ -197,8 +197,6 @@ def _why_no_gold(config: Any) -> str | None:
             return "is not in the local cache, so no aligntune manifest naming its rules can be read before it loads"
     if path is None or not Path(os.path.expanduser(path)).is_dir():
         return "has no local directory holding an aligntune manifest that names its rules"
-    manifest = read_manifest(os.path.expanduser(path)) or {}
-    functions = (manifest.get("reward_functions") or {}).get("functions")
-    if functions and isinstance(functions, list):
+    if manifest_rules(read_manifest(os.path.expanduser(path)), origin=path) is not None:
         return None
     return "has no aligntune manifest naming the rules it stands for"

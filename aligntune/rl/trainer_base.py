@@ -43,10 +43,6 @@ class RLResult:
     history: list[dict[str, Any]] = field(repr=False, default_factory=list)
 
 
-#: Deprecated name (one release) of :class:`RLResult`.
-PPOResult = RLResult
-
-
 def load_reward(config: Any) -> tuple[Reward, str | None]:
     """``(reward object, reward-model path)`` of a validated RL config.
 

@@ -80,7 +80,7 @@ def trl_version() -> str:
         return "not installed"
 
 
-def config_class(algorithm: str) -> type:
+def trl_config_class(algorithm: str) -> type:
     """The installed trl's config class for ``algorithm`` (imports trl, not a model)."""
     try:
         if algorithm == "ppo":
@@ -120,7 +120,7 @@ def _fields(cls: type) -> dict[str, Any]:
 def field_names(algorithm: str) -> list[str]:
     """Every key ``trl_args`` may hold for ``algorithm`` (the installed trl's fields minus aligntune's)."""
     taken = owned(algorithm)
-    return sorted(name for name in _fields(config_class(algorithm)) if name not in taken)
+    return sorted(name for name in _fields(trl_config_class(algorithm)) if name not in taken)
 
 
 def check_trl_args(trl_args: Mapping[str, Any], algorithm: str, *, where: str = "trl_args") -> dict[str, Any]:
@@ -137,7 +137,7 @@ def check_trl_args(trl_args: Mapping[str, Any], algorithm: str, *, where: str = 
         )
     if not trl_args:
         return {}
-    cls = config_class(algorithm)
+    cls = trl_config_class(algorithm)
     fields = _fields(cls)
     taken = owned(algorithm)
     checked: dict[str, Any] = {}
@@ -178,7 +178,7 @@ def from_args(args: Any, algorithm: str, aligntune_values: Mapping[str, Any]) ->
     is accepted only when it equals aligntune's own value (``aligntune_values``, by
     aligntune name); otherwise it is refused, naming the aligntune setting.
     """
-    cls = config_class(algorithm)
+    cls = trl_config_class(algorithm)
     if not isinstance(args, cls):
         raise ConfigurationError(
             f"args= must be a {cls.__module__}.{cls.__name__} for algorithm={algorithm!r} (trl {trl_version()}), "

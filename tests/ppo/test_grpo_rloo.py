@@ -125,3 +125,27 @@ def test_a_reward_model_trained_with_prompts_is_given_the_prompts(policy_dir, pr
     rm = TextRewardModel.from_pretrained(rm_dir)
     assert rm.uses_prompts
     _check(trainer, lambda texts, prompts: rm.score(texts, prompts=prompts), names=["reward_model"])
+
+
+@pytest.mark.parametrize("algorithm", ["ppo", *ALGORITHMS])
+def test_sharded_weights_are_refused_before_the_first_step(algorithm, policy_dir, prompts_file, tmp_path, monkeypatch):
+    """FSDP (like DeepSpeed ZeRO-3) leaves each process a shard of the policy, while aligntune saves, snapshots by
+    gold and generates from the main process's whole copy: every algorithm refuses it once TRL's trainer is built.
+
+    A CPU has no FSDP (accelerate drops the plugin there), so accelerate's state is made to report one, as it does
+    under ``accelerate launch`` with an FSDP config on GPUs; ``beta=0`` spares GRPO and RLOO a reference model, which
+    TRL would wrap in FSDP itself while it builds the trainer (that needs the process group a launcher starts).
+    """
+    from accelerate.state import AcceleratorState
+    from accelerate.utils import FullyShardedDataParallelPlugin
+
+    from aligntune.errors import ConfigurationError
+
+    monkeypatch.setattr(AcceleratorState, "fsdp_plugin", FullyShardedDataParallelPlugin(), raising=False)
+    overrides = {"num_generations": None} if algorithm == "ppo" else {"beta": 0.0}
+    trainer = create_rl_trainer(**_kwargs(policy_dir, prompts_file, tmp_path, algorithm, reward_functions=["length"],
+                                          **overrides))
+    with pytest.raises(ConfigurationError, match=rf"^{algorithm.upper()} with the trl backend does not support FSDP: "
+                                                 r"it shards the parameters .* DeepSpeed ZeRO stage 1 or 2"):
+        trainer.train()
+    assert trainer.history == [] and not (tmp_path / algorithm / "metrics.json").exists()

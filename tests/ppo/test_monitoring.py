@@ -38,6 +38,10 @@ def test_ppo_with_a_custom_trained_reward_model_logs_gold_and_proxy(policy_dir, 
     rows = [json.loads(line) for line in (out / "completions.jsonl").read_text().splitlines()]
     assert {r["split"] for r in rows} == {"train", "eval"}
     assert all({"step", "prompt", "response", "proxy", "gold", "length", "sentiment"} <= set(r) for r in rows)
+    # eval_prompts=2 of the file's 8 prompts are held out (Dataset.train_test_split), and no step trains on them
+    file_prompts = {json.loads(line)["prompt"] for line in Path(prompts_file).read_text().splitlines()}
+    held, trained = ({r["prompt"] for r in rows if r["split"] == split} for split in ("eval", "train"))
+    assert len(held) == 2 and held <= file_prompts and not held & trained
     assert (out / "rl_report.png").read_bytes()[:4] == b"\x89PNG"
     card = (Path(trainer.save_model()) / "README.md").read_text()
     assert "Gold (the rules the reward stands for): length, sentiment, from the reward model's manifest" in card

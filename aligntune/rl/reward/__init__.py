@@ -6,7 +6,6 @@
 * ``local``: :class:`LocalReward` (reward model, rules, weights, mix) and
   :func:`build_reward`, which builds it once from an RL config.
 * ``callables``: the reward as TRL-style text callables (GRPO, RLOO).
-* ``tokens``: tokenizer helpers for token-level adapters (same vocabulary, special-token framing).
 
 Token ids never reach this package: PPO's adapter, which holds the policy tokenizer,
 lives in the TRL plugin. Nothing here imports torch.

@@ -8,10 +8,10 @@ and ``save_model``. A family (:mod:`aligntune_backend_trl.ppo`,
 :mod:`aligntune_backend_trl.grpo_rloo`) supplies:
 
 * :meth:`~TRLTrainerBase.load_policy`: the models (through ``policy_loader`` when given);
-* :meth:`~TRLTrainerBase.build_trl_trainer`: its TRL config (one function per family:
-  ``trl_ppo.ppo_args``, ``grpo_rloo.grpo_args``) and TRL trainer;
+* :meth:`~TRLTrainerBase.build_trl_trainer`: its TRL config (:func:`trl_config` with the family's own
+  settings: ``trl_ppo.ppo_args``, ``grpo_rloo.grpo_args``) and TRL trainer;
 * :meth:`~TRLTrainerBase.step_batch`: the batch its reward path scored in the last step;
-* :meth:`~TRLTrainerBase.unwrapped_policy` and, optionally, :meth:`~TRLTrainerBase.run`.
+* optionally, :meth:`~TRLTrainerBase.run` and :meth:`~TRLTrainerBase.unwrapped_policy`.
 
 Another backend extends it the same way (the Unsloth plugin passes its ``policy_loader``).
 """
@@ -24,22 +24,22 @@ from pathlib import Path
 from typing import Any, Callable
 
 from aligntune.plugin_api import (
+    SAME_NAME_AS_ALIGNTUNE,
     BackendError,
     RLResult,
     RLTrainerBase,
     Reward,
     ScoredBatch,
-    as_user_turns,
-    check_prompt_count,
+    check_parameters_replicated,
     completion_length,
-    format_prompts,
-    load_prompt_dataset,
     policy_name,
     trim_completions,
+    trl_config_class,
 )
 from aligntune_backend_trl import reporting
 from aligntune_backend_trl.callbacks import StepCallback
 from aligntune_backend_trl.checkpoint_state import CheckpointStateCallback, restore, trainer_step
+from aligntune_backend_trl.data import load_prompts
 from aligntune_backend_trl.gold_tracking import COMPLETIONS_FILE, EvaluationCallback, GoldTracker
 from aligntune_backend_trl.run_dir import RunDirectory
 
@@ -47,6 +47,16 @@ logger = logging.getLogger("aligntune_backend_trl")
 
 #: Samples kept per step in the records.
 SAMPLES = 8
+
+
+def trl_config(config: Any, **family: Any) -> Any:
+    """The installed trl's config for ``config.algorithm``: the settings TRL names as aligntune does, the
+    family's own (``family``), then ``trl_args`` (TRL's own settings, checked when the config was built)."""
+    kwargs: dict[str, Any] = {name: getattr(config, name) for name in SAME_NAME_AS_ALIGNTUNE}
+    kwargs.update(num_train_epochs=config.num_epochs, save_strategy="no", disable_tqdm=True, dataloader_num_workers=0,
+                  **family)
+    kwargs.update(config.trl_args)
+    return trl_config_class(config.algorithm)(**kwargs)
 
 
 def kept_policy(tracker: GoldTracker, final_step: int) -> tuple[int, str]:
@@ -99,9 +109,9 @@ class TRLTrainerBase(RLTrainerBase):
         """The batch scored since the last step: ``(scored, lengths, ended)``, or ``None`` if nothing was scored."""
         raise NotImplementedError
 
-    def unwrapped_policy(self) -> Any:  # pragma: no cover - abstract
-        """The trained policy without DDP/DeepSpeed wrappers."""
-        raise NotImplementedError
+    def unwrapped_policy(self) -> Any:
+        """The trained policy without DDP/DeepSpeed wrappers (PPO's model also holds the value model)."""
+        return self.trl_trainer.accelerator.unwrap_model(self.trl_trainer.model)
 
     def run(self, trainer: Any) -> None:
         """Run TRL's training loop (from the checkpoint of ``resume_from_checkpoint``, when given)."""
@@ -128,24 +138,18 @@ class TRLTrainerBase(RLTrainerBase):
         self.run_dir.mark()
         reward = self.load_reward()
         self.load_policy()
-        data = load_prompt_dataset(cfg.dataset_name, split=cfg.dataset_split, prompt_column=cfg.prompt_column,
-                                   max_samples=cfg.max_samples)
         if cfg.chat_template is not None:  # chat_template=: renders the prompts, and is saved with the policy
             self.tokenizer.chat_template = cfg.chat_template
-        prompts = format_prompts(data, self.tokenizer)
-        if cfg.chat_template is not None and not data.is_chat:
-            prompts = as_user_turns(prompts, self.tokenizer)
+        prompts, data = load_prompts(cfg, cfg.dataset_name, max_samples=cfg.max_samples, tokenizer=self.tokenizer)
         is_chat = data.is_chat or cfg.chat_template is not None
         self.tracker = GoldTracker(cfg, reward, max_new_tokens=completion_length(cfg), policy_of=self.unwrapped_policy)
-        n_prompts = len(prompts)
-        prompts = self.tracker.hold_out(prompts, self.tokenizer, is_chat=is_chat)
-        # TRL repeats a drop_last dataloader forever: an empty one would hang, so refuse it here
-        check_prompt_count(n_prompts, batch_size=cfg.batch_size, held_out=n_prompts - len(prompts),
-                           gradient_accumulation_steps=cfg.gradient_accumulation_steps, origin=data.origin)
+        prompts = self.tracker.hold_out(prompts, self.tokenizer, is_chat=is_chat, origin=data.origin)
         self._callback = StepCallback(self, desc=self.algorithm)
         callbacks = [self._callback, EvaluationCallback(self.tracker, raise_to_stop=self.raise_to_stop),
                      CheckpointStateCallback(lambda: self.history, self.tracker)]  # aligntune's part of checkpoints
         self.trl_trainer = self.build_trl_trainer(prompts, is_chat=is_chat, callbacks=callbacks)
+        # the policy is saved, snapshotted and generated from whole, by the main process: refuse sharded weights
+        check_parameters_replicated(self.trl_trainer.accelerator, f"{self.algorithm} with the {cfg.backend} backend")
         point = self.run_dir.resume_point
         if point is not None:  # resume_from_checkpoint: history, evaluations, alarm and kept policy come back
             step = restore(point, self.history, self.tracker, global_step=trainer_step(point))

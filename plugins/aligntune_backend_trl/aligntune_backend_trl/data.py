@@ -1,4 +1,5 @@
-"""Prompts cut to ``max_prompt_length`` tokens: token ids for TRL's PPO, texts for GRPO, RLOO and evaluation.
+"""Prompts loaded and rendered for the policy (:func:`load_prompts`), then cut to ``max_prompt_length`` tokens:
+token ids for TRL's PPO, texts for GRPO, RLOO and evaluation.
 
 For PPO every prompt is left-padded (and, when longer, left-truncated) to one width, so each
 batch's query width equals that width and the reward adapter can split prompt from
@@ -13,9 +14,26 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from aligntune.plugin_api import DataError
+from aligntune.plugin_api import DataError, as_user_turns, format_prompts, load_prompt_dataset
 
 logger = logging.getLogger(__name__)
+
+
+def load_prompts(config: Any, source: Any, *, max_samples: int | None, tokenizer: Any) -> tuple[list[str], Any]:
+    """``(texts, PromptData)`` of the prompts in ``source``, rendered for ``tokenizer`` (a chat column through its
+    chat template; plain text as a user turn when ``chat_template=`` is given), training and held-out alike."""
+    data = load_prompt_dataset(source, split=config.dataset_split, prompt_column=config.prompt_column,
+                               max_samples=max_samples)
+    texts = format_prompts(data, tokenizer)
+    if config.chat_template is not None and not data.is_chat:
+        texts = as_user_turns(texts, tokenizer)
+    return texts, data
+
+
+def response_ends(rows: list[list[int]], eos: int | None) -> tuple[list[int], list[bool]]:
+    """Each response's length (through its first ``eos``) and whether it has one, from its token ids."""
+    ended = [eos is not None and eos in row for row in rows]
+    return [row.index(eos) + 1 if end else len(row) for row, end in zip(rows, ended)], ended
 
 
 def tokenize_prompts(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import random
 from pathlib import Path
 from typing import Any, Callable
 
@@ -24,12 +23,10 @@ from aligntune.plugin_api import (
     OverOptimisationAlarm,
     Reward,
     RewardBatch,
-    as_user_turns,
-    format_prompts,
-    load_prompt_dataset,
+    check_prompt_count,
     run_id_of,
 )
-from aligntune_backend_trl.data import fit_prompts
+from aligntune_backend_trl.data import fit_prompts, load_prompts, response_ends
 from aligntune_backend_trl.peft_policy import snapshot
 
 logger = logging.getLogger("aligntune_backend_trl")
@@ -39,14 +36,6 @@ COMPLETIONS_FILE = "completions.jsonl"
 
 class StopForOverOptimisation(Exception):
     """Raised from a callback to end a PPO loop (TRL's PPO loop does not read should_training_stop)."""
-
-
-def split_eval_prompts(prompts: list[str], n: int, seed: int) -> tuple[list[str], list[str]]:
-    """``(train, held_out)``: ``n`` prompts held out, chosen deterministically by ``seed``."""
-    order = list(range(len(prompts)))
-    random.Random(seed).shuffle(order)
-    held = set(order[:n])
-    return [p for i, p in enumerate(prompts) if i not in held], [prompts[i] for i in sorted(held)]
 
 
 class GoldTracker:
@@ -82,26 +71,28 @@ class GoldTracker:
             logger.info("Gold: %s from %s%s", gold["functions"], gold["origin"],
                         " (proxy = gold)" if gold.get("proxy_is_gold") else "")
 
-    def hold_out(self, prompts: list[str], tokenizer: Any, *, is_chat: bool) -> list[str]:
-        """Set the held-out prompts (``eval_dataset_name``, or ``eval_prompts`` split off ``prompts``);
-        return the prompts left for training. Without ``eval_steps`` nothing is held out."""
+    def hold_out(self, prompts: list[str], tokenizer: Any, *, is_chat: bool, origin: str) -> list[str]:
+        """Set the held-out prompts (``eval_dataset_name``, or ``eval_prompts`` split off ``prompts`` by
+        ``Dataset.train_test_split``, seeded); return the prompts left for training. Without ``eval_steps``
+        nothing is held out. Those left must fill one batch on every process: TRL repeats a ``drop_last``
+        dataloader forever, so an empty one would hang (refused here, and before loading by the pre-flight)."""
         cfg = self.config
         self.tokenizer, self.add_special_tokens = tokenizer, not is_chat
-        if not cfg.eval_steps:
+        split = bool(cfg.eval_steps) and cfg.eval_dataset_name is None
+        check_prompt_count(len(prompts), batch_size=cfg.batch_size, held_out=cfg.eval_prompts if split else 0,
+                           gradient_accumulation_steps=cfg.gradient_accumulation_steps, origin=origin)
+        if cfg.eval_steps and not split:
+            self._set_eval_prompts(load_prompts(cfg, cfg.eval_dataset_name, max_samples=cfg.eval_prompts,
+                                                tokenizer=tokenizer)[0])
+        if not split:
             return prompts
-        if cfg.eval_dataset_name is not None:
-            data = load_prompt_dataset(cfg.eval_dataset_name, split=cfg.dataset_split, prompt_column=cfg.prompt_column,
-                                       max_samples=cfg.eval_prompts)
-            held = format_prompts(data, tokenizer)
-            if cfg.chat_template is not None and not data.is_chat:  # rendered as the training prompts are
-                held = as_user_turns(held, tokenizer)
-            self._set_eval_prompts(held)
-            return prompts
-        train, held = split_eval_prompts(prompts, cfg.eval_prompts, cfg.seed)
-        self._set_eval_prompts(held)
+        from datasets import Dataset
+
+        parts = Dataset.from_dict({"prompt": prompts}).train_test_split(test_size=cfg.eval_prompts, seed=cfg.seed)
+        self._set_eval_prompts(list(parts["test"]["prompt"]))
         logger.info("Held out %d of %d prompts for evaluation every %d steps", len(self.eval_prompts), len(prompts),
                     cfg.eval_steps)
-        return train
+        return list(parts["train"]["prompt"])
 
     def _set_eval_prompts(self, prompts: list[str]) -> None:
         """The held-out prompts, cut like the training prompts to ``max_prompt_length`` tokens (as generated)."""
@@ -134,11 +125,6 @@ class GoldTracker:
             why += (": the start policy, unchanged by training, since no later evaluation reached its gold; pass "
                     "keep_best='last' to save the trained policy")
         return {"step": step, "gold": gold, "state": self.best["state"], "why": why}
-
-    def best_state(self) -> tuple[dict[str, Any] | None, str]:
-        """The state to save and why (see :meth:`kept`): the best held-out gold's, or ``None`` for the last."""
-        kept = self.kept()
-        return kept["state"], kept["why"]
 
     # -- every step ------------------------------------------------------------------------------
 
@@ -231,12 +217,12 @@ def generate(policy: Any, tokenizer: Any, prompts: list[str], *, seed: int, max_
                 enc = {k: v.to(device) for k, v in enc.items()}
                 out = policy.generate(**enc, max_new_tokens=max_new_tokens, do_sample=True, temperature=temperature,
                                       top_k=0, top_p=1.0, pad_token_id=tokenizer.pad_token_id)
-                for row in out[:, enc["input_ids"].shape[1]:].tolist():
-                    eos = tokenizer.eos_token_id
-                    n = row.index(eos) + 1 if eos is not None and eos in row else len(row)
-                    ended.append(eos is not None and eos in row)
-                    lengths.append(n)
-                    responses.append(tokenizer.decode(row[:n], skip_special_tokens=True))
+                rows = out[:, enc["input_ids"].shape[1]:].tolist()
+                chunk_lengths, chunk_ended = response_ends(rows, tokenizer.eos_token_id)
+                responses += [tokenizer.decode(row[:n], skip_special_tokens=True)
+                              for row, n in zip(rows, chunk_lengths)]
+                lengths += chunk_lengths
+                ended += chunk_ended
     finally:
         policy.train(was_training)
         torch.random.set_rng_state(state)

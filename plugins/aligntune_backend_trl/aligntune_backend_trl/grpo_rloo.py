@@ -23,42 +23,27 @@ from aligntune.plugin_api import (
     launched_world_size,
     to_peft_config,
 )
-from aligntune_backend_trl.base import TRLTrainerBase
-from aligntune_backend_trl.data import fit_prompts
+from aligntune_backend_trl.base import TRLTrainerBase, trl_config
+from aligntune_backend_trl.data import fit_prompts, response_ends
 from aligntune_backend_trl.models import load_causal_lm, load_tokenizer, prepare_tokenizer
 
 
 def grpo_args(config: Any, reward_weights: list[float], world: int = 1) -> Any:
     """Map an aligntune config to ``trl.GRPOConfig`` or ``trl.RLOOConfig`` (the one place this family's is built)."""
-    from trl import GRPOConfig, RLOOConfig
-
     group = generations(config)
     completions_per_step = config.batch_size * group * config.gradient_accumulation_steps * world
-    kwargs: dict[str, Any] = dict(
-        output_dir=config.output_dir,
+    family: dict[str, Any] = dict(
         per_device_train_batch_size=config.batch_size * group,
-        gradient_accumulation_steps=config.gradient_accumulation_steps,
         num_generations=group,
         max_completion_length=completion_length(config),
-        learning_rate=config.learning_rate,
-        num_train_epochs=config.num_epochs,
-        temperature=config.temperature,
-        seed=config.seed,
-        logging_steps=config.logging_steps,
-        report_to=config.report_to,
-        bf16=config.bf16,
-        save_strategy="no",
-        disable_tqdm=True,
-        dataloader_num_workers=0,
         reward_weights=reward_weights,
     )
     if config.total_episodes is not None:
-        kwargs["max_steps"] = max(1, math.ceil(config.total_episodes / completions_per_step))
+        family["max_steps"] = max(1, math.ceil(config.total_episodes / completions_per_step))
     for name in ("beta", "loss_type", "scale_rewards", "normalize_advantages"):
         if getattr(config, name) is not None:
-            kwargs[name] = getattr(config, name)
-    kwargs.update(config.trl_args)  # TRL's own settings, checked against the config class when the config was built
-    return (GRPOConfig if config.algorithm == "grpo" else RLOOConfig)(**kwargs)
+            family[name] = getattr(config, name)
+    return trl_config(config, **family)
 
 
 class AlignTuneGRPOTrainer(TRLTrainerBase):
@@ -111,9 +96,5 @@ class AlignTuneGRPOTrainer(TRLTrainerBase):
         last = self.callables.last if self.callables is not None else None
         if last is None:
             return None
-        eos = self.tokenizer.eos_token_id
         ids = last.completion_ids or [[] for _ in last.completions]
-        return last, [(row.index(eos) + 1 if eos in row else len(row)) for row in ids], [eos in row for row in ids]
-
-    def unwrapped_policy(self) -> Any:
-        return self.trl_trainer.accelerator.unwrap_model(self.trl_trainer.model)
+        return (last, *response_ends(ids, self.tokenizer.eos_token_id))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aligntune.plugin_api import ModelLoadError, is_loaded_model, show, value_model_base
+from aligntune_backend_trl.peft_policy import is_peft
 
 logger = logging.getLogger(__name__)
 
@@ -101,18 +102,10 @@ def load_policy_bundle(config: Any) -> PolicyBundle:
 def complete_bundle(bundle: PolicyBundle, config: Any) -> PolicyBundle:
     """Fill in what a caller-supplied bundle lacks: a reference copy and a value model."""
     prepare_tokenizer(bundle.tokenizer)
-    if bundle.ref_policy is None and not _is_peft(bundle.policy) and config.peft_config is None:
+    if bundle.ref_policy is None and not is_peft(bundle.policy) and config.peft_config is None:
         import copy
 
         bundle.ref_policy = copy.deepcopy(bundle.policy).eval()
     if bundle.value_model is None:
         bundle.value_model = load_value_model(value_model_base(config), config, bundle.tokenizer.pad_token_id)
     return bundle
-
-
-def _is_peft(model: Any) -> bool:
-    try:
-        from peft import PeftModel
-    except ImportError:
-        return False
-    return isinstance(model, PeftModel)

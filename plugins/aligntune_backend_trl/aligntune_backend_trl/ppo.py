@@ -81,7 +81,7 @@ class AlignTunePPOTrainer(TRLTrainerBase):
         return scored, [len(ids) for ids in scored.completion_ids], [eos in ids for ids in scored.completion_ids]
 
     def unwrapped_policy(self) -> Any:
-        return trl_ppo.unwrapped_policy(self.trl_trainer)
+        return super().unwrapped_policy().policy  # TRL's PPO model wraps the policy and the value model
 
     def run(self, trainer: Any) -> None:
         try:

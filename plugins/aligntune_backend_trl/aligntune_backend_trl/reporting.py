@@ -74,24 +74,20 @@ def rl_report_figure(steps: list[dict[str, Any]], evaluations: list[dict[str, An
     fig = Figure(figsize=(11, 8.5), layout="constrained")
     axes = fig.subplots(2, 2)
     xs = [s["step"] for s in steps]
-    proxy, gold = _spread(steps, "reward_mean"), _spread(steps, "gold")
+    ex = [e["step"] for e in evaluations]
     unit = "change since its first value\n(standard deviations over the training batches)"
+    # (training key, held-out key, colour, held-out marker, name, training label); a series no step has is left out
+    series = [(key, held, colour, marker, name, label, spread) for key, held, colour, marker, name, label in (
+        ("reward_mean", "eval/proxy", "tab:blue", "o-", "proxy", "proxy (optimised), training batch"),
+        ("gold", "eval/gold", "tab:orange", "s-", "gold", "gold (rules), training batch"),
+    ) if (spread := _spread(steps, key)) is not None]
 
     ax = axes[0][0]
-    if proxy is not None:
-        ax.plot(xs, _changes([s.get("reward_mean") for s in steps], proxy), color="tab:blue", alpha=0.4,
-                label="proxy (optimised), training batch")
-    if gold is not None:
-        ax.plot(xs, _changes([s.get("gold") for s in steps], gold), color="tab:orange", alpha=0.4,
-                label="gold (rules), training batch")
-    if evaluations:
-        ex = [e["step"] for e in evaluations]
-        if proxy is not None:
-            ax.plot(ex, _changes([e.get("eval/proxy") for e in evaluations], proxy), "o-", color="tab:blue",
-                    label="proxy, held-out")
-        if gold is not None and any("eval/gold" in e for e in evaluations):
-            ax.plot(ex, _changes([e.get("eval/gold") for e in evaluations], gold), "s-", color="tab:orange",
-                    label="gold, held-out")
+    for key, held, colour, marker, name, label, spread in series:
+        ax.plot(xs, _changes([s.get(key) for s in steps], spread), color=colour, alpha=0.4, label=label)
+        if any(held in e for e in evaluations):
+            ax.plot(ex, _changes([e.get(held) for e in evaluations], spread), marker, color=colour,
+                    label=f"{name}, held-out")
     ax.axhline(0.0, color="grey", linewidth=0.6)
     ax.set_xlabel("step"), ax.set_ylabel(unit, fontsize=8), ax.set_title("Proxy and gold")
     _legend_below(ax)
@@ -100,10 +96,8 @@ def rl_report_figure(steps: list[dict[str, Any]], evaluations: list[dict[str, An
     kl = [s.get(kl_key) for s in steps]
     ax.set_title("Reward against KL")
     if any(isinstance(k, (int, float)) for k in kl):
-        if proxy is not None:
-            ax.plot(kl, _changes([s.get("reward_mean") for s in steps], proxy), ".", color="tab:blue", label="proxy")
-        if gold is not None:
-            ax.plot(kl, _changes([s.get("gold") for s in steps], gold), ".", color="tab:orange", label="gold")
+        for key, _, colour, _, name, _, spread in series:
+            ax.plot(kl, _changes([s.get(key) for s in steps], spread), ".", color=colour, label=name)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
         ax.set_xlabel("KL to the reference"), ax.set_ylabel(unit, fontsize=8)
         _legend_below(ax)
@@ -131,35 +125,35 @@ def rl_report_figure(steps: list[dict[str, Any]], evaluations: list[dict[str, An
     return fig
 
 
-def plot_rl_report(output_dir: str, steps: list[dict[str, Any]], evaluations: list[dict[str, Any]],
-                   *, kl_key: str, beta: float | None = None) -> str | None:
-    """Write :func:`rl_report_figure` to ``output_dir/rl_report.png`` (atomically); ``None`` without matplotlib."""
+def _write_png(figure_of: Any, path: Path, *, dpi: int) -> str | None:
+    """Draw ``figure_of()`` (a matplotlib ``Figure``) to ``path`` as a PNG, atomically; ``None`` without matplotlib."""
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
     except ImportError:
+        logger.warning("matplotlib is not installed, so %s is not drawn; pip install matplotlib", path.name)
         return None
-    fig = rl_report_figure(steps, evaluations, kl_key=kl_key, beta=beta)
+    fig = figure_of()
     FigureCanvasAgg(fig)
-    path = Path(output_dir) / REPORT_FILE
     with atomic_file(path, mode="wb") as handle:
-        fig.savefig(handle, format="png", dpi=90)
+        fig.savefig(handle, format="png", dpi=dpi)
     return str(path)
 
 
-def plot_reward_curve(output_dir: str, steps: list[dict[str, Any]], *, title: str = "PPO reward") -> str | None:
-    """Plot mean reward per step to ``output_dir/reward_curve.png``; ``None`` without matplotlib."""
-    try:
-        import matplotlib
+def plot_rl_report(output_dir: str, steps: list[dict[str, Any]], evaluations: list[dict[str, Any]],
+                   *, kl_key: str, beta: float | None = None) -> str | None:
+    """Write :func:`rl_report_figure` to ``output_dir/rl_report.png`` (atomically); ``None`` without matplotlib."""
+    return _write_png(lambda: rl_report_figure(steps, evaluations, kl_key=kl_key, beta=beta),
+                      Path(output_dir) / REPORT_FILE, dpi=90)
 
-        matplotlib.use("Agg", force=False)
-        import matplotlib.pyplot as plt
-    except ImportError:
-        logger.warning("matplotlib is not installed, so no reward curve is drawn; pip install matplotlib")
-        return None
+
+def reward_curve_figure(steps: list[dict[str, Any]], *, title: str = "PPO reward") -> Any:
+    """The figure of ``reward_curve.png``: mean reward per step, its moving average, and the KL when logged."""
+    from matplotlib.figure import Figure
+
     xs = [s["step"] for s in steps]
     ys = [s["reward_mean"] for s in steps]
-    path = Path(output_dir) / PLOT_FILE
-    fig, ax = plt.subplots(figsize=(6, 3.5))
+    fig = Figure(figsize=(6, 3.5), layout="tight")
+    ax = fig.subplots()
     lines = ax.plot(xs, ys, marker="o", markersize=3, alpha=0.5, label="mean reward")
     window = max(1, len(ys) // 8)
     if window > 1:
@@ -174,11 +168,9 @@ def plot_reward_curve(output_dir: str, steps: list[dict[str, Any]], *, title: st
     ax.set_xlabel("PPO step")
     ax.set_ylabel("mean reward")
     ax.set_title(title)
-    fig.tight_layout()
+    return fig
 
-    try:
-        with atomic_file(path, mode="wb") as handle:
-            fig.savefig(handle, format="png", dpi=100)
-    finally:
-        plt.close(fig)
-    return str(path)
+
+def plot_reward_curve(output_dir: str, steps: list[dict[str, Any]], *, title: str = "PPO reward") -> str | None:
+    """Plot mean reward per step to ``output_dir/reward_curve.png``; ``None`` without matplotlib."""
+    return _write_png(lambda: reward_curve_figure(steps, title=title), Path(output_dir) / PLOT_FILE, dpi=100)

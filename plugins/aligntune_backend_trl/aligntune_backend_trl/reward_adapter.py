@@ -89,11 +89,6 @@ class RewardAdapter(nn.Module):
         return self.backbone.token_reward
 
     @property
-    def scorer(self) -> TokenReward:
-        """Deprecated name (one release) of :attr:`token_reward`."""
-        return self.backbone.token_reward
-
-    @property
     def prompt_width(self) -> int:
         return self.backbone.prompt_width
 

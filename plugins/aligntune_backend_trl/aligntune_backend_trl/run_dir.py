@@ -85,7 +85,8 @@ class RunDirectory:
         target = Path(output_dir or Path(self.config.output_dir) / "policy")
         replace = self.config.overwrite if overwrite is None else overwrite
         replace = replace or str(target.resolve()) in self._saved
-        best, why = monitor.best_state() if monitor is not None else (None, "the last step's policy")
+        kept = monitor.kept() if monitor is not None else {"state": None, "why": "the last step's policy"}
+        best, why = kept["state"], kept["why"]
         if main:
             with staged_output(target, overwrite=replace, kind="policy", inputs=self.config.input_paths(),
                                what="save_model(output_dir)", run_id=self.run_id) as staging:

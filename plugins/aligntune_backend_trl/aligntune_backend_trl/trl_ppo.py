@@ -14,27 +14,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from aligntune.plugin_api import check_parameters_replicated, launched_world_size
+from aligntune.plugin_api import launched_world_size
+from aligntune_backend_trl.base import trl_config
 
 os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
 
 
 def ppo_args(config: Any, n_prompts: int) -> Any:
     """Map an aligntune config to ``trl.experimental.ppo.PPOConfig`` (the one place PPO's is built)."""
-    from trl.experimental.ppo import PPOConfig
-
     local = config.batch_size * config.gradient_accumulation_steps
-    kwargs: dict[str, Any] = dict(
-        output_dir=config.output_dir,
+    return trl_config(
+        config,
         per_device_train_batch_size=config.batch_size,
-        gradient_accumulation_steps=config.gradient_accumulation_steps,
         num_mini_batches=config.num_mini_batches,
         num_ppo_epochs=config.num_ppo_epochs,
-        learning_rate=config.learning_rate,
-        num_train_epochs=config.num_epochs,
         total_episodes=config.total_episodes or max(local, int(math.ceil(config.num_epochs * n_prompts))),
         response_length=config.response_length,
-        temperature=config.temperature,
         kl_coef=config.kl_coef,
         kl_estimator=config.kl_estimator,
         cliprange=config.cliprange,
@@ -45,20 +40,11 @@ def ppo_args(config: Any, n_prompts: int) -> Any:
         whiten_rewards=config.whiten_rewards,
         missing_eos_penalty=config.missing_eos_penalty,
         stop_token="eos" if config.stop_at_eos else None,
-        seed=config.seed,
-        logging_steps=config.logging_steps,
-        report_to=config.report_to,
-        bf16=config.bf16,
         local_rollout_forward_batch_size=max(local, 1),
         num_sample_generations=0,
-        save_strategy="no",
-        disable_tqdm=True,
-        dataloader_num_workers=0,
         # launched as several processes without CUDA: data-parallel on gloo, not each process alone
         **({"use_cpu": True} if _multi_process_without_cuda() else {}),
     )
-    kwargs.update(config.trl_args)  # TRL's own settings, checked against PPOConfig when the config was built
-    return PPOConfig(**kwargs)
 
 
 @contextmanager
@@ -101,12 +87,6 @@ def build_trl_trainer(args: Any, bundle: Any, reward_module: Any, dataset: Any, 
         callbacks=callbacks,
         peft_config=peft_config,
     )
-    check_parameters_replicated(trainer.accelerator, "PPO with the trl backend")
     trainer.remove_callback(PrinterCallback)
     trainer.remove_callback(ProgressCallback)
     return trainer
-
-
-def unwrapped_policy(trainer: Any) -> Any:
-    """The policy without DDP/DeepSpeed wrappers (what gets saved)."""
-    return trainer.accelerator.unwrap_model(trainer.model).policy
