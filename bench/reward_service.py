@@ -18,11 +18,14 @@ every figure are interleaved, so a shared machine's drifting load hits them alik
 The served scores are checked against the in-process ones (largest absolute difference printed).
 Server, clients and the in-process runs share this machine's cores: on a 2-core box the server's
 model and the clients' HTTP work compete, which a real deployment (reward on its own GPU box) does
-not have. Target: served with batching at 64 clients >= 0.8x in process. On a CPU, a forward pass
-of many texts is not cheaper per text than one of a few (measured here: MiniLM-L6 on 2 shared cores
-scored 32-text passes at about half the per-text speed of 4-text ones), so merging requests there
-amortises only the HTTP overhead; ``--reward-batch-size`` sets the pass size for both sides alike.
-On a GPU, merging is what fills the device.
+not have. Target: served with batching at 64 clients >= 0.8x in process (one call).
+
+``--reward-batch-size`` is the most texts per forward pass, in process and served alike. On a CPU a
+pass costs about its padded tokens, so the reward model sorts a call's texts by length and cuts
+passes where that saves padding (``TextRewardModel.passes``); before it did, a merged call of 64
+real texts with prompts (14 to 501 tokens) padded to 2.2 tokens per real one against 1.2 for one
+in-process call of 512, which made served scoring look slow. Time it alone: torch's threads fill
+the cores, and any other process beside them slows a pass several-fold, unevenly.
 
     python bench/reward_service.py --reward-model-path outputs/demo/reward_model
     python bench/reward_service.py --reward-model-path DIR --texts 256 --repeats 3 --json out.json
@@ -154,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
     figures = {key: summary(values) for key, values in runs.items()}
     one, per = figures["one_call"]["median"], figures["per_request"]["median"]
+    from aligntune.reward_model.training_args import native_bf16_flags
+
+    print(f"CPU native bf16 flags: {','.join(native_bf16_flags()) or 'none'}")
     print(f"{len(completions)} texts of <= {args.chars} chars, {args.request_texts} per request, median of "
           f"{args.repeats} interleaved runs (min-max); {os.cpu_count()} cores shared by server, clients and the "
           f"in-process runs; torch threads {threads} in each process; {args.reward_batch_size} texts per forward pass")
