@@ -78,5 +78,5 @@ def nonword_share(text: str) -> tuple[float, int]:
     if not distinct:
         return 0.0, 0
     ranks = word_ranks()
-    missing = sum(1 for w in distinct if w not in ranks and not (w[-1] == "s" and w[:-1] in ranks))
+    missing = sum(1 for w in distinct.difference(ranks) if not (w[-1] == "s" and w[:-1] in ranks))
     return missing / len(distinct), len(distinct)

@@ -106,7 +106,7 @@ def content_keys(tokens: list[str]) -> set[str]:
 
 def sentences(text: str) -> list[str]:
     """Non-empty sentences of ``text`` (split on terminal punctuation and newlines)."""
-    return [s for s in (part.strip() for part in SENTENCE_SPLIT_RE.split(text)) if s]
+    return list(filter(None, map(str.strip, SENTENCE_SPLIT_RE.split(text))))
 
 
 def clamp01(value: float) -> float:
