@@ -82,6 +82,7 @@ _OPERATORS = frozenset("= + - * / x \u00d7 ^ < > \u2264 \u2265 \u2212".split())
 #: Words after which a lower-case sequencing word still opens a step ("you then add", "and then").
 _BEFORE_STEP = frozenset("and or i you we they he she would will should can could must to".split())
 _COMPOUND_NUMBER = re.compile(r"^\d+(?:-\w+)+$")
+_ASCII_NUMBER_START = re.compile(r"[0-9$]")
 #: The line boundaries of ``str.splitlines``.
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
@@ -123,7 +124,11 @@ def read_markers(text: str) -> MarkerReading:
     raws = text.split()
     n = len(raws)
     cores = [t.strip(_STRIP) for t in text.lower().split()]
-    candidates = [(i, c) for i, c in enumerate(cores) if c in _CANDIDATES or c[:1].isdigit() or c[:1] == "$"]
+    if text.isascii() and not _ASCII_NUMBER_START.search(text):
+        # no core can start with a digit or "$" (for ASCII text ``isdigit`` means 0-9)
+        candidates = [(i, c) for i, c in enumerate(cores) if c in _CANDIDATES]
+    else:
+        candidates = [(i, c) for i, c in enumerate(cores) if c in _CANDIDATES or c[:1].isdigit() or c[:1] == "$"]
     if not candidates:
         return MarkerReading(False, False, False, 0, 0, n)
     if _LINE_BREAKS.isdisjoint(text):

@@ -25,6 +25,7 @@ _NOT_PROSE_LINE = re.compile(r"\s*(?:[-*+#|>\u2022]|```|\d+[.)]\s|[A-Za-z][.)]\s
 _BULLET = re.compile(r"[-*+\u2022]")
 _BARE_END = re.compile(r"[A-Za-z0-9]+(?:['\u2019-][A-Za-z0-9]+)*,?")
 _NOT_BRACKET = re.compile(r"(?m)^\s*\w{1,2}\)|[:;]-?\)")
+_CLAUSE_END = re.compile(r"[.!?:;]\s")
 _COMMA_ITEM = re.compile(r"\s*,\s*")
 _ENDS_OK = frozenset(".!?:;)]}>\"'`\u201d\u2019|")
 #: Characters that end a finished line (its last non-space character).
@@ -101,16 +102,17 @@ def cut_off(text: str) -> float:
     stripped = text.rstrip()
     if not stripped or stripped[-1] in _ENDS_OK:  # the common case: a closing mark ("*" may be a bullet)
         return 0.0
-    lines = [ln for ln in stripped.split("\n") if ln.strip()]
-    last_line = lines[-1]
+    last_line = stripped[stripped.rfind("\n") + 1 :]  # not blank: ``stripped`` ends in a non-space
     toks = last_line.split()
     if len(toks) >= 5 and _BULLET.fullmatch(toks[-1]):
         return 1.0  # a new list item opened and left empty: "... * **U2** *"
     # ``stripped`` ends in a non-space that is not in _ENDS_OK: of _LINE_END_CHARS only "*" is left
     if stripped[-1] == "*" or len(toks) < 3:
         return 0.0
-    if len(lines) >= 3 and sum(ln.rstrip()[-1] in _LINE_END_CHARS for ln in lines[:-1]) < 0.5 * (len(lines) - 1):
-        return 0.0  # verse, lists or tables: lines that end without punctuation are the style
+    if stripped.count("\n") >= 2:
+        lines = [ln for ln in stripped.split("\n") if ln.strip()]
+        if len(lines) >= 3 and sum(ln.rstrip()[-1] in _LINE_END_CHARS for ln in lines[:-1]) < 0.5 * (len(lines) - 1):
+            return 0.0  # verse, lists or tables: lines that end without punctuation are the style
     last = toks[-1]
     if not _BARE_END.fullmatch(last):
         return 0.0  # URLs, code, symbols, emoji
@@ -122,8 +124,9 @@ def cut_off(text: str) -> float:
         return 0.0  # a list item, heading or table row may end on a noun
     # a bare content word: in a long text, or after a long unfinished sentence
     # (short chat such as "ok thanks. see you then" often drops the last full stop)
-    fragment = re.split(r"[.!?:;]\s", last_line)[-1]
-    return 0.5 if len(fragment.split()) >= 6 or len(text.split()) >= 25 else 0.0
+    fragment = _CLAUSE_END.split(last_line)[-1]
+    # at most 25 pieces, the 25th only when 25 or more words: ``len(text.split()) >= 25``
+    return 0.5 if len(fragment.split()) >= 6 or len(text.split(None, 24)) >= 25 else 0.0
 
 
 def unbalanced(text: str) -> int:

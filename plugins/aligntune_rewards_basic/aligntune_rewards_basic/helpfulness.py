@@ -62,7 +62,10 @@ _FILLER_WORDS = ("question", "many people", "there are", "it's compl", "it is co
 
 
 def _has_any(low: str, needles: tuple[str, ...]) -> bool:
-    return any(needle in low for needle in needles)
+    for needle in needles:
+        if needle in low:
+            return True
+    return False
 
 
 #: Signs of a specific answer (each kind counts once): quantities, examples,
