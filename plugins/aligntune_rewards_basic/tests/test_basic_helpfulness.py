@@ -181,3 +181,22 @@ def test_substring_gates_never_hide_a_pattern_match():
                 found += 1
                 assert h._has_any(low, gate), (pattern.pattern[:40], low)
     assert found > 500  # the generated texts do exercise the patterns
+
+
+def test_rewritten_patterns_match_their_plain_forms():
+    """Two patterns are written to start with a character class (so ``re`` can skip ahead);
+    they must find exactly what their plain forms find."""
+    import random
+    import re
+
+    from aligntune_rewards_basic import helpfulness as h
+    from aligntune_rewards_basic._text import SENTENCE_SPLIT_RE
+
+    plain_split = re.compile(r"[.!?;]+(?:\s+|$)|\n+")
+    plain_proper = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)")
+    rng = random.Random(4)
+    alphabet = list(".!?;\n \t\r\x0b\u2028\u00a0abAB,") + ["...", "?!", "\n\n", ". ", "e.g. ", "x, Paris", "; Then"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20))) for _ in range(20000)]
+    for text in texts:
+        assert SENTENCE_SPLIT_RE.split(text) == plain_split.split(text), repr(text)
+        assert h._PROPER_NOUN.findall(text) == plain_proper.findall(text), repr(text)
