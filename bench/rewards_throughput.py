@@ -8,7 +8,11 @@ per function: texts/s (best and median of the repeats) and the mean score. The r
 libraries the rewards wrap (the stock VADER analyzer, profanity_check) are timed on the
 same texts as a reference point.
 
-Run:  python bench/rewards_throughput.py [--n 10000] [--repeats 3] [--cpu 0]
+Run:  python bench/rewards_throughput.py [--n 10000] [--repeats 3] [--cpu 0] [--corpus bundled]
+
+``--corpus bundled`` times the same functions on aligntune's bundled training corpus
+(``load_bundled_corpus(n, seed)``: prompts with answers of every quality level, longer
+on average) instead of the generated one.
 
 ``--safety-ref REF`` also times the composite with the ``safety`` function as it was at
 git revision ``REF`` (the plugin package is extracted with ``git archive`` into a
@@ -166,6 +170,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3, help="timed repeats per function (default 3)")
     parser.add_argument("--cpu", type=int, default=0, help="core to pin to; -1 leaves affinity alone")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--corpus", choices=("generated", "bundled"), default="generated",
+                        help="the generated corpus above (default) or aligntune's bundled training corpus")
     parser.add_argument("--safety-ref", default=None,
                         help="also compare the composite with safety as of this git revision")
     parser.add_argument("--alternations", type=int, default=5,
@@ -183,10 +189,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     from aligntune_rewards_basic.safety import _offensive_prob
     from aligntune_rewards_basic.sentiment import _analyzer
 
-    texts, prompts = make_corpus(args.n, args.seed)
+    if args.corpus == "bundled":
+        from aligntune.data.corpus import load_bundled_corpus
+
+        bundled = load_bundled_corpus(args.n, seed=args.seed)
+        texts, prompts = list(bundled.texts), list(bundled.prompts)
+    else:
+        texts, prompts = make_corpus(args.n, args.seed)
     lengths = [len(t.split()) for t in texts]
-    print(f"corpus: {len(texts)} texts, {min(lengths)}-{max(lengths)} words (mean {statistics.mean(lengths):.1f}), "
-          f"seed {args.seed}; process pinned to CPU(s) {pinned}; best/median of {args.repeats} repeats")
+    print(f"corpus ({args.corpus}): {len(texts)} texts, {min(lengths)}-{max(lengths)} words "
+          f"(mean {statistics.mean(lengths):.1f}), seed {args.seed}; process pinned to CPU(s) {pinned}; "
+          f"best/median of {args.repeats} repeats")
 
     if args.safety_ref and args.only_compare:
         compare_safety(args.safety_ref, texts, prompts, args.alternations)
@@ -209,11 +222,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     rows.append(("raw profanity_check", lambda: list(predict_prob(texts))))
 
     print(f"{'function':<22}{'texts/s (best)':>16}{'texts/s (median)':>18}{'mean score':>12}")
+    medians: dict[str, float] = {}
     for label, run in rows:
         times, scores = _time(run, args.repeats)
         best, median = len(texts) / min(times), len(texts) / statistics.median(times)
+        medians[label] = median
         mean = f"{statistics.mean(scores):.3f}" if not label.startswith("raw") else "-"
         print(f"{label:<22}{best:>16,.0f}{median:>18,.0f}{mean:>12}")
+    ratio = medians["composite (all 5)"] / medians["raw VADER (stock)"]
+    print(f"composite / raw VADER (medians): {ratio:.2f}x")
     if args.safety_ref:
         compare_safety(args.safety_ref, texts, prompts, args.alternations)
 
