@@ -76,7 +76,10 @@ class CoherenceReward(BasicReward):
       (2-12% at 20-50 content words, 15-30% from 120 on); word salad chained from other
       texts changes subject every few words and repeats almost nothing. And an
       unrelated tail: a late part of the text (a quarter or more) whose content words
-      appear neither earlier nor in the prompt costs up to 40%.
+      appear neither earlier nor in the prompt costs up to 40%; where a new answer
+      visibly starts ("Sure!", "As an AI", thanks for the question, an apology) or
+      after a closing formula ("hope this helps", "let me know if"), a later part whose
+      content words are mostly new costs up to 80% (:func:`._prose.topic_reading`).
     * **Non-words and gibberish** - plain lower-case words missing from symspellpy's
       82,765-word English dictionary (distinct words; code, identifiers, URLs and
       capitalised names skipped), and tokens of four or more letters with no vowel.
@@ -103,8 +106,8 @@ class CoherenceReward(BasicReward):
     short on-topic paraphrase is not punished). Texts under five words are judged only
     on repetition, gibberish, word order and form. Word order is read from punctuation
     and capitals, so a shuffle of all-lower-case or unpunctuated text often goes
-    unnoticed. A real answer that moves to a new subject for its last quarter, or a
-    requested bare list of words, loses score; one that stops without a full stop
+    unnoticed. A real answer that moves to a new subject for its last quarter or after
+    "I hope this helps!", or a requested bare list of words, loses score; one that stops without a full stop
     after a long last sentence is read as cut off. English only: other languages'
     function words and words are not recognised, so their prose reads as word salad.
     Without a prompt the topic signals are skipped; references are ignored. Build one

@@ -159,10 +159,14 @@ class HelpfulnessReward(BasicReward):
       reference, with stemmer-free normalisation (plural ``s`` dropped, first six
       letters compared). An answer with no lexical overlap keeps ``1 - relevance_weight``
       of its score.
+    * **Sentences, finished** - a text that is mostly a bare comma list of single words
+      (:func:`._prose.keyword_list_share`) loses up to 60%; an answer that stops
+      mid-sentence (:func:`._prose.cut_off`: sure or likely) loses 30% or 15%.
 
     Since issue 20 the meaning changed: markers alone no longer raise the score, and
     numbers, ordinals and connectives count only in place (real answers lost 0.004-0.018
-    of their mean per generator).
+    of their mean per generator); later, keyword lists and cut-off answers started to
+    cost (real answers lost at most 0.005 more).
 
     Does NOT measure: correctness, safety (a refusal of a harmful request scores low
     here and high on ``safety``), tone, or relevance expressed only through synonyms
