@@ -31,7 +31,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from aligntune.errors import DataError, ModelLoadError, show
+from aligntune.errors import DataError, ModelLoadError, brief, show
 
 #: The longest one conversation may take to render, in seconds.
 TIME_LIMIT_S = 10.0
@@ -120,12 +120,7 @@ def compile_template(template: Any, *, origin: str) -> Any:
             f"The chat template of {origin} is not valid Jinja: {exc.message} (line {exc.lineno}); {FIX}"
         ) from None
     except (jinja2.exceptions.TemplateError, RecursionError, MemoryError) as exc:
-        raise ChatTemplateError(f"The chat template of {origin} could not be compiled: {_brief(exc)}; {FIX}") from None
-
-
-def _brief(exc: BaseException) -> str:
-    text = str(exc).strip().split("\n", 1)[0] or type(exc).__name__
-    return f"{type(exc).__name__}: {text[:300]}"
+        raise ChatTemplateError(f"The chat template of {origin} could not be compiled: {brief(exc)}; {FIX}") from None
 
 
 def _describe(exc: BaseException) -> str:
@@ -137,7 +132,7 @@ def _describe(exc: BaseException) -> str:
         return f"it uses a name that is not defined ({str(exc)[:300]})"
     if type(exc) is jinja2.exceptions.TemplateError:  # raise_exception(...) in the template
         return f"the template raised an error: {str(exc)[:300]!r}"
-    return f"it failed with {_brief(exc)}"
+    return f"it failed with {brief(exc)}"
 
 
 def render(
@@ -264,7 +259,7 @@ def directory_template(model_dir: str | Path) -> tuple[str | None, dict[str, Any
         try:
             return jinja.read_text(encoding="utf-8"), variables
         except (OSError, UnicodeDecodeError) as exc:
-            raise ChatTemplateError(f"Could not read the chat template {show(str(jinja))}: {_brief(exc)}; {FIX}") from None
+            raise ChatTemplateError(f"Could not read the chat template {show(str(jinja))}: {brief(exc)}; {FIX}") from None
     template = config.get("chat_template")
     if isinstance(template, list):  # several named templates: [{"name": ..., "template": ...}]
         named = {t.get("name"): t.get("template") for t in template if isinstance(t, dict)}

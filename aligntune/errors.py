@@ -16,6 +16,13 @@ from typing import Any
 SHOW_LIMIT = 200
 
 
+def brief(exc: BaseException) -> str:
+    """``"Type: message"`` of an exception for another error's message: the first line, at most 300 characters
+    (a library's message can quote whole rows or templates)."""
+    text = str(exc).strip().split("\n", 1)[0] or type(exc).__name__
+    return f"{type(exc).__name__}: {text if len(text) <= 300 else text[:300] + '...'}"
+
+
 def show(value: Any, limit: int = SHOW_LIMIT) -> str:
     """A bounded ``repr`` for error messages: the type, the size, and at most ``limit`` characters.
 

@@ -3,8 +3,9 @@
 * ``config``: :class:`RewardModelSourceConfig` and :class:`RLTrainingConfig`.
 * ``reward``: the reward object (text in; proxy, components and gold out) every backend scores through.
 * ``sources``: the reward-model source contract (``load`` returns a ready reward
-  model) and :func:`load_reward_model`, all a backend needs; ``builtin_sources``: the
-  core's built-in plugin (``custom_trained``, ``pretrained_hf``, ``pretrained_local``).
+  model, or a whole reward) and :func:`load_reward_model`, all a backend needs; ``builtin_sources``:
+  the core's built-in plugin (``custom_trained``, ``pretrained_hf``, ``pretrained_local``,
+  ``in_memory``, ``remote``).
 * ``backends``: the RL backend contract and lookup; ``trainer_base``: what every backend's
   trainer shares (reward loading, records, summary, :class:`RLResult`).
 * ``factory``: :func:`create_rl_trainer`, keywords to a validated config to a backend's trainer.

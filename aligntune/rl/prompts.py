@@ -24,7 +24,7 @@ from typing import Any
 
 from aligntune._validation import show
 from aligntune.chat_templates import render, render_with
-from aligntune.errors import DataError
+from aligntune.errors import DataError, brief
 from aligntune.textio import iter_file_rows, load_saved_dataset, undecodable
 
 logger = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ def _load_file(path: Path, suffix: str) -> Any:
     try:
         return load_dataset(FILE_TYPES[suffix], data_files=str(path), split="train")
     except Exception as exc:
-        raise DataError(f"Could not read dataset file {show(str(path))}: {type(exc).__name__}: {_brief(exc)}") from exc
+        raise DataError(f"Could not read dataset file {show(str(path))}: {brief(exc)}") from exc
 
 
 def _check_file(path: Path, suffix: str) -> None:
@@ -179,12 +179,6 @@ def _check_file(path: Path, suffix: str) -> None:
             raise DataError(f"Dataset file {show(str(path))} has no prompts (it holds only blank lines)")
 
 
-def _brief(exc: BaseException) -> str:
-    """The first line of an exception's message, at most 300 characters (``datasets`` can quote whole rows)."""
-    text = str(exc).strip().split("\n", 1)[0]
-    return text if len(text) <= 300 else text[:300] + "..."
-
-
 def _load_hub(name: str, split: str) -> Any:
     from datasets import load_dataset
 
@@ -198,7 +192,7 @@ def _load_hub(name: str, split: str) -> Any:
             if offline
             else " Check the name and split, or pass a local file or a save_to_disk directory instead"
         )
-        raise DataError(f"Could not load hub dataset {show(name)} (split {show(split)}): {type(exc).__name__}: {_brief(exc)}.{hint}") from exc
+        raise DataError(f"Could not load hub dataset {show(name)} (split {show(split)}): {brief(exc)}.{hint}") from exc
 
 
 def _detect_column(dataset: Any, explicit: str | None, origin: str) -> tuple[str, bool]:

@@ -2,8 +2,8 @@
 
 A source turns a :class:`~aligntune.rl.config.RewardModelSourceConfig` into a loaded
 text reward model. Plugins add sources through ``register_reward_model_sources``; the
-core's own (``custom_trained``, ``pretrained_hf``, ``pretrained_local``) are the
-built-in plugin :mod:`aligntune.rl.builtin_sources`.
+core's own (``custom_trained``, ``pretrained_hf``, ``pretrained_local``, ``in_memory``,
+``remote``) are the built-in plugin :mod:`aligntune.rl.builtin_sources`.
 
 The contract is all a backend needs: :func:`load_reward_model` looks the source up
 and calls its ``load``, which returns a ready reward model, training it first if that
