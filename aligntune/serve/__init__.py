@@ -15,9 +15,7 @@ imports neither them nor torch. See docs/reward-service.md.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from aligntune._lazy import lazy_attributes
 from aligntune.serve.settings import DEFAULT_PORT, RemoteSettings, ServeSettings
 
 _LAZY = {
@@ -30,8 +28,5 @@ _LAZY = {
 __all__ = ["DEFAULT_PORT", "RemoteSettings", "ServeSettings", *_LAZY]
 
 
-def __getattr__(name: str) -> Any:
-    """Load :func:`serve_reward` and :class:`RemoteReward` on first use (PEP 562)."""
-    if name not in _LAZY:
-        raise AttributeError(f"module 'aligntune.serve' has no attribute {name!r}")
-    return getattr(importlib.import_module(_LAZY[name]), name)
+# serve_reward and RemoteReward load on first use (PEP 562).
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals())
