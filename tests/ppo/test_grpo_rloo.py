@@ -141,6 +141,8 @@ def test_sharded_weights_are_refused_before_the_first_step(algorithm, policy_dir
 
     from aligntune.errors import ConfigurationError
 
+    if algorithm == "ppo":  # the newer-trl lane runs this file on a trl without PPO (removed after 1.12)
+        pytest.importorskip("trl.experimental.ppo", reason="the installed trl has no PPO")
     monkeypatch.setattr(AcceleratorState, "fsdp_plugin", FullyShardedDataParallelPlugin(), raising=False)
     overrides = {"num_generations": None} if algorithm == "ppo" else {"beta": 0.0}
     trainer = create_rl_trainer(**_kwargs(policy_dir, prompts_file, tmp_path, algorithm, reward_functions=["length"],
