@@ -201,8 +201,6 @@ def generate(policy: Any, tokenizer: Any, prompts: list[str], *, seed: int, max_
     """Sample one response per prompt with a fixed seed (the training RNG is restored afterwards)."""
     import torch
 
-    state = torch.random.get_rng_state()
-    torch.manual_seed(seed)
     was_training = policy.training
     policy.eval()
     device = next(policy.parameters()).device
@@ -210,7 +208,8 @@ def generate(policy: Any, tokenizer: Any, prompts: list[str], *, seed: int, max_
     lengths: list[int] = []
     ended: list[bool] = []
     try:
-        with torch.no_grad():
+        with torch.random.fork_rng(devices=[]), torch.no_grad():  # the CPU RNG state comes back afterwards
+            torch.manual_seed(seed)
             for start in range(0, len(prompts), batch_size):
                 chunk = prompts[start:start + batch_size]
                 enc = tokenizer(chunk, return_tensors="pt", padding=True, add_special_tokens=add_special_tokens)
@@ -225,7 +224,6 @@ def generate(policy: Any, tokenizer: Any, prompts: list[str], *, seed: int, max_
                 ended += chunk_ended
     finally:
         policy.train(was_training)
-        torch.random.set_rng_state(state)
     return responses, lengths, ended
 
 

@@ -21,21 +21,11 @@ from typing import Any
 
 import torch
 from torch import nn
+from transformers import PretrainedConfig
 from transformers.modeling_outputs import BaseModelOutput
 
 from aligntune.plugin_api import RewardBatch, RewardFunctionError, ScoredBatch
 from aligntune_backend_trl.token_reward import TokenReward
-
-
-class _AdapterConfig:
-    """The few config attributes TRL reads from a reward model."""
-
-    def __init__(self, hidden_size: int) -> None:
-        self.hidden_size = hidden_size
-        self.model_type = "aligntune-reward-adapter"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"hidden_size": self.hidden_size, "model_type": self.model_type}
 
 
 class _ScoringBackbone(nn.Module):
@@ -82,7 +72,7 @@ class RewardAdapter(nn.Module):
         self.backbone = _ScoringBackbone(token_reward, prompt_width, self.records)
         self.score = nn.Identity()
         hidden = getattr(getattr(token_reward.torch_module, "config", None), "hidden_size", None) or 1
-        self.config = _AdapterConfig(int(hidden))
+        self.config = PretrainedConfig(hidden_size=int(hidden))  # what TRL and DeepSpeed read from a reward model
 
     @property
     def token_reward(self) -> TokenReward:
