@@ -58,7 +58,7 @@ class RewardCallables:
     """TRL-style reward callables backed by one :class:`~aligntune.rl.reward.base.Reward`.
 
     ``functions`` and ``weights`` go to the trainer (``reward_funcs=``, ``reward_weights=``);
-    ``last`` is the last scored batch, ``calls`` how many batches were scored.
+    ``last`` is the last scored batch.
     """
 
     def __init__(self, reward: Reward, components: Sequence[str]) -> None:
@@ -69,7 +69,6 @@ class RewardCallables:
         self.functions = [_Callable(self, PROXY), *(_Callable(self, name) for name in self.components)]
         self.weights = [1.0] + [0.0] * len(self.components)
         self.last: ScoredBatch | None = None
-        self.calls = 0
 
     def call(self, name: str, prompts: Sequence[Any], completions: Sequence[Any], ids: Any) -> list[float]:
         """The proxy (scoring the batch) or a component of the batch the proxy just scored."""
@@ -77,7 +76,6 @@ class RewardCallables:
             prompt_texts, texts = as_texts(prompts, "prompts"), as_texts(completions, "completions")
             numbers = self.reward.score(prompt_texts, texts)
             self.last = ScoredBatch(prompt_texts, texts, numbers, [list(row) for row in ids or []])
-            self.calls += 1
             return list(numbers.rewards)
         last = self.last
         if last is None or last.completions != as_texts(completions, "completions"):

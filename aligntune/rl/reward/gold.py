@@ -46,8 +46,6 @@ def resolve_gold(config: Any, reward_model: Any = None) -> Gold | None:
         composite = manifest_rules(getattr(reward_model, "manifest", None), getattr(reward_model, "path", None))
         if composite is not None:
             return Gold(composite, "the reward model's manifest", is_proxy=False)
-        if config.reward_functions is None:
-            return None
     if config.reward_functions is not None:
         composite = CompositeReward(list(config.reward_functions), config.reward_function_weights)
         return Gold(composite, "reward functions (the RL reward itself)", is_proxy=reward_model is None)

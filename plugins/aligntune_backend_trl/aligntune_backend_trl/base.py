@@ -144,8 +144,7 @@ class TRLTrainerBase(RLTrainerBase):
         is_chat = data.is_chat or cfg.chat_template is not None
         self.tracker = GoldTracker(cfg, reward, max_new_tokens=completion_length(cfg), policy_of=self.unwrapped_policy)
         prompts = self.tracker.hold_out(prompts, self.tokenizer, is_chat=is_chat, origin=data.origin)
-        self._callback = StepCallback(self, desc=self.algorithm)
-        callbacks = [self._callback, EvaluationCallback(self.tracker, raise_to_stop=self.raise_to_stop),
+        callbacks = [StepCallback(self), EvaluationCallback(self.tracker, raise_to_stop=self.raise_to_stop),
                      CheckpointStateCallback(lambda: self.history, self.tracker)]  # aligntune's part of checkpoints
         self.trl_trainer = self.build_trl_trainer(prompts, is_chat=is_chat, callbacks=callbacks)
         # the policy is saved, snapshotted and generated from whole, by the main process: refuse sharded weights
@@ -185,8 +184,7 @@ class TRLTrainerBase(RLTrainerBase):
     def train(self) -> RLResult:
         """Train the reward model when the source trains one, then run the algorithm; write metrics and reports."""
         start = time.perf_counter()
-        self.run_dir.mark()
-        trainer = self.trl_trainer or self.build()
+        trainer = self.trl_trainer or self.build()  # build() starts the run in output_dir
         logger.info("%s: %s; reward: %s", self.algorithm, policy_name(self.config), self.describe_reward())
         self.run(trainer)
         assert self.tracker is not None

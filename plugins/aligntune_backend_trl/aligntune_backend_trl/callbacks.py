@@ -15,10 +15,10 @@ logger = logging.getLogger("aligntune_backend_trl")
 class StepCallback(TrainerCallback):
     """Calls ``trainer.record(logs)`` for every log that carries ``trainer.step_key`` (one path for every family)."""
 
-    def __init__(self, trainer: Any, *, desc: str, show_progress: bool = True) -> None:
+    def __init__(self, trainer: Any) -> None:
         self.trainer = trainer
-        self.desc = desc
-        self._bar = tqdm(desc=desc, unit="step", disable=not show_progress)
+        self.desc = trainer.algorithm
+        self._bar = tqdm(desc=self.desc, unit="step")
 
     def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         self._bar.reset(total=state.max_steps)
