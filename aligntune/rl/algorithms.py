@@ -49,10 +49,6 @@ def check_algorithm_options(config: Any) -> None:
                 f"RLTrainingConfig.{name} applies to algorithm {' or '.join(map(repr, algorithms))} only, "
                 f"not {algorithm!r}{hint}; drop it, or choose that algorithm"
             )
-    if config.loss_type is not None and config.loss_type not in LOSS_TYPES:
-        raise ConfigurationError(
-            f"RLTrainingConfig.loss_type must be one of {list(LOSS_TYPES)}, got {show(config.loss_type)}"
-        )
     if config.scale_rewards is not None and config.scale_rewards not in SCALE_REWARDS:
         raise ConfigurationError(
             f"RLTrainingConfig.scale_rewards must be one of {list(SCALE_REWARDS)}, got {show(config.scale_rewards)}"

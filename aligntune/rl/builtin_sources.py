@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from aligntune import model_dirs
@@ -55,14 +54,7 @@ class CustomTrainedSource:
     def check(self, config: RewardModelSourceConfig) -> None:
         if config.training_config is None:
             raise ConfigurationError("source_type='custom_trained' needs training_config=RewardModelTrainingConfig(...)")
-        tc = config.training_config
-        out = Path(tc.output_dir).expanduser()
-        if out.is_dir() and any(out.iterdir()) and not tc.overwrite:
-            raise ConfigurationError(
-                f"The reward model output directory {show(tc.output_dir)} already exists and is not empty; choose "
-                "another reward_training_output_dir, delete it, or pass reward_training_overwrite=True "
-                "(RewardModelTrainingConfig.overwrite)"
-            )
+        tc = config.training_config  # its output_dir: factory.check_run_files, and train_from_config before scoring
         if model_dirs.means_local_dir(tc.base_model_name):
             check_model_dir(tc.base_model_name, what="reward_training_base_model", reward_model=False)
         else:

@@ -35,7 +35,7 @@ from aligntune.plugins.lookup import lookup
 from aligntune.reward_model.config import RewardModelTrainingConfig
 from aligntune.rewards.registry import check_reward_functions
 from aligntune.rl import scale_settings
-from aligntune.rl.algorithms import ALGORITHMS, check_algorithm_options
+from aligntune.rl.algorithms import ALGORITHMS, LOSS_TYPES, check_algorithm_options
 
 
 def _to_list(value: Any) -> Any:
@@ -228,7 +228,7 @@ class RLTrainingConfig:
     num_generations: int | None = field(default=None, validator=v.optional(v.positive_int))
     beta: float | None = field(default=None, validator=v.optional(v.non_negative))
     max_completion_length: int | None = field(default=None, validator=v.optional(v.positive_int))
-    loss_type: str | None = field(default=None, validator=v.optional_str)
+    loss_type: str | None = field(default=None, validator=v.optional(v.one_of(LOSS_TYPES)))
     scale_rewards: str | bool | None = field(default=None)
     normalize_advantages: bool | None = field(default=None, validator=v.optional(v.boolean))
     # PPO

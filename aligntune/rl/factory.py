@@ -114,13 +114,8 @@ def _reward_source(train: bool, reward: dict[str, Any], kwargs: dict[str, Any]) 
     if not given:
         return None
     key = given[0]
-    if key == "reward_source":
-        source = reward["reward_source"]
-        if not isinstance(source, RewardModelSourceConfig):
-            raise ConfigurationError(
-                f"reward_source must be a RewardModelSourceConfig, got {type(source).__name__}: {show(source)}"
-            )
-        return source
+    if key == "reward_source":  # RLTrainingConfig checks that it is a RewardModelSourceConfig
+        return reward[key]
     if key == "reward_model_name":
         return RewardModelSourceConfig(source_type="pretrained_hf", model_name=reward[key])
     if key == "reward_model_url":  # the whole reward scored by aligntune serve-reward (aligntune.serve.source)

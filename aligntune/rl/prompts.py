@@ -72,7 +72,7 @@ def format_prompts(data: PromptData, tokenizer: Any = None) -> list[str]:
     """The prompts as strings; chat columns go through ``tokenizer``'s chat template."""
     rows = data.dataset[data.column]
     if not data.is_chat:
-        return _check_texts(rows, data.column, data.origin)
+        return list(rows)  # checked by load_prompt_dataset
     if tokenizer is None or not getattr(tokenizer, "chat_template", None):
         raise DataError(
             f"Column {data.column!r} of {data.origin} holds chat messages, but the policy tokenizer has no chat "
@@ -95,17 +95,14 @@ def template_origin(tokenizer: Any) -> str:
     return f"the policy tokenizer {show(name)}" if name else "the policy tokenizer"
 
 
-def _check_texts(rows: Any, column: str, origin: str) -> list[str]:
+def _check_texts(rows: Any, column: str, origin: str) -> None:
     """Every prompt of a plain-text column is a non-empty string (checked when loading, before any model)."""
-    out = []
     for i, value in enumerate(rows):
         if not isinstance(value, str) or not value.strip():
             raise DataError(
                 f"Row {i} of column {show(column)} in {origin} is not a non-empty string: {show(value)}; "
                 "clean the dataset or filter such rows out"
             )
-        out.append(value)
-    return out
 
 
 def _prompt_turns(messages: Any, row: int, data: PromptData) -> list[dict[str, Any]]:
