@@ -31,9 +31,10 @@ def _version_tuple(version: str) -> tuple[int, ...]:
     return Version(version).release[:2]
 
 
-def _trl_version() -> str | None:
+def installed_version(name: str) -> str | None:
+    """The installed version of distribution ``name``, read without importing it (``None``: not installed)."""
     try:
-        return metadata.version("trl")
+        return metadata.version(name)
     except metadata.PackageNotFoundError:
         return None
 
@@ -47,7 +48,7 @@ class TRLBackend:
 
     def availability(self) -> Availability:
         """trl must be installed, in a 1.x release (checked without importing it)."""
-        version = _trl_version()
+        version = installed_version("trl")
         if version is None:
             return Availability(False, f"trl is not installed; install it with: {INSTALL['grpo']}")
         if not ((1, 0) <= _version_tuple(version) < (2, 0)):
@@ -56,7 +57,7 @@ class TRLBackend:
 
     def check_algorithm(self, algorithm: str) -> Availability:
         """Whether the installed trl has ``algorithm`` (PPO only through 1.12)."""
-        version = _trl_version() or "none"
+        version = installed_version("trl") or "none"
         low, high = TRL_RANGES[algorithm]
         if version != "none" and low <= _version_tuple(version) < high:
             return Availability(True)

@@ -47,14 +47,7 @@ def tokenize_prompts(
     if empty:
         raise DataError(f"{len(empty)} prompts tokenize to nothing (first: row {empty[0]}); remove empty prompts")
     width = min(max(len(ids) for ids in encoded), max_width)
-    truncated = sum(len(ids) > width for ids in encoded)
-    if truncated:
-        logger.warning(
-            "%d of %d prompts are longer than max_prompt_length=%d tokens and were cut from the left",
-            truncated,
-            len(prompts),
-            max_width,
-        )
+    _log_cut(sum(len(ids) > width for ids in encoded), len(prompts), "prompts", max_width)
     padded = tokenizer.pad({"input_ids": [list(ids)[-width:] for ids in encoded]}, padding="max_length",
                            max_length=width, padding_side="left", return_attention_mask=False)
     rows = padded["input_ids"]
@@ -75,10 +68,14 @@ def fit_prompts(tokenizer: Any, prompts: list[str], *, max_tokens: int, add_spec
             continue
         cut += 1
         out.append(_cut_left(tokenizer, text, len(ids), max_tokens, add_special_tokens, row, what))
+    _log_cut(cut, len(prompts), what, max_tokens)
+    return out
+
+
+def _log_cut(cut: int, total: int, what: str, max_tokens: int) -> None:
     if cut:
         logger.warning("%d of %d %s are longer than max_prompt_length=%d tokens and were cut from the left",
-                       cut, len(prompts), what, max_tokens)
-    return out
+                       cut, total, what, max_tokens)
 
 
 def _cut_left(tokenizer: Any, text: str, n_tokens: int, max_tokens: int, add_special_tokens: bool, row: int,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from importlib import metadata
 from typing import Any
 
 from aligntune.plugin_api import GROUP_ALGORITHMS, completion_length, generations, policy_name
+from aligntune_backend_trl.backend import installed_version
 
 #: The settings a card lists: those every algorithm has, then the algorithm's own (never another one's).
 COMMON_SETTINGS = ("algorithm", "backend", "learning_rate", "batch_size", "gradient_accumulation_steps", "num_epochs",
@@ -26,13 +26,6 @@ def settings_of(config: Any) -> dict[str, Any]:
         values["num_generations"] = generations(config)
         values["max_completion_length"] = completion_length(config)
     return {name: value for name, value in values.items() if value is not None}
-
-
-def _version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "not installed"
 
 
 def _figure(row: dict[str, Any] | None, key: str) -> str:
@@ -94,6 +87,6 @@ def policy_card(config: Any, monitor: Any, result: Any, kept: str) -> str:
     kl = [h.get("objective/kl", h.get("kl")) for h in history if h.get("objective/kl", h.get("kl")) is not None]
     if kl:
         lines += ["", f"KL to the reference at the last step: {kl[-1]:.4f}."]
-    lines += ["", "## Versions", "", ", ".join(f"{n} {_version(n)}" for n in ("aligntune", "trl", "transformers", "torch")),
-              ""]
+    versions = (f"{n} {installed_version(n) or 'not installed'}" for n in ("aligntune", "trl", "transformers", "torch"))
+    lines += ["", "## Versions", "", ", ".join(versions), ""]
     return "\n".join(lines)

@@ -57,16 +57,14 @@ class RunDirectory:
         """Start the run in ``output_dir``: an empty directory holding only this run's marker (the main process
         writes it, after checking the directory again: it may have been filled since validation); return it."""
         out = Path(self.config.output_dir).expanduser()
-        if not self._marked and self.resume_in_place:  # resume_from_checkpoint inside output_dir: the same run goes on
-            if is_main_process():
+        if not self._marked and is_main_process():
+            if self.resume_in_place:  # resume_from_checkpoint inside output_dir: the same run goes on
                 self.run_id = continue_run(out)
-            self._marked = True
-        if not self._marked:
-            if is_main_process():
+            else:
                 check_output_dir(out, overwrite=self.config.overwrite, inputs=self.config.input_paths(),
                                  fix="pass overwrite=True (aligntune ppo --overwrite) to replace a previous run")
                 self.run_id = fresh_run_directory(out, kind="rl_run", own=RUN_FILES)
-            self._marked = True
+        self._marked = True
         return out
 
     def finish(self) -> None:
