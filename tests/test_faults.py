@@ -410,13 +410,10 @@ def test_bad_rule_rewards_never_reach_ppo(installed, policy_tokenizer, name):
     import torch
 
     from aligntune_backend_trl.reward_adapter import RewardAdapter
-    from aligntune.rewards.composite import CompositeReward
-    from aligntune.rl.reward import LocalReward
-    from aligntune_backend_trl.token_reward import TokenReward
+    from aligntune_backend_trl.token_reward import RewardScorer
 
     installed("acme-rewards", "acme_rewards", "acme_rewards_mod", MALFORMED)
-    reward = LocalReward(rules=CompositeReward(["length", name]))
-    adapter = RewardAdapter(TokenReward(reward, policy_tokenizer), prompt_width=4)
+    adapter = RewardAdapter(RewardScorer(policy_tokenizer, reward_functions=["length", name]), prompt_width=4)
     text = "a long response that goes on and on about many different things"
     ids = policy_tokenizer(["Why?", "How?"], add_special_tokens=False)["input_ids"]
     response = policy_tokenizer(text, add_special_tokens=False)["input_ids"]
@@ -433,15 +430,14 @@ def test_a_reward_model_producing_nan_or_inf_never_reaches_ppo(tiny_bert_dir, po
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     from aligntune.reward_model.scoring import TextRewardModel
-    from aligntune.rl.reward import LocalReward
     from aligntune_backend_trl.reward_adapter import RewardAdapter
-    from aligntune_backend_trl.token_reward import TokenReward
+    from aligntune_backend_trl.token_reward import RewardScorer
 
     model = AutoModelForSequenceClassification.from_pretrained(tiny_bert_dir, num_labels=1)
     with torch.no_grad():
         model.classifier.bias.fill_(bad)
     rm = TextRewardModel(model, AutoTokenizer.from_pretrained(tiny_bert_dir))
-    adapter = RewardAdapter(TokenReward(LocalReward(reward_model=rm), policy_tokenizer), prompt_width=2)
+    adapter = RewardAdapter(RewardScorer(policy_tokenizer, reward_model=rm), prompt_width=2)
     ids = policy_tokenizer(["Hi there, thanks a lot for asking!"], add_special_tokens=False)["input_ids"][0]
     with pytest.raises(RewardFunctionError, match=rf"produced {bad} for text 0 .*never passed on"):
         adapter(torch.tensor([ids]), attention_mask=torch.ones(1, len(ids), dtype=torch.long))

@@ -1,5 +1,4 @@
-"""The token-level reward (TokenReward over a LocalReward) and the TRL adapter: rewards come from the decoded
-response text."""
+"""The reward scorer and the TRL adapter: rewards come from the decoded response text."""
 
 from __future__ import annotations
 
@@ -11,10 +10,8 @@ from transformers import AutoTokenizer
 
 from aligntune.errors import ConfigurationError, RewardFunctionError
 from aligntune.reward_model.scoring import TextRewardModel
-from aligntune.rewards.composite import CompositeReward
-from aligntune.rl.reward import LocalReward
 from aligntune_backend_trl.reward_adapter import RewardAdapter
-from aligntune_backend_trl.token_reward import TokenReward
+from aligntune_backend_trl.token_reward import RewardScorer
 
 RESPONSES = [
     "Thanks for asking! First, write down your goals. Then plan each step.",
@@ -40,10 +37,6 @@ def _query_responses(tok, prompt: str, responses: list[str], width: int = 16) ->
     return torch.tensor([r + [tok.pad_token_id] * (longest - len(r)) for r in rows]), width
 
 
-def _scorer(policy_tok, *, fast_path=None, **reward) -> TokenReward:
-    return TokenReward(LocalReward(**reward), policy_tok, fast_path=fast_path)
-
-
 def _trl_rewards(adapter, tok, query_responses, width):
     from trl.experimental.utils import get_reward
 
@@ -53,7 +46,7 @@ def _trl_rewards(adapter, tok, query_responses, width):
 
 def test_cross_tokenizer_rewards_equal_the_reward_model_on_decoded_text(policy_tok, cross_tok_rm_dir):
     rm = TextRewardModel.from_pretrained(cross_tok_rm_dir)
-    scorer = _scorer(policy_tok, reward_model=rm)
+    scorer = RewardScorer(policy_tok, reward_model=rm)
     assert not scorer.fast_path
     adapter = RewardAdapter(scorer, prompt_width=16)
     qr, width = _query_responses(policy_tok, PROMPT, RESPONSES)
@@ -68,9 +61,9 @@ def test_cross_tokenizer_rewards_equal_the_reward_model_on_decoded_text(policy_t
 
 def test_same_tokenizer_fast_path_matches_text_scoring(policy_tok, same_tok_rm_dir):
     rm = TextRewardModel.from_pretrained(same_tok_rm_dir)
-    scorer = _scorer(policy_tok, reward_model=rm)
+    scorer = RewardScorer(policy_tok, reward_model=rm)
     assert scorer.fast_path
-    slow = _scorer(policy_tok, reward_model=rm, fast_path=False)
+    slow = RewardScorer(policy_tok, reward_model=rm, fast_path=False)
     qr, width = _query_responses(policy_tok, PROMPT, RESPONSES)
     fast_rewards = _trl_rewards(RewardAdapter(scorer, width), policy_tok, qr, width)
     slow_rewards = _trl_rewards(RewardAdapter(slow, width), policy_tok, qr, width)
@@ -79,9 +72,11 @@ def test_same_tokenizer_fast_path_matches_text_scoring(policy_tok, same_tok_rm_d
 
 
 def test_rule_functions_score_the_decoded_response_with_its_prompt(policy_tok, text_rewards):
-    scorer = _scorer(policy_tok, rules=CompositeReward(["politeness", "on_topic"], [3, 1]))
+    scorer = RewardScorer(policy_tok, reward_functions=["politeness", "on_topic"], reward_function_weights=[3, 1])
     qr, width = _query_responses(policy_tok, PROMPT, RESPONSES)
     rewards = _trl_rewards(RewardAdapter(scorer, width), policy_tok, qr, width)
+    from aligntune.rewards.composite import CompositeReward
+
     expected = CompositeReward(["politeness", "on_topic"], [3, 1]).score(RESPONSES, prompts=[PROMPT] * len(RESPONSES))
     assert rewards == pytest.approx(expected, abs=1e-6)
     assert rewards[0] > rewards[1]  # polite and on topic beats rude
@@ -89,22 +84,22 @@ def test_rule_functions_score_the_decoded_response_with_its_prompt(policy_tok, t
 
 def test_weighted_mix_of_model_and_rules(policy_tok, cross_tok_rm_dir, text_rewards):
     rm = TextRewardModel.from_pretrained(cross_tok_rm_dir)
-    scorer = _scorer(policy_tok, reward_model=rm, rules=CompositeReward(["politeness"]), reward_model_weight=1.0)
-    mixed = scorer.reward.score([PROMPT] * 4, RESPONSES).rewards
+    scorer = RewardScorer(policy_tok, reward_model=rm, reward_functions=["politeness"], reward_model_weight=1.0)
+    mixed = scorer.score_texts(RESPONSES, prompts=[PROMPT] * 4)
     model = rm.score(RESPONSES)
     from aligntune.rewards.registry import RewardRegistry
 
     rules = RewardRegistry().get_reward_function("politeness").score(RESPONSES)
     assert mixed == pytest.approx([0.5 * m + 0.5 * r for m, r in zip(model, rules)], abs=1e-6)
     with pytest.raises(ConfigurationError, match="reward_model_weight"):
-        _scorer(policy_tok, reward_model=rm, rules=CompositeReward(["politeness"]))
+        RewardScorer(policy_tok, reward_model=rm, reward_functions=["politeness"])
 
 
 def test_nan_rewards_are_an_error(policy_tok):
     from aligntune.rewards.base import reward_function
 
     nan_fn = reward_function(lambda text: math.nan, name="always_nan")
-    scorer = _scorer(policy_tok, rules=CompositeReward([nan_fn]))
+    scorer = RewardScorer(policy_tok, reward_functions=[nan_fn])
     qr, width = _query_responses(policy_tok, PROMPT, RESPONSES[:2])
     with pytest.raises(RewardFunctionError, match="always_nan.*NaN"):
         _trl_rewards(RewardAdapter(scorer, width), policy_tok, qr, width)
@@ -112,7 +107,7 @@ def test_nan_rewards_are_an_error(policy_tok):
 
 def test_adapter_meets_trl_module_contract(policy_tok, cross_tok_rm_dir):
     rm = TextRewardModel.from_pretrained(cross_tok_rm_dir)
-    adapter = RewardAdapter(_scorer(policy_tok, reward_model=rm), prompt_width=16)
+    adapter = RewardAdapter(RewardScorer(policy_tok, reward_model=rm), prompt_width=16)
     assert adapter.to("cpu") is adapter
     assert adapter.config.hidden_size == rm.model.config.hidden_size
     assert any(p is next(rm.model.parameters()) for p in adapter.parameters())

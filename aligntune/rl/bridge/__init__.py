@@ -1,7 +1,7 @@
 """Deprecated alias (one release) of :mod:`aligntune.rl.reward`; see CHANGELOG.md.
 
-The token-level scorer (``bridge.scorer.RewardScorer``) became ``aligntune_backend_trl.token_reward.TokenReward``
-(over a ``LocalReward``) in the TRL plugin, the only place that sees a policy tokenizer.
+The token-level scorer (``bridge.scorer.RewardScorer``) and its tokenizer helpers moved to the
+TRL plugin (``aligntune_backend_trl.token_reward``), the only place that sees a policy tokenizer.
 """
 
 import warnings

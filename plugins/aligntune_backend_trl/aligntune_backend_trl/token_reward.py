@@ -12,6 +12,7 @@ the weighted sum; this also keeps token sequences that do not survive a text rou
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ import torch
 from aligntune.plugin_api import (
     MODEL_COMPONENT,
     ConfigurationError,
+    CompositeReward,
     LocalReward,
     Reward,
     RewardBatch,
@@ -100,6 +102,10 @@ class TokenReward:
         module = getattr(self.reward_model, "model", None)
         return module if isinstance(module, torch.nn.Module) else None
 
+    def score_texts(self, responses: Sequence[str], prompts: Sequence[str]) -> list[float]:
+        """The proxy of response texts (always re-encoded)."""
+        return list(self.reward.score(list(prompts), list(responses)).rewards)
+
     def score_ids(self, prompt_ids: list[list[int]], response_ids: list[list[int]]
                   ) -> tuple[RewardBatch, list[str], list[str]]:
         """Score responses given as token-id lists (pads removed): ``(batch, prompt_texts, response_texts)``."""
@@ -130,3 +136,16 @@ class TokenReward:
             logits = model(input_ids=enc["input_ids"].to(device), attention_mask=enc["attention_mask"].to(device)).logits
             out.extend(logits[:, 0].float().cpu().tolist())
         return out
+
+
+def RewardScorer(policy_tokenizer: Any, *, reward_model: Any = None, reward_functions: Sequence[Any] | None = None,
+                 reward_function_weights: Sequence[float] | None = None, reward_model_weight: float | None = None,
+                 batch_size: int = 32, max_length: int | None = None, fast_path: bool | None = None) -> TokenReward:
+    """Deprecated (one release): the former ``aligntune.rl.bridge.scorer.RewardScorer``, now a
+    :class:`TokenReward` over a :class:`LocalReward` of the same model, rules and weights."""
+    if reward_model is None and not reward_functions:
+        raise ConfigurationError("RewardScorer needs a reward_model, reward_functions, or both")
+    rules = CompositeReward(list(reward_functions), reward_function_weights) if reward_functions else None
+    reward = LocalReward(reward_model=reward_model, rules=rules, reward_model_weight=reward_model_weight,
+                         batch_size=batch_size)
+    return TokenReward(reward, policy_tokenizer, fast_path=fast_path, max_length=max_length)
