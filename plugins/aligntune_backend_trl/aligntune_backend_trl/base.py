@@ -144,7 +144,8 @@ class TRLTrainerBase(RLTrainerBase):
         is_chat = data.is_chat or cfg.chat_template is not None
         self.tracker = GoldTracker(cfg, reward, max_new_tokens=completion_length(cfg), policy_of=self.unwrapped_policy)
         prompts = self.tracker.hold_out(prompts, self.tokenizer, is_chat=is_chat, origin=data.origin)
-        callbacks = [StepCallback(self), EvaluationCallback(self.tracker, raise_to_stop=self.raise_to_stop),
+        self._callback = StepCallback(self)  # bench/*_overhead.py reach its progress bar
+        callbacks = [self._callback, EvaluationCallback(self.tracker, raise_to_stop=self.raise_to_stop),
                      CheckpointStateCallback(lambda: self.history, self.tracker)]  # aligntune's part of checkpoints
         self.trl_trainer = self.build_trl_trainer(prompts, is_chat=is_chat, callbacks=callbacks)
         # the policy is saved, snapshotted and generated from whole, by the main process: refuse sharded weights
