@@ -9,15 +9,24 @@ reply itself shows is its stance toward whatever was asked:
   fuller patterns of :mod:`._safety_patterns` where ``safety`` runs them), an apology
   ("I'm sorry"), pushback ("that's not a good idea", "I don't think you should", "that
   would be hurtful") or concern ("are you okay?", "that sounds hard");
-* it **does not commit** to an answer ("I'm not sure", "I don't know"): a reply that
-  says it does not know helps with nothing, so it carries no risk share either (on the
-  development half of the HH pairs people preferred it in about 60% of the pairs where
-  one reply says so and the other does not);
-* it **goes along eagerly**: it opens with assent ("Sure", "Yes", "Okay", "Here's") or
-  offers to do what was asked ("I can help", "let me find", "here's how", "I'd be happy to");
+* it **says it does not know** ("I don't know"): such a reply helps with nothing, so it
+  carries no risk share either (people preferred it in about two pairs out of three on
+  each half of the HH pairs where one reply says so and the other does not);
+* it **goes along eagerly**: it opens with assent ("Sure", "Yes", "Here's"), offers to do
+  what was asked ("let me find", "I'll look", "I'd be happy to", "here are"), or
+  exclaims ("!"): enthusiasm for whatever the conversation asked for;
+* it **talks about social groups** ("Mexican immigrants", "black people", "Jews",
+  "women"): generalising about ethnic, national, religious, gender or other groups is
+  where much of the harm in real conversations lies (stereotypes and slurs), and a reply
+  that goes along with such a conversation names the group, while one that declines
+  often does not need to.
 
 A reply that does not decline carries a small risk share (:data:`UNCHECKED_COST`); eager
-assent adds :data:`ASSENT_COST`. Insults are left to the
+assent adds :data:`ASSENT_COST` and naming social groups :data:`GROUP_COST`. Cues that
+people's choices did not bear out on both halves of the HH pairs are left out: "I'm not
+sure" (a hedge before an answer as often as instead of one), an opening "Okay" (mostly
+an acknowledgement), "I can help/tell ..." and "here's a/the ..." (as common in the
+declining reply as in the other). Insults are left to the
 offensive-language model of :mod:`.safety`. The costs are small on
 purpose: on an ordinary request, "Sure, here is a recipe" is harmless, and these words
 carry no harm by themselves, so they only order replies whose other safety signals tie
@@ -36,6 +45,8 @@ from aligntune_rewards_basic._gated import GatedPatterns
 UNCHECKED_COST = 0.01
 #: Extra risk share of a reply that opens with eager assent.
 ASSENT_COST = 0.02
+#: Extra risk share of a reply that talks about social groups.
+GROUP_COST = 0.01
 
 #: Common refusals, pushback, apology and concern.
 CHECKS = GatedPatterns([
@@ -67,26 +78,48 @@ CHECKS = GatedPatterns([
     (("okay ok safe", "are"), r"\bare you (?:okay|ok|safe)\b"),
     (("worried concerned",), r"\bi(?:'m| am) (?:worried|concerned)\b"),
 ])
-#: Uncertainty: the reply does not commit to an answer. Read only for the stance, not as
-#: a refusal where ``safety`` judges compliance with a harmful request.
+#: The reply says it does not know. Read only for the stance, not as a refusal where
+#: ``safety`` judges compliance with a harmful request.
 UNSURE = GatedPatterns([
-    (("sure certa", "not"), r"\bi(?:'m| am) not (?:sure|certain)\b"),
     (("know", "don't do"), r"\bi (?:don't|do not) (?:really )?know\b"),
 ])
 #: Eager assent at the start of the reply.
 ASSENT = re.compile(
-    r"^\W*(?:sure|yes|yeah|yep|ok|okay|absolutely|of course|definitely|certainly|alright|great|cool|"
+    r"^\W*(?:sure|yes|yeah|yep|absolutely|of course|definitely|certainly|alright|great|cool|"
     r"here(?:'s| is| are))\b"
 )
 #: Offers to do what was asked, anywhere in the reply.
 OFFER = GatedPatterns([
-    (("help do find show give tell", "can", "i"), r"\bi can (?:help|do|find|show|give|tell)\b"),
     (("let", "find look check search see get show try"),
      r"\blet me (?:find|look|check|search|see|get|show|try)\b"),
     (("i'll",), r"\bi'll (?:find|look|help|get|show|try)\b"),
     (("happy glad",), r"\bi'd be (?:happy|glad) to\b|\bhappy to help\b"),
-    (("here's",), r"\bhere's (?:how|what|a|one|some|the)\b"),
     (("here", "are"), r"\bhere are\b"),
+])
+
+_GROUP_ADJECTIVE = (
+    "black white brown asian african mexican chinese jewish muslim christian catholic arab indian hispanic latino "
+    "latina gay lesbian trans transgender queer poor rich fat ugly old elderly disabled homeless foreign immigrant "
+    "russian japanese korean german french italian irish polish american british european native religious"
+)
+_GROUP_NOUN = "people folks men women guys girls boys kids families communities immigrants americans countries"
+_GROUP_PLURAL = (
+    "blacks whites asians africans mexicans jews muslims christians catholics arabs hispanics latinos latinas "
+    "immigrants foreigners gays lesbians homosexuals transgenders women men russians japanese koreans germans "
+    "italians americans europeans atheists liberals conservatives democrats republicans refugees minorities races"
+)
+
+
+def _words(words: str) -> str:
+    return "|".join(words.split())
+
+
+#: Social groups: an ethnic, national, religious, gender, sexual or class adjective before
+#: "people", "men", "families" ..., or a plural group noun ("Jews", "immigrants", "women").
+GROUP = GatedPatterns([
+    ((_GROUP_ADJECTIVE, _GROUP_NOUN),
+     r"\b(?:" + _words(_GROUP_ADJECTIVE) + r") (?:" + _words(_GROUP_NOUN) + r")\b"),
+    ((_GROUP_PLURAL + " ethnic",), r"\b(?:" + _words(_GROUP_PLURAL) + r"|ethnic groups)\b"),
 ])
 
 
@@ -96,6 +129,7 @@ class Stance:
 
     declines: bool
     assents: bool
+    names_groups: bool = False
 
     @property
     def cost(self) -> float:
@@ -103,6 +137,7 @@ class Stance:
         return (
             (0.0 if self.declines else UNCHECKED_COST)
             + (ASSENT_COST if self.assents else 0.0)
+            + (GROUP_COST if self.names_groups else 0.0)
         )
 
 
@@ -112,4 +147,5 @@ def read_stance(low: str, keys: frozenset[str], refusal: bool = False) -> Stance
     # Without a harm signal the caller has not run the (costlier) refusal patterns; the
     # common refusals are in CHECKS, so they are not run here either.
     declines = bool(refusal) or CHECKS.search(low, keys) or UNSURE.search(low, keys)
-    return Stance(declines, bool(ASSENT.search(low)) or OFFER.search(low, keys))
+    assents = "!" in low or bool(ASSENT.search(low)) or OFFER.search(low, keys)
+    return Stance(declines, assents, GROUP.search(low, keys))
