@@ -11,8 +11,9 @@ returns a subclass of the stock analyzer that
   tokens they read, with the index shifted to match), and
 * adds :meth:`compound`, the compound score alone: the same steps over one list of
   lower-cased tokens, only at the lexicon's words, skipping the no-op emoji pass (texts with an emoji character take
-  ``polarity_scores`` itself), the calls for words outside the lexicon, the "but" pass
-  when there is no "but", and the positive/negative/neutral shares.
+  ``polarity_scores`` itself; ASCII texts are not even looked at, as no emoji key is ASCII), the calls for words
+  outside the lexicon, the "but" pass when there is no "but", and the positive/negative/neutral shares. Each
+  whitespace token's punctuation-stripped form is cached (bounded), since vocabularies repeat.
 
 Tests compare both with the stock analyzer on hand-written and generated texts.
 """
@@ -20,9 +21,20 @@ Tests compare both with the stock analyzer on hand-written and generated texts.
 from __future__ import annotations
 
 import string
+from itertools import compress
 from typing import Any
 
 _PUNCTUATION = string.punctuation
+#: whitespace token -> ``SentiText._strip_punc_if_word(token)``; bounded (cleared past the limit).
+_STRIPPED: dict[str, str] = {}
+_STRIPPED_LIMIT = 200_000
+
+
+def _strip_punc_if_word(token: str) -> str:
+    """VADER's token: punctuation stripped from both ends unless two or fewer characters are left."""
+    stripped = token.strip(_PUNCTUATION)
+    _STRIPPED[token] = result = token if len(stripped) <= 2 else stripped
+    return result
 
 
 def build_analyzer() -> Any:
@@ -89,6 +101,8 @@ def build_analyzer() -> Any:
             super().__init__()
             #: ``polarity_scores`` replaces only characters that are keys of the emoji lexicon.
             self._emoji_chars = frozenset(k for k in self.emojis if len(k) == 1)
+            #: whether no emoji key is ASCII (true of vaderSentiment 3.3): then ASCII texts skip the look
+            self._ascii_has_no_emoji = not any(c.isascii() for c in self._emoji_chars)
             self._lexicon_words = frozenset(self.lexicon)
 
         def _negation_check(self, valence, words_and_emoticons, start_i, i):  # type: ignore[no-untyped-def]
@@ -101,24 +115,27 @@ def build_analyzer() -> Any:
 
         def compound(self, text: str) -> float:
             """``polarity_scores(text)["compound"]``, the same number."""
-            if not self._emoji_chars.isdisjoint(text):
+            if not (self._ascii_has_no_emoji and text.isascii()) and not self._emoji_chars.isdisjoint(text):
                 return float(self.polarity_scores(text)["compound"])
             text = text.strip()
-            tokens = []
-            for token in text.split():
-                stripped = token.strip(_PUNCTUATION)
-                tokens.append(token if len(stripped) <= 2 else stripped)
-            n = len(tokens)
+            raw = text.split()
+            n = len(raw)
             if not n:
                 return 0.0
-            lows = [t.lower() for t in tokens]
+            tokens = list(map(_STRIPPED.get, raw))
+            if None in tokens:  # tokens not seen before
+                if len(_STRIPPED) > _STRIPPED_LIMIT:
+                    _STRIPPED.clear()
+                tokens = [_strip_punc_if_word(t) if s is None else s for t, s in zip(raw, tokens)]
+            lows = list(map(str.lower, tokens))
             sentiments: list[float] = [0] * n  # words outside the lexicon (and boosters) add 0
             present = self._lexicon_words.intersection(lows)
             if present:
-                caps = sum(1 for t in tokens if t.isupper())
+                caps = sum(map(str.isupper, tokens))
                 cap_diff = 0 < n - caps < n
-                for i, low in enumerate(lows):
-                    if low not in present or low in booster or (low == "kind" and i < n - 1 and lows[i + 1] == "of"):
+                for i in compress(range(n), map(present.__contains__, lows)):  # the lexicon's words only
+                    low = lows[i]
+                    if low in booster or (low == "kind" and i < n - 1 and lows[i + 1] == "of"):
                         continue
                     sentiments[i] = self._valence(tokens, lows, i, cap_diff)
             if "but" in lows:
