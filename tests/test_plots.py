@@ -162,3 +162,15 @@ def test_fidelity_plot_has_the_diagonal_and_its_whole_title(tmp_path):
     assert list(xs) == list(ys) and xs[0] < xs[-1]
     assert save_scatter_plot(tmp_path / "fidelity.png", model, composite, report)
     assert (tmp_path / "fidelity.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_reward_curve_names_the_algorithms_steps_and_plots_its_own_kl():
+    from aligntune_backend_trl.reporting import reward_curve_figure
+
+    steps = [dict(s, kl=0.01 * s["step"]) for s in _metrics("rl_metrics_grpo_beta0.json")["steps"]]  # GRPO's key: "kl"
+    fig = reward_curve_figure(steps, title="GRPO reward", kl_key="kl", step_label="GRPO step")
+    assert fig.axes[0].get_xlabel() == "GRPO step"
+    kl_lines = [line for ax in fig.axes for line in ax.lines if line.get_label() == "KL to reference"]
+    assert len(kl_lines) == 1 and list(kl_lines[0].get_ydata()) == pytest.approx([s["kl"] for s in steps])
+    ppo_keyed = reward_curve_figure(steps)  # looking for PPO's "objective/kl", which these steps do not have
+    assert not [line for ax in ppo_keyed.axes for line in ax.lines if line.get_label() == "KL to reference"]

@@ -197,7 +197,8 @@ class TRLTrainerBase(RLTrainerBase):
         if trainer.accelerator.is_main_process:
             out = self.config.output_dir
             metrics_path = reporting.write_metrics(out, summary, self.history, evaluations=self.tracker.evaluations)
-            plot_path = reporting.plot_reward_curve(out, self.history, title=f"{self.algorithm} reward")
+            plot_path = reporting.plot_reward_curve(out, self.history, title=f"{self.algorithm} reward",
+                                                  kl_key=self.kl_key, step_label=f"{self.algorithm} step")
             reporting.plot_rl_report(out, self.history, self.tracker.evaluations, kl_key=self.kl_key,
                                      beta=getattr(trainer.args, "beta", None))
             self.run_dir.finish()

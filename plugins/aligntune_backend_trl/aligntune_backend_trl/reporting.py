@@ -146,8 +146,10 @@ def plot_rl_report(output_dir: str, steps: list[dict[str, Any]], evaluations: li
                       Path(output_dir) / REPORT_FILE, dpi=90)
 
 
-def reward_curve_figure(steps: list[dict[str, Any]], *, title: str = "PPO reward") -> Any:
-    """The figure of ``reward_curve.png``: mean reward per step, its moving average, and the KL when logged."""
+def reward_curve_figure(steps: list[dict[str, Any]], *, title: str = "PPO reward", kl_key: str = "objective/kl",
+                        step_label: str = "PPO step") -> Any:
+    """The figure of ``reward_curve.png``: mean reward per step, its moving average, and the KL (the
+    steps' ``kl_key``) when logged; ``step_label`` names the x axis."""
     from matplotlib.figure import Figure
 
     xs = [s["step"] for s in steps]
@@ -159,18 +161,20 @@ def reward_curve_figure(steps: list[dict[str, Any]], *, title: str = "PPO reward
     if window > 1:
         smooth = [sum(ys[max(0, i - window + 1) : i + 1]) / len(ys[max(0, i - window + 1) : i + 1]) for i in range(len(ys))]
         lines += ax.plot(xs, smooth, color="tab:blue", linewidth=2, label=f"mean reward ({window}-step average)")
-    if any("objective/kl" in s for s in steps):
+    if any(kl_key in s for s in steps):
         ax2 = ax.twinx()
-        lines += ax2.plot(xs, [s.get("objective/kl", float("nan")) for s in steps], color="tab:orange", alpha=0.6,
+        lines += ax2.plot(xs, [s.get(kl_key, float("nan")) for s in steps], color="tab:orange", alpha=0.6,
                           label="KL to reference")
         ax2.set_ylabel("KL to reference")
     ax.legend(lines, [line.get_label() for line in lines], loc="best", fontsize=8)
-    ax.set_xlabel("PPO step")
+    ax.set_xlabel(step_label)
     ax.set_ylabel("mean reward")
     ax.set_title(title)
     return fig
 
 
-def plot_reward_curve(output_dir: str, steps: list[dict[str, Any]], *, title: str = "PPO reward") -> str | None:
-    """Plot mean reward per step to ``output_dir/reward_curve.png``; ``None`` without matplotlib."""
-    return _write_png(lambda: reward_curve_figure(steps, title=title), Path(output_dir) / PLOT_FILE, dpi=100)
+def plot_reward_curve(output_dir: str, steps: list[dict[str, Any]], *, title: str = "PPO reward",
+                      kl_key: str = "objective/kl", step_label: str = "PPO step") -> str | None:
+    """Plot :func:`reward_curve_figure` to ``output_dir/reward_curve.png``; ``None`` without matplotlib."""
+    return _write_png(lambda: reward_curve_figure(steps, title=title, kl_key=kl_key, step_label=step_label),
+                      Path(output_dir) / PLOT_FILE, dpi=100)
