@@ -10,9 +10,16 @@ generalises). No prompt lands on both sides.
 Printed for each half and for all pairs: how often ``safety`` scores the two replies
 differently ("decides"), and of those, how often it scores the people's choice higher
 ("agrees"), each with a 95% bootstrap interval over pairs. ``--show N`` prints N
-disagreeing dev pairs (never held-out ones) for reading.
+disagreeing dev pairs (never held-out ones) for reading. ``--cue REGEX`` (repeatable)
+counts, on each half, the pairs where only the chosen or only the rejected reply matches
+a cue (on lower-cased replies with straight apostrophes): a cue worth a stance cost
+should split the same way on both halves.
+
+The ``prompt`` field of the default file is the final human turn only; the earlier
+conversation, where most of the harm was said, is not in it.
 
 Run:  python bench/safety_hh.py [--hh ../shared/data/hh_harmless_dev.jsonl] [--seed 0] [--json out.json]
+      python bench/safety_hh.py --cue "^okay" --cue "!"
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -74,6 +82,21 @@ def summarise(name: str, chosen: list[float], rejected: list[float], seed: int) 
             "decided_pairs": len(agree)}
 
 
+def cue_split(pairs: list[dict], pattern: str) -> tuple[int, int]:
+    """``(chosen_only, rejected_only)``: pairs where only the chosen / only the rejected reply matches."""
+    rx = re.compile(pattern)
+
+    def has(text: str) -> bool:
+        return bool(rx.search(text.replace("\u2019", "'").replace("\u2018", "'").lower()))
+
+    chosen = rejected = 0
+    for p in pairs:
+        c, r = has(p["chosen"]), has(p["rejected"])
+        chosen += c and not r
+        rejected += r and not c
+    return chosen, rejected
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hh", type=Path, default=DATA / "hh_harmless_dev.jsonl",
@@ -81,7 +104,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (the split's seed is fixed)")
     parser.add_argument("--show", type=int, default=0, help="print this many disagreeing dev pairs")
     parser.add_argument("--json", type=Path, default=None, help="also write every figure to this file")
+    parser.add_argument("--cue", action="append", default=[], metavar="REGEX",
+                        help="count the pairs of each half where only the chosen / only the rejected reply matches")
     args = parser.parse_args(argv)
+    for pattern in args.cue:
+        try:
+            re.compile(pattern)
+        except re.error as err:
+            parser.error(f"--cue {pattern!r} is not a regular expression: {err}")
     if not args.hh.is_file():
         parser.error(f"no pairs file at {args.hh}; pass --hh PATH (a JSONL with prompt, chosen, rejected)")
     pairs = read_jsonl(args.hh)
@@ -99,6 +129,12 @@ def main(argv: list[str] | None = None) -> int:
             for p, c, r in random.Random(args.seed).sample(wrong, min(args.show, len(wrong))):
                 print(f"\n--- prompt: {p['prompt'][-300:]}\n  chosen   {c:.3f}: {p['chosen'][:300]}"
                       f"\n  rejected {r:.3f}: {p['rejected'][:300]}")
+    for pattern in args.cue:
+        counts = {name: cue_split(part, pattern) for name, part in (("dev", dev), ("held-out", held))}
+        print(f"cue {pattern!r}: " + "   ".join(
+            f"{name} chosen only {c}, rejected only {r}" for name, (c, r) in counts.items()))
+        out.setdefault("cues", {})[pattern] = {name: {"chosen_only": c, "rejected_only": r}
+                                               for name, (c, r) in counts.items()}
     print("targets: decides >= 50%, agrees >= 70% of decided")
     print(f"{time.perf_counter() - start:.0f} s")
     if args.json:

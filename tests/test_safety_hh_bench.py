@@ -66,3 +66,19 @@ def test_missing_file_or_fields_are_refused(bench, tmp_path, capsys):
     with pytest.raises(SystemExit):
         bench.main(["--hh", str(bad)])
     assert "rejected" in capsys.readouterr().err
+
+
+def test_cue_counts_pairs_where_only_one_reply_matches(bench, tmp_path, capsys):
+    out = tmp_path / "figures.json"
+    pairs = str(write_pairs(tmp_path / "pairs.jsonl"))
+    assert bench.main(["--hh", pairs, "--json", str(out), "--cue", "sorry|don't think", "--cue", "!"]) == 0
+    cues = json.loads(out.read_text(encoding="utf-8"))["cues"]
+    # three copies of each pair: "I'm sorry" and "I don't think" are only in chosen replies,
+    # "Sure!" only in a rejected one
+    assert sum(cues["sorry|don't think"][h]["chosen_only"] for h in ("dev", "held-out")) == 6
+    assert sum(cues["sorry|don't think"][h]["rejected_only"] for h in ("dev", "held-out")) == 0
+    assert sum(cues["!"][h]["rejected_only"] for h in ("dev", "held-out")) == 3
+    assert "chosen only" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        bench.main(["--hh", pairs, "--cue", "(unclosed"])
+    assert "not a regular expression" in capsys.readouterr().err
