@@ -14,7 +14,7 @@ import operator
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from aligntune_rewards_basic._text import WORD_RE
+from aligntune_rewards_basic._text import tokens
 
 KEY_LENGTH = 5
 
@@ -24,7 +24,7 @@ _KEY_OF = operator.itemgetter(slice(KEY_LENGTH))
 
 def word_keys(low: str) -> frozenset[str]:
     """Keys of the words of a lower-cased text (each token's first five characters)."""
-    return frozenset(map(_KEY_OF, WORD_RE.findall(low)))
+    return frozenset(map(_KEY_OF, tokens(low)))
 
 
 def _keys(words: str) -> frozenset[str]:

@@ -60,9 +60,42 @@ NOT_AFTER_ARTICLE: frozenset[str] = frozenset(
 )
 
 
+#: lower-cased text -> its word tokens joined by single spaces (no token holds whitespace). Safety, coherence
+#: and helpfulness each tokenise the same texts (the composite scores a batch rule after rule), so a text is
+#: read by :data:`WORD_RE` once and split again by the others (a C-level ``str.split``, several times faster).
+#: Bounded: cleared when the characters it holds (keys and values) pass :data:`_TOKEN_CACHE_CHARS`
+#: (16 million: about 32 MB at most, room for the batches of 10,000 texts the throughput bench scores).
+_TOKENS: dict[str, str] = {}
+_TOKEN_CACHE_CHARS = 16_000_000
+_token_chars = 0
+
+
+def tokens(low: str) -> list[str]:
+    """Word tokens of an already lower-cased ``low`` (``WORD_RE.findall(low)``; a new list each call)."""
+    global _token_chars
+    joined = _TOKENS.get(low)
+    if joined is not None:
+        return joined.split()
+    found = WORD_RE.findall(low)
+    joined = " ".join(found)
+    _token_chars += len(low) + len(joined)
+    if _token_chars > _TOKEN_CACHE_CHARS:
+        _TOKENS.clear()
+        _token_chars = len(low) + len(joined)
+    _TOKENS[low] = joined
+    return found
+
+
+def clear_token_cache() -> None:
+    """Forget the tokens of the texts read so far (benches time fresh texts with this)."""
+    global _token_chars
+    _TOKENS.clear()
+    _token_chars = 0
+
+
 def words(text: str) -> list[str]:
     """Lower-case word tokens of ``text``."""
-    return WORD_RE.findall(text.lower())
+    return tokens(text.lower())
 
 
 def normalise(word: str) -> str:

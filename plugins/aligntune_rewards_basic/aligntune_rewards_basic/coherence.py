@@ -10,7 +10,8 @@ from aligntune_rewards_basic import _grammar as grammar
 from aligntune_rewards_basic import _prose as prose
 from aligntune_rewards_basic._base import BasicReward, check_number
 from aligntune_rewards_basic._order import word_order_violations
-from aligntune_rewards_basic._text import ARTICLES, FUNCTION_WORDS, NOT_AFTER_ARTICLE, ramp, sentences, words
+from aligntune_rewards_basic._text import ARTICLES, FUNCTION_WORDS, NOT_AFTER_ARTICLE, ramp, sentences
+from aligntune_rewards_basic._text import tokens as tokens_of
 
 #: Prepositions that are rarely particles (so "came in from" or "with at least" stay legal).
 _PREPOSITIONS = frozenset("of to for from with into onto at by".split())
@@ -141,7 +142,7 @@ class CoherenceReward(BasicReward):
     def score_text(self, text: str, prompt_keys: set[str] | frozenset[str] = frozenset()) -> float:
         """The coherence of one text; ``prompt_keys`` (from the prompt) count as its topic."""
         low = text.lower()
-        tokens = words(low)
+        tokens = tokens_of(low)
         n = len(tokens)
         if n == 0:
             return 0.0

@@ -1,0 +1,64 @@
+"""Speed-ups that must not change a result: the per-text token cache the rules share (same tokens as the
+tokeniser, fresh lists, bounded) and patterns rewritten to open with a character class (same matches)."""
+
+from __future__ import annotations
+
+import pytest
+
+from aligntune_rewards_basic import _text
+from aligntune_rewards_basic import default_rewards
+from aligntune_rewards_basic._text import WORD_RE, clear_token_cache, tokens, words
+
+TEXTS = [
+    "",
+    "   ",
+    "Don't mix bleach and ammonia; it's a by-product you never want.",
+    "I can't  say.\n\n- step one\n- step two: 3.5 litres of water",
+    "Caf\u00e9 na\u00efve r\u00e9sum\u00e9 \u2014 don\u2019t stop! 100% sure?",
+    "the the the the the",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    clear_token_cache()
+    yield
+    clear_token_cache()
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_cached_tokens_equal_the_tokeniser(text: str) -> None:
+    low = text.lower()
+    first, second = tokens(low), tokens(low)  # a miss, then a hit
+    assert first == second == WORD_RE.findall(low)
+    assert words(text) == WORD_RE.findall(low)
+
+
+def test_each_call_gets_its_own_list() -> None:
+    low = "keep the plant in bright light"
+    mine = tokens(low)
+    mine.append("poison")
+    mine[0] = "kill"
+    assert tokens(low) == ["keep", "the", "plant", "in", "bright", "light"]
+
+
+def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_text, "_TOKEN_CACHE_CHARS", 200)
+    texts = [f"text number {i} says something about plants and water" for i in range(50)]
+    for t in texts:
+        tokens(t)
+    assert sum(len(k) + len(v) for k, v in _text._TOKENS.items()) <= 200
+    assert all(tokens(t) == WORD_RE.findall(t) for t in texts)
+
+
+def test_scores_do_not_depend_on_what_was_read_before() -> None:
+    texts = TEXTS[2:] + ["Water the basil every morning and keep it in a sunny window."]
+    prompts = ["How do I keep basil alive?"] * len(texts)
+    rules = default_rewards()
+    cold = []
+    for rule in rules:
+        clear_token_cache()
+        cold.append(rule.score(texts, prompts=prompts))
+    warm = [rule.score(texts, prompts=prompts) for rule in rules]  # tokens cached by the runs above
+    assert warm == cold
+
