@@ -3,11 +3,15 @@ tokeniser, fresh lists, bounded) and patterns rewritten to open with a character
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import test_basic_coherence
 
 from aligntune_rewards_basic import _text
 from aligntune_rewards_basic import default_rewards
 from aligntune_rewards_basic._text import WORD_RE, clear_token_cache, tokens, words
+from aligntune_rewards_basic.coherence import _ARTICLE_AT_END
 
 TEXTS = [
     "",
@@ -62,3 +66,16 @@ def test_scores_do_not_depend_on_what_was_read_before() -> None:
     warm = [rule.score(texts, prompts=prompts) for rule in rules]  # tokens cached by the runs above
     assert warm == cold
 
+
+ARTICLE_ENDS = [
+    "I bought a.", "Put it in the .", "the", "a", "an", "than a", "theta.", "data.", "the.m", "at 9 a.m. sharp",
+    "Give me an!", "Is it the?\n", "a\n", "the end.", "an. The", "seta. beta an.", "_the.", "9a.", "\u00e9the.",
+    "Use the\t.\nand a  ?", "that's the!? thing", "'the.'", "-an.", "The.", "was it a", "xa", "a b the",
+]
+
+
+def test_article_at_end_matches_the_plain_form() -> None:
+    plain = re.compile(r"\b(?:a|an|the)\s*(?:[.!?](?![a-z])|$)")
+    texts = ARTICLE_ENDS + [t.lower() for pair in test_basic_coherence.PAIRS for t in pair] + [t.lower() for t in TEXTS]
+    for text in texts:
+        assert _ARTICLE_AT_END.findall(text) == plain.findall(text), text
