@@ -1,5 +1,6 @@
 """Whole-text form signals for ``coherence``: shouting, spam, bare keyword lists, cut-off
-endings, unbalanced brackets, topical cohesion and an unrelated answer appended.
+endings, unbalanced brackets, topical cohesion and an unrelated answer appended; and, for
+``helpfulness``, where an unrelated tail starts (:func:`unrelated_tail`).
 
 Each function returns a plain number that ``coherence`` turns into a factor. All of them
 are single passes over precompiled regular expressions and small sets.
@@ -7,11 +8,13 @@ are single passes over precompiled regular expressions and small sets.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from itertools import chain
 
-from aligntune_rewards_basic._text import FUNCTION_WORDS, WORD_RE, normalise, words
+from aligntune_rewards_basic._english import common_words
+from aligntune_rewards_basic._text import FUNCTION_WORDS, SENTENCE_SPLIT_RE, WORD_RE, normalise, ramp, words
 
 _LETTER_WORD = re.compile(r"[A-Za-z]{2,}")
 _TWO_CAPS = re.compile(r"[A-Z]{2}")
@@ -253,3 +256,113 @@ def topic_reading(
         if before >= 4 and (closed or _RESTART.match(parts[i + 1]) is not None):
             restart = max(restart or 0.0, new / rest)
     return share, total, worst, restart
+
+
+#: :func:`unrelated_tail`: a common word (one of the 3,000 most frequent English words) weighs
+#: COMMON_WEIGHT, any other content word 1: rare words carry a text's subject.
+COMMON_WEIGHT = 0.25
+#: The least weight of content words the prompt and the text before a boundary must hold, and
+#: the text after it: under these a later part that shares no word is ordinary (a first
+#: sentence, then a list; a closing sentence).
+HEAD_WEIGHT = 16.0
+TAIL_WEIGHT = 8.0
+#: The share of the later part's weight that may reuse earlier words and still count as
+#: unrelated grows by REUSE_PER_DOUBLING per doubling of the earlier weight (from 0 at 8):
+#: the more was said before, the more of any related continuation repeats it.
+REUSE_PER_DOUBLING = 0.03
+#: After less than HEAD_WEIGHT, a later part counts only when it reuses under SHORT_HEAD_REUSE
+#: of its weight and is unannounced prose (:func:`_unannounced_prose`): a first sentence
+#: followed by a list, a recipe or verse shares no word with it either.
+SHORT_HEAD_REUSE = 0.02
+#: The share of list, heading, table or code lines at which a part reads as structured, not prose.
+LIST_LINES = 0.3
+
+
+def _continues_list(text: str, start: int, boundary: int) -> bool:
+    """Whether the boundary lies between two list items (a line break with list lines on both sides)."""
+    if "\n" not in text[start:boundary]:
+        return False
+    before = text[:boundary].rstrip().rsplit("\n", 1)[-1]
+    after = text[boundary:].lstrip("\n").split("\n", 1)[0]
+    return bool(_NOT_PROSE_LINE.match(before)) and bool(_NOT_PROSE_LINE.match(after))
+
+
+def _unannounced_prose(text: str, start: int, boundary: int) -> bool:
+    """Whether the sentence ``text[start:boundary]`` does not announce what follows (it does not
+    end with a colon) and ``text[boundary:]`` is prose: under :data:`LIST_LINES` of its lines
+    are list items, headings, quotes, table rows or code."""
+    if text[start:boundary].rstrip().endswith(":"):
+        return False
+    lines = [ln for ln in text[boundary:].split("\n") if ln.strip()]
+    return sum(1 for ln in lines if _NOT_PROSE_LINE.match(ln)) < LIST_LINES * len(lines)
+
+
+def weighted_keys(text: str) -> list[tuple[str, float]]:
+    """``(stem, weight)`` of each content word of ``text`` (:data:`COMMON_WEIGHT` for common words)."""
+    common = common_words()
+    out = []
+    for w in WORD_RE.findall(text.lower()):
+        key = _KEY_CACHE.get(w)
+        if key is None:
+            key = _key(w)
+        if key:
+            out.append((key, COMMON_WEIGHT if w in common else 1.0))
+    return out
+
+
+def unrelated_tail(text: str, prompt: list[tuple[str, float]]) -> tuple[int, float] | None:
+    """Where a later part of ``text`` that relates neither to what came before nor to the prompt
+    starts: ``(character offset, strength in (0, 1])``, or ``None``.
+
+    ``prompt`` is :func:`weighted_keys` of the prompt. At every sentence boundary (``.``, ``!``,
+    ``?``, ``;``, line breaks) with at least :data:`HEAD_WEIGHT` of content words in the prompt
+    and the text before it and :data:`TAIL_WEIGHT` after it, *reuse* is the weighted share of the
+    later content words whose stem appeared earlier (in the prompt or the text). An answer to
+    another question appended shares almost no word with the answer it follows, rare or not; a
+    real answer's later part repeats its subject. The boundary counts where reuse is at most
+    ``REUSE_PER_DOUBLING * log2(earlier weight / 8)``; strength is 1 at half that bound, falling
+    to 0 at the bound. After less than :data:`HEAD_WEIGHT` the bound is :data:`SHORT_HEAD_REUSE`
+    and the later part must be unannounced prose (:func:`_unannounced_prose`). A boundary between
+    two list items (:func:`_continues_list`) never counts: items of one list need not share words.
+    The boundary with the most strength (then the earliest) is returned.
+    """
+    bounds = [m.end() for m in SENTENCE_SPLIT_RE.finditer(text)]
+    if not bounds:
+        return None
+    starts = [0, *bounds]
+    keyed = [weighted_keys(text[a:b]) for a, b in zip(starts, [*bounds, len(text)])]
+    tail: Counter[str] = Counter()
+    for ks in keyed[1:]:
+        for k, w in ks:
+            tail[k] += w
+    rest = sum(tail.values())
+    if rest < TAIL_WEIGHT:
+        return None
+    seen = {k for k, _ in prompt}
+    head = sum(w for _, w in prompt)
+    reused = sum(w for k, w in tail.items() if k in seen)
+    best: tuple[int, float] | None = None
+    for i, ks in enumerate(keyed[:-1]):
+        for k, w in ks:
+            head += w
+            if i:  # the first sentence was never counted in ``tail``
+                tail[k] -= w
+                rest -= w
+                if k in seen:
+                    reused -= w
+        for k in {k for k, _ in ks}.difference(seen):
+            seen.add(k)
+            reused += tail.get(k, 0.0)
+        if rest < TAIL_WEIGHT:  # weights are quarters: these sums are exact
+            break
+        reuse = reused / rest
+        if head >= HEAD_WEIGHT:
+            bound = REUSE_PER_DOUBLING * math.log2(head / 8.0)
+            strength = 1.0 - ramp(reuse, 0.5 * bound, bound)
+        elif reuse < SHORT_HEAD_REUSE and _unannounced_prose(text, starts[i], bounds[i]):
+            strength = 1.0 - ramp(reuse, 0.5 * SHORT_HEAD_REUSE, SHORT_HEAD_REUSE)
+        else:
+            continue
+        if strength > 0 and (best is None or strength > best[1]) and not _continues_list(text, starts[i], bounds[i]):
+            best = (bounds[i], strength)
+    return best

@@ -100,6 +100,10 @@ CUT_OFF_COST = 0.3
 #: Share lost when the whole text is a bare comma list of single words (``_prose.keyword_list_share``
 #: at 0.7 or more; linear from 0.3): words without sentences say nothing about them.
 KEYWORD_LIST_COST = 0.6
+#: With a prompt: where a later part of the answer relates neither to the prompt nor to what came
+#: before (:func:`._prose.unrelated_tail`, an answer to another question appended), the answer is
+#: scored as if it stopped there and loses UNRELATED_TAIL_COST of that (scaled by the reading's strength).
+UNRELATED_TAIL_COST = 0.6
 
 
 def specificity(text: str, low: str, token_set: frozenset[str] | set[str], reading: MarkerReading) -> int:
@@ -162,16 +166,25 @@ class HelpfulnessReward(BasicReward):
     * **Sentences, finished** - a text that is mostly a bare comma list of single words
       (:func:`._prose.keyword_list_share`) loses up to 60%; an answer that stops
       mid-sentence (:func:`._prose.cut_off`: sure or likely) loses 30% or 15%.
+    * **Staying on the question** (only with a prompt) - where a later part shares
+      almost no word with the prompt and what came before (:func:`._prose.unrelated_tail`:
+      an answer to another question appended), the answer is scored as if it stopped
+      there and loses 60% of that, scaled by the reading's strength: content after the
+      drift earns no credit.
 
     Since issue 20 the meaning changed: markers alone no longer raise the score, and
     numbers, ordinals and connectives count only in place (real answers lost 0.004-0.018
     of their mean per generator); later, keyword lists and cut-off answers started to
-    cost (real answers lost at most 0.005 more).
+    cost (real answers lost at most 0.005 more); later still, an unrelated tail started to
+    cost (about 1.5% of real answers are read as having one: creative writing that moves
+    on, a last sentence on a new point).
 
     Does NOT measure: correctness, safety (a refusal of a harmful request scores low
     here and high on ``safety``), tone, or relevance expressed only through synonyms
     or paraphrase (an on-topic answer that shares no words with the prompt keeps
-    ``1 - relevance_weight`` of its score, like an off-topic one). Word counting rewards
+    ``1 - relevance_weight`` of its score, like an off-topic one), nor an unrelated part
+    that is short (under about 8 content words), follows a short answer as a list, or
+    shares a few words with the answer before it. Word counting rewards
     some verbosity; pair it with ``length``. The refusal and hedge phrases are English.
     Build one with :func:`helpfulness_reward`.
     """
@@ -196,17 +209,27 @@ class HelpfulnessReward(BasicReward):
         return read_markers(text)
 
     def _score_batch(self, texts, prompts, references):  # type: ignore[no-untyped-def]
-        prompt_cache: dict[str, set[str]] = {}
+        prompt_cache: dict[str, tuple[set[str], list[tuple[str, float]]]] = {}
         out = []
         for i, text in enumerate(texts):
             prompt = prompts[i] if prompts is not None else None
             reference = references[i] if references is not None else None
-            keys = None
-            if prompt:
-                keys = prompt_cache.get(prompt)
-                if keys is None:
-                    keys = prompt_cache[prompt] = content_keys(words(prompt)) - GENERIC_REQUEST_WORDS
-            out.append(self._one(text, keys, reference))
+            if not prompt:
+                out.append(self._one(text, None, reference))
+                continue
+            cached = prompt_cache.get(prompt)
+            if cached is None:
+                keys = content_keys(words(prompt)) - GENERIC_REQUEST_WORDS
+                cached = prompt_cache[prompt] = (keys, prose.weighted_keys(prompt))
+            keys, weighted = cached
+            score = self._one(text, keys, reference)
+            tail = prose.unrelated_tail(text, weighted) if score else None
+            if tail is not None:
+                # content after the unrelated tail's start earns no credit, and the answer pays for it
+                offset, strength = tail
+                head = min(score, self._one(text[:offset], keys, reference)) * (1.0 - UNRELATED_TAIL_COST)
+                score -= strength * (score - head)
+            out.append(score)
         return out
 
     def _one(self, text: str, prompt_keys: set[str] | None, reference: str | None) -> float:
