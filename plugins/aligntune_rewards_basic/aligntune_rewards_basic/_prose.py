@@ -155,11 +155,16 @@ def _key(word: str) -> str:
     return key
 
 
-def _keys(tokens: list[str]) -> list[str]:
+def _token_keys(tokens: list[str]) -> list[str]:
+    """Each token's stem, ``""`` for a token that is not a content word (one per token, in order)."""
     keys = list(map(_KEY_CACHE.get, tokens))
     if None in keys:  # words not seen before
         keys = [_key(w) if k is None else k for w, k in zip(tokens, keys)]
-    return list(filter(None, keys))
+    return keys
+
+
+def _keys(tokens: list[str]) -> list[str]:
+    return list(filter(None, _token_keys(tokens)))
 
 
 def prompt_keys(prompt: str | None) -> set[str]:
@@ -300,14 +305,8 @@ def _unannounced_prose(text: str, start: int, boundary: int) -> bool:
 def weighted_keys(text: str) -> list[tuple[str, float]]:
     """``(stem, weight)`` of each content word of ``text`` (:data:`COMMON_WEIGHT` for common words)."""
     common = common_words()
-    out = []
-    for w in WORD_RE.findall(text.lower()):
-        key = _KEY_CACHE.get(w)
-        if key is None:
-            key = _key(w)
-        if key:
-            out.append((key, COMMON_WEIGHT if w in common else 1.0))
-    return out
+    toks = WORD_RE.findall(text.lower())
+    return [(key, COMMON_WEIGHT if w in common else 1.0) for w, key in zip(toks, _token_keys(toks)) if key]
 
 
 def unrelated_tail(text: str, prompt: list[tuple[str, float]]) -> tuple[int, float] | None:
