@@ -39,6 +39,15 @@ def _ppo_figure():
     return rl_report_figure(log["steps"], log["evaluations"], kl_key="objective/kl")
 
 
+def _many_rules_figure():
+    """Nine gold components: a legend of three rows under the bottom panels."""
+    from aligntune_backend_trl.reporting import rl_report_figure
+
+    log = _metrics("rl_metrics_ppo.json")
+    steps = [dict(s, **{f"gold/rule_{i}": 0.1 * i for i in range(9)}) for s in log["steps"]]
+    return rl_report_figure(steps, log["evaluations"], kl_key="objective/kl")
+
+
 def _drawn(fig):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -105,7 +114,7 @@ def test_proxy_and_gold_share_one_axis_each_from_its_own_start(make):
             assert list(line.get_ydata())[0] == pytest.approx(0.0), line.get_label()  # every series starts at 0
 
 
-@pytest.mark.parametrize("make", [_grpo_figure, _ppo_figure], ids=["grpo", "ppo"])
+@pytest.mark.parametrize("make", [_grpo_figure, _ppo_figure, _many_rules_figure], ids=["grpo", "ppo", "many-rules"])
 def test_rl_report_labels_neither_overlap_nor_leave_the_figure(make):
     fig = make()
     renderer = _drawn(fig)
@@ -174,3 +183,15 @@ def test_reward_curve_names_the_algorithms_steps_and_plots_its_own_kl():
     assert len(kl_lines) == 1 and list(kl_lines[0].get_ydata()) == pytest.approx([s["kl"] for s in steps])
     ppo_keyed = reward_curve_figure(steps)  # looking for PPO's "objective/kl", which these steps do not have
     assert not [line for ax in ppo_keyed.axes for line in ax.lines if line.get_label() == "KL to reference"]
+
+
+def test_reward_curve_labels_stay_inside_the_figure():
+    from aligntune_backend_trl.reporting import reward_curve_figure
+
+    steps = [dict(s, kl=0.01 * s["step"]) for s in _metrics("rl_metrics_grpo_beta0.json")["steps"]]
+    fig = reward_curve_figure(steps, title="GRPO reward", kl_key="kl", step_label="GRPO step")
+    renderer = _drawn(fig)
+    page = fig.bbox
+    for panel, what, box in _texts(fig, renderer):
+        assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1 and page.y0 - 1 <= box.y0 and box.y1 <= page.y1 + 1, \
+            f"{what} of panel {panel} is cut off"
