@@ -20,7 +20,8 @@ RL backends and the trainer base
     :class:`Availability`; :class:`RLTrainerBase` and :class:`RLResult` (what every RL
     trainer shares: config, reward object, records, summary, result); prompts
     (:func:`load_prompt_dataset`, :func:`format_prompts`), :func:`check_prompt_count`,
-    :func:`completion_length`, :func:`generations`, :data:`GROUP_ALGORITHMS`,
+    :func:`completion_length`, :func:`generations`, :data:`GROUP_ALGORITHMS`, :data:`ONLY_FOR` and
+    :data:`PPO_SETTINGS` (each algorithm's own settings),
     :func:`cap_max_length`; the processes of a launched run (:func:`launched_world_size`,
     :func:`is_main_process`, :func:`check_parameters_replicated`).
 Output ownership
@@ -59,7 +60,8 @@ _NAMES: dict[str, str] = {
     **dict.fromkeys(["RLTrainerBase", "RLResult"], "aligntune.rl.trainer_base"),
     **dict.fromkeys(["load_prompt_dataset", "format_prompts"], "aligntune.rl.prompts"),
     "check_prompt_count": "aligntune.rl.preflight",
-    **dict.fromkeys(["completion_length", "generations", "GROUP_ALGORITHMS"], "aligntune.rl.algorithms"),
+    **dict.fromkeys(["completion_length", "generations", "GROUP_ALGORITHMS", "ONLY_FOR", "PPO_SETTINGS"],
+                    "aligntune.rl.algorithms"),
     "cap_max_length": "aligntune.model_dirs",
     **dict.fromkeys(["launched_world_size", "is_main_process", "check_parameters_replicated"],
                     "aligntune.distributed"),
@@ -97,7 +99,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from aligntune.outputs import check_output_dir, mark_finished, run_id_of
     from aligntune.rewards.base import RewardFunction, check_finite, check_texts
     from aligntune.rewards.composite import CompositeReward
-    from aligntune.rl.algorithms import GROUP_ALGORITHMS, completion_length, generations
+    from aligntune.rl.algorithms import GROUP_ALGORITHMS, ONLY_FOR, PPO_SETTINGS, completion_length, generations
     from aligntune.rl.backends import Availability
     from aligntune.rl.overoptimisation import BatchFigures, OverOptimisationAlarm
     from aligntune.rl.preflight import check_prompt_count

@@ -409,8 +409,7 @@ def policy_tokenizer(tiny_gpt2_dir):
 def test_bad_rule_rewards_never_reach_ppo(installed, policy_tokenizer, name):
     import torch
 
-    from aligntune_backend_trl.reward_adapter import RewardAdapter
-    from aligntune_backend_trl.token_reward import RewardScorer
+    from aligntune_backend_trl.token_reward import RewardAdapter, RewardScorer
 
     installed("acme-rewards", "acme_rewards", "acme_rewards_mod", MALFORMED)
     adapter = RewardAdapter(RewardScorer(policy_tokenizer, reward_functions=["length", name]), prompt_width=4)
@@ -430,8 +429,7 @@ def test_a_reward_model_producing_nan_or_inf_never_reaches_ppo(tiny_bert_dir, po
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     from aligntune.reward_model.scoring import TextRewardModel
-    from aligntune_backend_trl.reward_adapter import RewardAdapter
-    from aligntune_backend_trl.token_reward import RewardScorer
+    from aligntune_backend_trl.token_reward import RewardAdapter, RewardScorer
 
     model = AutoModelForSequenceClassification.from_pretrained(tiny_bert_dir, num_labels=1)
     with torch.no_grad():

@@ -22,12 +22,17 @@ GROUP_ALGORITHMS: tuple[str, ...] = ("grpo", "rloo")
 #: Settings that only some algorithms have (``None`` in the config: not given).
 ONLY_FOR: dict[str, tuple[str, ...]] = {
     "num_generations": GROUP_ALGORITHMS,
-    "beta": GROUP_ALGORITHMS,
     "max_completion_length": GROUP_ALGORITHMS,
+    "beta": GROUP_ALGORITHMS,
     "loss_type": ("grpo",),
     "scale_rewards": ("grpo",),
     "normalize_advantages": ("rloo",),
 }
+
+#: PPO's own settings, each passed to ``trl.experimental.ppo.PPOConfig`` under its own name.
+PPO_SETTINGS: tuple[str, ...] = ("response_length", "kl_coef", "kl_estimator", "num_ppo_epochs", "num_mini_batches",
+                                 "cliprange", "vf_coef", "cliprange_value", "gamma", "lam", "whiten_rewards",
+                                 "missing_eos_penalty")
 
 #: GRPO loss formulations of trl's GRPOConfig (1.12).
 LOSS_TYPES: tuple[str, ...] = ("grpo", "dr_grpo", "dapo", "bnpo", "cispo", "sapo", "luspo", "vespo")

@@ -32,6 +32,7 @@ from typing import Any
 
 from aligntune._validation import did_you_mean
 from aligntune.errors import ConfigurationError, show
+from aligntune.rl.algorithms import ONLY_FOR, PPO_SETTINGS
 
 logger = logging.getLogger(__name__)
 
@@ -51,16 +52,13 @@ OWNED_COMMON: dict[str, str] = {
 }
 #: PPO's own (``trl.experimental.ppo.PPOConfig``).
 OWNED_PPO: dict[str, str] = {
-    **{name: name for name in ("num_mini_batches", "num_ppo_epochs", "total_episodes", "response_length", "kl_coef",
-                               "kl_estimator", "cliprange", "vf_coef", "cliprange_value", "gamma", "lam",
-                               "whiten_rewards", "missing_eos_penalty")},
+    **{name: name for name in (*PPO_SETTINGS, "total_episodes")},
     "stop_token": "stop_at_eos",
     "max_steps": "total_episodes (TRL's PPO counts episodes and ignores max_steps)",
 }
 #: GRPO's and RLOO's own.
 OWNED_ONLINE: dict[str, str] = {
-    **{name: name for name in ("num_generations", "max_completion_length", "beta", "loss_type", "scale_rewards",
-                               "normalize_advantages")},
+    **{name: name for name in ONLY_FOR},
     "reward_weights": "reward_function_weights (and reward_model_weight)",
 }
 #: The 1:1 ones: an ``args=`` config may carry them when they equal aligntune's value.

@@ -10,8 +10,7 @@ from transformers import AutoTokenizer
 
 from aligntune.errors import ConfigurationError, RewardFunctionError
 from aligntune.reward_model.scoring import TextRewardModel
-from aligntune_backend_trl.reward_adapter import RewardAdapter
-from aligntune_backend_trl.token_reward import RewardScorer
+from aligntune_backend_trl.token_reward import RewardAdapter, RewardScorer
 
 RESPONSES = [
     "Thanks for asking! First, write down your goals. Then plan each step.",

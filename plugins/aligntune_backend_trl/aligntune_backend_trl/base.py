@@ -9,7 +9,7 @@ and ``save_model``. A family (:mod:`aligntune_backend_trl.ppo`,
 
 * :meth:`~TRLTrainerBase.load_policy`: the models (through ``policy_loader`` when given);
 * :meth:`~TRLTrainerBase.build_trl_trainer`: its TRL config (:func:`trl_config` with the family's own
-  settings: ``trl_ppo.ppo_args``, ``grpo_rloo.grpo_args``) and TRL trainer;
+  settings: ``ppo.ppo_args``, ``grpo_rloo.grpo_args``) and TRL trainer;
 * :meth:`~TRLTrainerBase.step_batch`: the batch its reward path scored in the last step;
 * optionally, :meth:`~TRLTrainerBase.run` and :meth:`~TRLTrainerBase.unwrapped_policy`.
 
@@ -19,9 +19,13 @@ Another backend extends it the same way (the Unsloth plugin passes its ``policy_
 from __future__ import annotations
 
 import logging
+import math
 import time
 from pathlib import Path
 from typing import Any, Callable
+
+from tqdm.auto import tqdm
+from transformers import TrainerCallback
 
 from aligntune.plugin_api import (
     SAME_NAME_AS_ALIGNTUNE,
@@ -37,7 +41,6 @@ from aligntune.plugin_api import (
     trl_config_class,
 )
 from aligntune_backend_trl import reporting
-from aligntune_backend_trl.callbacks import StepCallback
 from aligntune_backend_trl.checkpoint_state import CheckpointStateCallback, restore, trainer_step
 from aligntune_backend_trl.data import load_prompts
 from aligntune_backend_trl.gold_tracking import COMPLETIONS_FILE, EvaluationCallback, GoldTracker
@@ -59,12 +62,33 @@ def trl_config(config: Any, **family: Any) -> Any:
     return trl_config_class(config.algorithm)(**kwargs)
 
 
-def kept_policy(tracker: GoldTracker, final_step: int) -> tuple[int, str]:
-    """``(step, why)`` of the policy a run keeps; a start policy kept by gold is a warning, never silent."""
-    kept = tracker.kept()
-    step = kept["step"] if kept["step"] is not None else final_step
-    (logger.warning if step == 0 and final_step > 0 else logger.info)("The saved policy will be %s", kept["why"])
-    return step, kept["why"]
+class StepCallback(TrainerCallback):
+    """Each logged training step (a log carrying ``trainer.step_key``) becomes one record (``trainer.record``),
+    shown on a progress bar and in the log: one path for every family."""
+
+    def __init__(self, trainer: Any) -> None:
+        self.trainer = trainer
+        self._bar = tqdm(desc=trainer.algorithm, unit="step")
+
+    def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        self._bar.reset(total=state.max_steps)
+
+    def on_log(self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        if not logs or self.trainer.step_key not in logs:
+            return
+        record = self.trainer.record(logs)
+        shown = {"reward": record["reward_mean"]}
+        if self.trainer.bar_shows_kl_and_gold:  # PPO's bar; GRPO's and RLOO's show the mean reward only
+            shown["kl"] = float(logs.get(self.trainer.kl_key, math.nan))
+            if record.get("gold") is not None:
+                shown["gold"] = record["gold"]
+        self._bar.update(1)
+        self._bar.set_postfix({k: f"{v:.4f}" for k, v in shown.items()})
+        logger.info("%s step %d: %s", self.trainer.algorithm, record["step"],
+                    ", ".join(f"{k} {v:.4f}" for k, v in shown.items()))
+
+    def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        self._bar.close()
 
 
 class TRLTrainerBase(RLTrainerBase):
@@ -192,7 +216,10 @@ class TRLTrainerBase(RLTrainerBase):
         self.tracker.evaluate(int(trainer.state.global_step))
         seconds = time.perf_counter() - start
         summary = self.summary(seconds, monitor=self.tracker.summary(), **self.summary_extra())
-        kept_step, kept = kept_policy(self.tracker, int(trainer.state.global_step))
+        kept = self.tracker.kept()
+        kept_step = int(trainer.state.global_step) if kept["step"] is None else kept["step"]
+        start_kept = kept_step == 0 and trainer.state.global_step > 0  # the start policy kept by gold: never silent
+        (logger.warning if start_kept else logger.info)("The saved policy will be %s", kept["why"])
         metrics_path = plot_path = None
         if trainer.accelerator.is_main_process:
             out = self.config.output_dir
@@ -202,7 +229,8 @@ class TRLTrainerBase(RLTrainerBase):
             reporting.plot_rl_report(out, self.history, self.tracker.evaluations, kl_key=self.kl_key,
                                      beta=getattr(trainer.args, "beta", None))
             self.run_dir.finish()
-        return self.make_result(summary, metrics_path=metrics_path, plot_path=plot_path, kept_step=kept_step, kept=kept)
+        return self.make_result(summary, metrics_path=metrics_path, plot_path=plot_path, kept_step=kept_step,
+                                kept=kept["why"])
 
     def save_model(self, output_dir: str | None = None, *, overwrite: bool | None = None, merge: bool = False) -> str:
         """Save the policy (unwrapped from DDP/DeepSpeed) and its tokenizer with ``save_pretrained``; return the path.

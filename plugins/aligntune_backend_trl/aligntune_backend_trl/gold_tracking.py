@@ -175,10 +175,6 @@ class GoldTracker:
                 self.best = {"step": step, "gold": gold, "state": state}
         return row
 
-    @property
-    def should_stop(self) -> bool:
-        return self.config.stop_on_overoptimization and self.alarm.fired_at is not None
-
     def summary(self) -> dict[str, Any]:
         """What metrics.json and the model card say about gold and proxy."""
         first, last = (self.evaluations[0], self.evaluations[-1]) if self.evaluations else (None, None)
@@ -242,7 +238,7 @@ class EvaluationCallback(TrainerCallback):
         every = self.run.config.eval_steps
         if every and state.global_step % every == 0:
             self.run.evaluate(state.global_step)
-            if self.run.should_stop:
+            if self.run.config.stop_on_overoptimization and self.run.alarm.fired_at is not None:
                 logger.warning("Stopping at step %d: stop_on_overoptimization=True", state.global_step)
                 if self.raise_to_stop:
                     raise StopForOverOptimisation(state.global_step)

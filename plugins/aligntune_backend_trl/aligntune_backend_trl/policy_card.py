@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from aligntune.plugin_api import GROUP_ALGORITHMS, completion_length, generations, policy_name
+from aligntune.plugin_api import GROUP_ALGORITHMS, ONLY_FOR, PPO_SETTINGS, completion_length, generations, policy_name
 from aligntune_backend_trl.backend import installed_version
 
 #: The settings a card lists: those every algorithm has, then the algorithm's own (never another one's).
 COMMON_SETTINGS = ("algorithm", "backend", "learning_rate", "batch_size", "gradient_accumulation_steps", "num_epochs",
                    "total_episodes", "max_prompt_length", "temperature", "seed")
 SETTINGS: dict[str, tuple[str, ...]] = {
-    "ppo": ("response_length", "kl_coef", "kl_estimator", "num_ppo_epochs", "num_mini_batches", "cliprange",
-            "vf_coef", "cliprange_value", "gamma", "lam", "whiten_rewards"),
-    "grpo": ("num_generations", "max_completion_length", "beta", "loss_type", "scale_rewards"),
-    "rloo": ("num_generations", "max_completion_length", "beta", "normalize_advantages"),
+    "ppo": PPO_SETTINGS, **{a: tuple(n for n, only in ONLY_FOR.items() if a in only) for a in GROUP_ALGORITHMS},
 }
 
 
@@ -33,18 +30,13 @@ def _figure(row: dict[str, Any] | None, key: str) -> str:
     return "n/a" if value is None else f"{value:.4f}"
 
 
-def kept_line(result: Any, kept: str) -> str:
-    """Which step's policy the directory holds, and why."""
-    step = getattr(result, "kept_step", None)
-    return f"step {step}, {kept}" if step is not None else kept
-
-
 def policy_card(config: Any, monitor: Any, result: Any, kept: str) -> str:
     """Markdown: base policy, reward source, algorithm and settings, gold and proxy before and after, versions."""
     summary = monitor.summary() if monitor is not None else {}
     start, end = summary.get("eval_start"), summary.get("eval_end")
     gold = summary.get("gold")
     settings = ", ".join(f"`{k}={value!r}`" for k, value in settings_of(config).items())
+    kept_step = getattr(result, "kept_step", None)
     lines = [
         "---",
         "library_name: transformers",
@@ -60,7 +52,7 @@ def policy_card(config: Any, monitor: Any, result: Any, kept: str) -> str:
            if gold else "none known"),
         f"- Settings: {settings}",
         f"- Steps: {getattr(result, 'steps', 'n/a')}",
-        f"- Kept: {kept_line(result, kept)}",
+        f"- Kept: {kept if kept_step is None else f'step {kept_step}, {kept}'}",
         "",
         "## Held-out evaluation",
         "",

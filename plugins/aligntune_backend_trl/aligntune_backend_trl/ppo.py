@@ -1,6 +1,9 @@
-"""PPO on ``trl.experimental.ppo.PPOTrainer``: this family's part of :class:`~aligntune_backend_trl.base.TRLTrainerBase`.
+"""PPO on ``trl.experimental.ppo.PPOTrainer``: this family's part of :class:`~aligntune_backend_trl.base.TRLTrainerBase`,
+and the one module that talks to ``trl.experimental.ppo`` (:func:`ppo_args` and
+:meth:`AlignTunePPOTrainer.build_trl_trainer`): when TRL's PPO goes away (it is deleted after trl 1.12), those
+two are what a replacement engine reimplements.
 
-The reward reaches TRL's PPO as an ``nn.Module`` (:class:`~aligntune_backend_trl.reward_adapter.RewardAdapter`)
+The reward reaches TRL's PPO as an ``nn.Module`` (:class:`~aligntune_backend_trl.token_reward.RewardAdapter`)
 that decodes the policy's token ids and scores the texts with the run's reward object;
 every prompt is left-padded to one width so the adapter can split prompt from response.
 
@@ -18,16 +21,30 @@ whose adapters are disabled for reference log-probs), and the value model is
 
 from __future__ import annotations
 
+import gc
 import logging
+import math
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Callable
 
-from aligntune.plugin_api import ConfigurationError, Reward, RLResult, ScoredBatch, to_peft_config
-from aligntune_backend_trl import trl_ppo
-from aligntune_backend_trl.base import TRLTrainerBase
+from aligntune.plugin_api import (
+    PPO_SETTINGS,
+    ConfigurationError,
+    Reward,
+    RLResult,
+    ScoredBatch,
+    launched_world_size,
+    to_peft_config,
+)
+from aligntune_backend_trl.base import TRLTrainerBase, trl_config
 from aligntune_backend_trl.gold_tracking import StopForOverOptimisation
 from aligntune_backend_trl.models import PolicyBundle, complete_bundle, load_policy_bundle
 
 logger = logging.getLogger("aligntune_backend_trl")
+
+os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
 
 __all__ = ["AlignTunePPOTrainer", "PolicyBundle", "PolicyLoader", "PPOResult", "build_ppo_trainer"]
 
@@ -60,18 +77,26 @@ class AlignTunePPOTrainer(TRLTrainerBase):
         self.tokenizer = self.bundle.tokenizer
 
     def build_trl_trainer(self, prompts: list[str], *, is_chat: bool, callbacks: list[Any]) -> Any:
-        # torch loads here, when PPO is built, never when the plugin is listed
+        # torch and trl load here, when PPO is built, never when the plugin is listed
+        from transformers.trainer_callback import PrinterCallback, ProgressCallback
+        from trl.experimental.ppo import PPOTrainer
+
         from aligntune_backend_trl.data import tokenize_prompts
-        from aligntune_backend_trl.reward_adapter import RewardAdapter
-        from aligntune_backend_trl.token_reward import TokenReward
+        from aligntune_backend_trl.token_reward import RewardAdapter, TokenReward
 
         assert self.bundle is not None and self.reward is not None
         dataset, width = tokenize_prompts(self.tokenizer, prompts, max_width=self.config.max_prompt_length,
                                           add_special_tokens=not is_chat)
         self.adapter = RewardAdapter(TokenReward(self.reward, self.tokenizer), prompt_width=width)
-        args = trl_ppo.ppo_args(self.config, len(dataset))
-        return trl_ppo.build_trl_trainer(args, self.bundle, self.adapter, dataset, callbacks,
-                                         peft_config=to_peft_config(self.config.peft_config))
+        bundle = self.bundle
+        # LoRA (peft_config): TRL wraps the policy, and the reference is the policy with its adapter off
+        trainer = PPOTrainer(args=ppo_args(self.config, len(dataset)), processing_class=bundle.tokenizer,
+                             model=bundle.policy, ref_model=bundle.ref_policy, reward_model=self.adapter,
+                             train_dataset=dataset, value_model=bundle.value_model, callbacks=callbacks,
+                             peft_config=to_peft_config(self.config.peft_config))
+        trainer.remove_callback(PrinterCallback)  # the progress bar and the log carry the figures
+        trainer.remove_callback(ProgressCallback)
+        return trainer
 
     def step_batch(self) -> tuple[ScoredBatch, list[int], list[bool]] | None:
         scored = self.adapter.drain()
@@ -85,7 +110,7 @@ class AlignTunePPOTrainer(TRLTrainerBase):
 
     def run(self, trainer: Any) -> None:
         try:
-            with trl_ppo.frozen_heap():
+            with frozen_heap():
                 trainer.train()
         except StopForOverOptimisation as stop:
             logger.warning("PPO stopped at step %s on the over-optimisation alarm", stop.args[0])
@@ -112,3 +137,38 @@ def build_ppo_trainer(config: Any, *, policy: Any = None, tokenizer: Any = None,
         raise ConfigurationError("ref_policy= and value_model= need policy= and tokenizer= as well")
     bundle = None if policy is None else PolicyBundle(policy, tokenizer, ref_policy, value_model)
     return AlignTunePPOTrainer(config, bundle=bundle, policy_loader=policy_loader, reward=reward)
+
+
+def ppo_args(config: Any, n_prompts: int) -> Any:
+    """Map an aligntune config to ``trl.experimental.ppo.PPOConfig`` (the one place PPO's is built)."""
+    import torch
+
+    local = config.batch_size * config.gradient_accumulation_steps
+    return trl_config(
+        config,
+        **{name: getattr(config, name) for name in PPO_SETTINGS},
+        per_device_train_batch_size=config.batch_size,
+        total_episodes=config.total_episodes or max(local, int(math.ceil(config.num_epochs * n_prompts))),
+        stop_token="eos" if config.stop_at_eos else None,
+        local_rollout_forward_batch_size=max(local, 1),
+        num_sample_generations=0,
+        # launched as several processes without CUDA: data-parallel on gloo, not each process alone
+        **({"use_cpu": True} if launched_world_size() > 1 and not torch.cuda.is_available() else {}),
+    )
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Run PPO with the objects that exist now moved out of the garbage collector's reach.
+
+    TRL's PPO loop calls ``gc.collect()`` twice per step; each full collection walks every object
+    alive (models, tokenizers, datasets, imported modules): measured 0.39 s a call with the tiny demo
+    policy, about a third of its PPO wall time. ``gc.freeze()`` leaves those long-lived objects out
+    of the walk (what a step allocates is still collected); ``gc.unfreeze()`` afterwards returns them.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+

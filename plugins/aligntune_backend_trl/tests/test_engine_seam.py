@@ -95,7 +95,7 @@ def test_too_few_prompts_for_a_batch_is_refused_not_a_hang(llama_dir, prompts, t
 def test_ppo_runs_with_the_heap_frozen_and_leaves_it_unfrozen():
     import gc
 
-    from aligntune_backend_trl.trl_ppo import frozen_heap
+    from aligntune_backend_trl.ppo import frozen_heap
 
     with frozen_heap():
         assert gc.get_freeze_count() > 0
