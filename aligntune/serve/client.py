@@ -49,25 +49,6 @@ class _Retry(Exception):
     """One failed attempt that another may fix."""
 
 
-def concat(batches: Sequence[RewardBatch]) -> RewardBatch:
-    """Consecutive batches of one reward as one batch."""
-    if len(batches) == 1:
-        return batches[0]
-    first = batches[0]
-
-    def join(get: Any) -> list[float]:
-        return [x for b in batches for x in get(b)]
-
-    return RewardBatch(
-        rewards=join(lambda b: b.rewards),
-        components={k: join(lambda b, k=k: b.components[k]) for k in first.components},
-        weights=dict(first.weights),
-        gold=None if first.gold is None else join(lambda b: b.gold),
-        gold_components={k: join(lambda b, k=k: b.gold_components[k]) for k in first.gold_components},
-        gold_weights=dict(first.gold_weights),
-    )
-
-
 class RemoteReward:
     """The Reward interface over HTTP (see the module docstring).
 
@@ -122,7 +103,7 @@ class RemoteReward:
         if len(parts) == 1:
             return send(parts[0])
         with ThreadPoolExecutor(max_workers=min(len(parts), self.settings.max_connections)) as pool:
-            return concat(list(pool.map(send, parts)))
+            return RewardBatch.concat(list(pool.map(send, parts)))
 
     async def score_async(self, prompts: Sequence[str], completions: Sequence[str]) -> RewardBatch:
         """:meth:`score` without blocking the event loop: the parts of a large batch are sent concurrently."""
@@ -130,7 +111,7 @@ class RemoteReward:
         if not completions:
             return self._empty()
         parts = self._parts(prompts, completions)
-        return concat(list(await asyncio.gather(
+        return RewardBatch.concat(list(await asyncio.gather(
             *(self._async_call("POST", "/score", p, "scoring", len(p["completions"])) for p in parts))))
 
     def describe(self) -> dict[str, Any]:

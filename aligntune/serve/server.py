@@ -27,8 +27,8 @@ from typing import Any
 
 from aligntune.errors import ConfigurationError, show
 from aligntune.rl.factory import REWARD_ARGS, build_rl_config
-from aligntune.rl.reward import build_reward
-from aligntune.rl.sources import check_source, load_reward_model
+from aligntune.rl.sources import check_source
+from aligntune.rl.trainer_base import load_reward
 from aligntune.serve.app import build_app
 from aligntune.serve.deps import need
 from aligntune.serve.settings import ServeSettings, read_token
@@ -87,11 +87,9 @@ def build_served_reward(**kwargs: Any) -> Any:
     if config.reward_source is not None and config.reward_source.source_type == "remote":
         raise ConfigurationError("serve-reward cannot serve a remote reward (reward_model_url); give the reward "
                                  "itself: reward_model_path, reward_model_name, reward_functions, ...")
-    model = None
     if config.reward_source is not None:
         check_source(config.reward_source)
-        model = load_reward_model(config.reward_source)
-    return build_reward(config, model)
+    return load_reward(config)[0]
 
 
 def place(reward: Any, device: str | None) -> str | None:
