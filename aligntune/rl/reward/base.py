@@ -1,24 +1,21 @@
 """The RL reward's interface: texts in, numbers out (no torch, no policy tokenizer).
 
-A :class:`Reward` scores a batch of (prompt, completion) texts and returns a
-:class:`RewardBatch`: the **proxy** (``rewards``, what RL optimises), its unweighted
-**components** with their normalised **weights**, and, when the rules the proxy stands
-for are known, the **gold** (the rule composite) with its own components and weights.
-PPO's adapter, GRPO/RLOO's reward callables and the run monitor all read their numbers
-from one such batch, so the weighted sum is computed once (:func:`weighted_sum`).
+A :class:`Reward` scores a batch of (prompt, completion) texts and returns a :class:`RewardBatch`
+(the proxy, its components and, when known, the gold). PPO's adapter, GRPO/RLOO's reward callables
+and the run monitor all read their numbers from one such batch, so the weighted sum is computed once
+(:func:`weighted_sum`).
 
 A reward served over HTTP is the same interface: :meth:`RewardBatch.to_json` and
-:meth:`RewardBatch.from_json` carry a batch through JSON unchanged.
+:meth:`RewardBatch.from_json` carry a batch through JSON unchanged (the format is :mod:`aligntune.serve.wire`'s).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from aligntune.errors import RewardSourceError, show
+from aligntune.serve import wire
 
 #: The component name of a reward model's score (rule components carry their rule's name).
 MODEL_COMPONENT = "reward_model"
@@ -65,58 +62,18 @@ class RewardBatch:
                    join(lambda b: b.gold_components), dict(first.gold_weights))
 
     def to_json(self) -> dict[str, Any]:
-        """A JSON-safe dict (plain lists, dicts and floats) that :meth:`from_json` reads back."""
-        return {
-            "rewards": [float(r) for r in self.rewards],
-            "components": {k: [float(s) for s in v] for k, v in self.components.items()},
-            "weights": {k: float(w) for k, w in self.weights.items()},
-            "gold": None if self.gold is None else [float(g) for g in self.gold],
-            "gold_components": {k: [float(s) for s in v] for k, v in self.gold_components.items()},
-            "gold_weights": {k: float(w) for k, w in self.gold_weights.items()},
-        }
+        """A JSON-safe dict (plain lists, dicts and floats) that :meth:`from_json` reads back: the wire format
+        of a served reward (:func:`aligntune.serve.wire.batch_json`)."""
+        return wire.batch_json(self)
 
     @classmethod
     def from_json(cls, data: Any, *, expected: int | None = None) -> RewardBatch:
-        """The batch :meth:`to_json` wrote, checked: one finite score per text in every list, weights that
-        name the components. ``expected``: the number of texts sent (a mismatch is an error).
+        """The batch :meth:`to_json` wrote, checked (:func:`aligntune.serve.wire.batch_fields`): one finite score
+        per text in every list, weights that name the components. ``expected``: the number of texts sent.
 
         Raises :class:`~aligntune.errors.RewardSourceError` naming the field at fault.
         """
-        if not isinstance(data, Mapping):
-            raise RewardSourceError(f"A reward batch must be a JSON object, got {type(data).__name__}: {show(data)}")
-        rewards = _floats(data.get("rewards"), "rewards", expected)
-        n = len(rewards)
-        components = _float_table(data.get("components"), "components", n)
-        weights = _weights(data.get("weights"), "weights", components)
-        gold = None if data.get("gold") is None else _floats(data.get("gold"), "gold", n)
-        gold_components = _float_table(data.get("gold_components") or {}, "gold_components", n)
-        gold_weights = _weights(data.get("gold_weights") or {}, "gold_weights", gold_components)
-        return cls(rewards, components, weights, gold, gold_components, gold_weights)
-
-
-def _floats(values: Any, name: str, expected: int | None) -> list[float]:
-    bad = not isinstance(values, list) or (expected is not None and len(values) != expected)
-    for i, value in enumerate(values if isinstance(values, list) else []):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise RewardSourceError(f"Reward batch field {name}[{i}] must be a finite number, got {show(value)}")
-    if bad:
-        raise RewardSourceError(f"Reward batch field {name!r} must be a list of {expected or 'some'} numbers (one per "
-                                f"text), got {show(values)}")
-    return [float(v) for v in values]
-
-
-def _float_table(values: Any, name: str, n: int) -> dict[str, list[float]]:
-    if not isinstance(values, Mapping) or not all(isinstance(k, str) for k in values):
-        raise RewardSourceError(f"Reward batch field {name!r} must map names to lists of numbers, got {show(values)}")
-    return {k: _floats(v, f"{name}.{k}", n) for k, v in values.items()}
-
-
-def _weights(values: Any, name: str, components: Mapping[str, Any]) -> dict[str, float]:
-    if not isinstance(values, Mapping) or set(values) != set(components):
-        raise RewardSourceError(
-            f"Reward batch field {name!r} must give one weight per component {sorted(components)}, got {show(values)}"
-        )
-    return {k: _floats([values[k]], f"{name}.{k}", 1)[0] for k in components}
+        return cls(**wire.batch_fields(data, expected=expected))
 
 
 @runtime_checkable
