@@ -4,13 +4,9 @@ When the RL reward is a reward model trained from rules, the rules are the **gol
 the model a **proxy** (:mod:`aligntune.rl.reward.gold`): optimising the proxy hard enough
 makes it rise while the gold flattens or falls (reward over-optimisation).
 
-:class:`BatchFigures` turns one scored batch (a :class:`~aligntune.rl.reward.base.RewardBatch`:
-proxy, gold and each gold component, all from the reward object) and the responses'
-lengths into the figures logged at every step and at every held-out evaluation: proxy,
-gold, each gold component, the mean response length, and the share of responses that hit
-the length limit or miss the end-of-sequence token. :class:`OverOptimisationAlarm`
-watches the held-out evaluations: the proxy rising while the gold falls, for
-``patience`` evaluations in a row.
+:class:`BatchFigures` gives the figures of one scored batch (a :class:`~aligntune.rl.reward.base.RewardBatch`),
+logged at every step and every held-out evaluation; :class:`OverOptimisationAlarm` watches the held-out
+evaluations.
 """
 
 from __future__ import annotations

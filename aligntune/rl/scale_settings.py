@@ -21,7 +21,7 @@ from aligntune.chat_templates import render, render_with
 from aligntune.errors import ConfigurationError, show
 from aligntune.rl import resume
 from aligntune.rl.peft_config import check_peft_value, to_peft_config
-from aligntune.rl.trl_args import check_against_config, check_trl_args, from_args
+from aligntune.rl.trl_args import SAME_NAME_AS_ALIGNTUNE, check_against_config, check_trl_args, from_args
 
 
 def is_loaded_model(value: Any) -> bool:
@@ -55,7 +55,7 @@ def check_config(config: Any) -> dict[str, Any]:
                 "RLTrainingConfig got both args= (a TRL config object) and trl_args= (TRL fields); pass one of them: "
                 "the fields of args that differ from TRL's defaults are its trl_args"
             )
-        given = from_args(config.args, config.algorithm, _aligntune_values(config))
+        given = from_args(config.args, config.algorithm, {n: getattr(config, n) for n in SAME_NAME_AS_ALIGNTUNE})
     checked = check_trl_args(given, config.algorithm)
     check_against_config(checked, algorithm=config.algorithm, total_episodes=config.total_episodes)
     point = config.resume_from_checkpoint
@@ -67,11 +67,6 @@ def check_config(config: Any) -> dict[str, Any]:
     if point and config.algorithm == "ppo":
         resume.find_checkpoint(point, config.output_dir, "ppo")  # raises: TRL's PPO has no resume
     return checked
-
-
-def _aligntune_values(config: Any) -> dict[str, Any]:
-    return {name: getattr(config, name) for name in ("output_dir", "learning_rate", "gradient_accumulation_steps",
-                                                     "seed", "logging_steps", "report_to", "bf16", "temperature")}
 
 
 def _check_policy(config: Any) -> None:

@@ -1,11 +1,9 @@
 """GRPO and RLOO on TRL's ``GRPOTrainer`` and ``RLOOTrainer``: this family's part of
 :class:`~aligntune_backend_trl.base.TRLTrainerBase`.
 
-The reward reaches TRL as text callables (:class:`~aligntune.plugin_api.RewardCallables`):
-one ``proxy`` callable (weight 1) scores each batch once with the run's reward object, and
-one callable per component (weight 0) returns that batch's component so TRL logs it
-(``rewards/<name>/mean``). ``batch_size`` counts prompts: a step generates
-``batch_size * num_generations`` completions per process.
+The reward reaches TRL as text callables (:class:`~aligntune.plugin_api.RewardCallables`), so TRL
+optimises exactly the reward object's proxy and logs each component. ``batch_size`` counts prompts: a
+step generates ``batch_size * num_generations`` completions per process.
 """
 
 from __future__ import annotations
