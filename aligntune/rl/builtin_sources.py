@@ -52,9 +52,8 @@ class CustomTrainedSource:
     description = "train a reward model from rule-based reward functions, then load it"
 
     def check(self, config: RewardModelSourceConfig) -> None:
-        if config.training_config is None:
-            raise ConfigurationError("source_type='custom_trained' needs training_config=RewardModelTrainingConfig(...)")
         tc = config.training_config  # its output_dir: factory.check_run_files, and train_from_config before scoring
+        assert tc is not None  # RewardModelSourceConfig requires it for this source type
         if model_dirs.means_local_dir(tc.base_model_name):
             check_model_dir(tc.base_model_name, what="reward_training_base_model", reward_model=False)
         else:
@@ -78,9 +77,7 @@ class PretrainedHFSource:
     description = "from_pretrained(model_name): a hub name (cached when offline) or a local directory"
 
     def check(self, config: RewardModelSourceConfig) -> None:
-        name = config.model_name
-        if name is None:
-            raise ConfigurationError("source_type='pretrained_hf' needs model_name=")
+        name = str(config.model_name)  # RewardModelSourceConfig requires it for this source type
         if os.path.isdir(os.path.expanduser(name)):
             read_manifest(check_model_dir(os.path.expanduser(name), what="reward_model_name"))  # its values checked
             return
@@ -106,8 +103,6 @@ class PretrainedLocalSource:
     description = "a local directory holding config.json, safetensors weights and a tokenizer"
 
     def check(self, config: RewardModelSourceConfig) -> None:
-        if config.model_path is None:
-            raise ConfigurationError("source_type='pretrained_local' needs model_path=")
         read_manifest(check_model_dir(config.model_path, what="reward_model_path"))  # its values checked, unloaded
 
     def load(self, config: RewardModelSourceConfig) -> TextRewardModel:

@@ -1,4 +1,4 @@
-"""PPO on ``trl.experimental.ppo.PPOTrainer``: this family's part of :class:`~aligntune_backend_trl.base.TRLTrainerBase`,
+"""PPO on ``trl.experimental.ppo.PPOTrainer``: this family's part of :class:`~aligntune_backend_trl.base.TRLTrainerBase`
 and the one module that talks to ``trl.experimental.ppo`` (:func:`ppo_args` and
 :meth:`AlignTunePPOTrainer.build_trl_trainer`): when TRL's PPO goes away (it is deleted after trl 1.12), those
 two are what a replacement engine reimplements.
