@@ -131,6 +131,7 @@ def warm_up(
     rng = random.Random(seed)
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
     model = AutoModelForCausalLM.from_pretrained(model_dir)
+    model.loss_type = "ForCausalLM"  # transformers finds no loss in the name GPT2LMHeadModel and warns before using this one
     model.train()
     optim = torch.optim.AdamW(model.parameters(), lr=learning_rate)
     rise = max(1, steps // 20)
