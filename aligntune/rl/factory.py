@@ -201,10 +201,7 @@ def validate_rl_config(config: Any) -> None:
         prompt_column=config.prompt_column,
         max_samples=config.max_samples,
     )
-    preflight.check_prompt_count(
-        len(prompts), batch_size=config.batch_size, held_out=preflight.held_out_count(config, len(prompts)),
-        gradient_accumulation_steps=config.gradient_accumulation_steps, origin=prompts.origin,
-    )
+    preflight.check_prompt_count(config, len(prompts), origin=prompts.origin)
     preflight.check_policy(config)
     preflight.check_chat_template(config, prompts)
     scale_settings.check_given_template(config, prompts.dataset[0][prompts.column])

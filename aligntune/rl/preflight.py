@@ -32,11 +32,13 @@ from aligntune.rl.prompts import PromptData, render_sample
 from aligntune.serve.source import served_gold
 
 
-def check_prompt_count(n_prompts: int, *, batch_size: int, gradient_accumulation_steps: int, origin: str,
-                       held_out: int = 0) -> None:
-    """Every process must get at least one full batch (``batch_size * gradient_accumulation_steps`` prompts)
-    of the prompts left for training once ``held_out`` evaluation prompts (``eval_prompts``) are split off."""
+def check_prompt_count(config: Any, n_prompts: int, *, origin: str) -> None:
+    """Every process must get at least one full batch (``batch_size * gradient_accumulation_steps`` prompts) of
+    the prompts left for training once the held-out ones are split off (``eval_prompts`` of them, when
+    ``eval_steps`` is given without ``eval_dataset_name``)."""
     world = distributed.launched_world_size()
+    batch_size, gradient_accumulation_steps = config.batch_size, config.gradient_accumulation_steps
+    held_out = config.eval_prompts if config.eval_steps and config.eval_dataset_name is None else 0
     per_batch = batch_size * gradient_accumulation_steps
     if held_out >= n_prompts:
         raise ConfigurationError(
@@ -58,13 +60,6 @@ def check_prompt_count(n_prompts: int, *, batch_size: int, gradient_accumulation
             f"batch_size * gradient_accumulation_steps = {batch_size} * {gradient_accumulation_steps} = {per_batch}"
             f"{where}; TRL drops incomplete batches, so training could never take a step. {fix}, or add prompts"
         )
-
-
-def held_out_count(config: Any, n_prompts: int) -> int:
-    """How many of ``n_prompts`` the run holds out for evaluation (``eval_prompts`` split off the prompts)."""
-    if not config.eval_steps or config.eval_dataset_name is not None:
-        return 0
-    return config.eval_prompts
 
 
 def _local_dir(name: Any) -> Path | None:

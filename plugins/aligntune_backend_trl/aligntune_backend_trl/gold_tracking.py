@@ -79,8 +79,7 @@ class GoldTracker:
         cfg = self.config
         self.tokenizer, self.add_special_tokens = tokenizer, not is_chat
         split = bool(cfg.eval_steps) and cfg.eval_dataset_name is None
-        check_prompt_count(len(prompts), batch_size=cfg.batch_size, held_out=cfg.eval_prompts if split else 0,
-                           gradient_accumulation_steps=cfg.gradient_accumulation_steps, origin=origin)
+        check_prompt_count(cfg, len(prompts), origin=origin)
         if cfg.eval_steps and not split:
             self._set_eval_prompts(load_prompts(cfg, cfg.eval_dataset_name, max_samples=cfg.eval_prompts,
                                                 tokenizer=tokenizer)[0])
