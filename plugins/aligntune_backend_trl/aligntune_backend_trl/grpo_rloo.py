@@ -17,13 +17,12 @@ from aligntune.plugin_api import (
     ScoredBatch,
     completion_length,
     generations,
-    is_loaded_model,
     launched_world_size,
     to_peft_config,
 )
 from aligntune_backend_trl.base import TRLTrainerBase, trl_config
 from aligntune_backend_trl.data import fit_prompts, response_ends
-from aligntune_backend_trl.models import load_causal_lm, load_tokenizer, prepare_tokenizer
+from aligntune_backend_trl.models import load_policy_and_tokenizer, prepare_tokenizer
 
 
 def grpo_args(config: Any, reward_weights: list[float], world: int = 1) -> Any:
@@ -48,7 +47,8 @@ class AlignTuneGRPOTrainer(TRLTrainerBase):
     """GRPO or RLOO for a validated config; models load in ``train()``.
 
     ``policy_loader(config) -> (model, tokenizer)`` loads the policy another way (the Unsloth
-    backend's); it runs before trl is imported, so a library that patches trl on import can.
+    backend's; default: ``config.model_name``); it runs before trl is imported, so a library that
+    patches trl on import can.
     """
 
     step_key = "reward"
@@ -58,20 +58,13 @@ class AlignTuneGRPOTrainer(TRLTrainerBase):
 
     def __init__(self, config: Any, *, policy_loader: Callable[[Any], tuple[Any, Any]] | None = None,
                  reward: Reward | None = None) -> None:
-        super().__init__(config, reward=reward, policy_loader=policy_loader)
+        super().__init__(config, reward=reward, policy_loader=policy_loader or load_policy_and_tokenizer)
         self.callables: RewardCallables | None = None
         self.policy: Any = None
 
     def load_policy(self) -> None:
-        if self.policy_loader is not None:  # before trl is imported: Unsloth patches it on import
-            self.policy, self.tokenizer = self.policy_loader(self.config)
-            prepare_tokenizer(self.tokenizer)
-        elif is_loaded_model(self.config.model_name):  # a loaded model object, with its tokenizer
-            self.policy, self.tokenizer = self.config.model_name, prepare_tokenizer(self.config.tokenizer)
-        else:
-            self.tokenizer = prepare_tokenizer(self.config.tokenizer) if self.config.tokenizer is not None else \
-                load_tokenizer(self.config.model_name)
-            self.policy = load_causal_lm(self.config.model_name, self.config)
+        self.policy, self.tokenizer = self.policy_loader(self.config)  # type: ignore[misc]
+        prepare_tokenizer(self.tokenizer)
 
     def build_trl_trainer(self, prompts: list[str], *, is_chat: bool, callbacks: list[Any]) -> Any:
         from datasets import Dataset

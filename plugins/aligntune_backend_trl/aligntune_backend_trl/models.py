@@ -83,20 +83,23 @@ def load_value_model(name: str, config: Any, pad_token_id: int | None) -> Any:
     return model
 
 
-def load_policy_bundle(config: Any) -> PolicyBundle:
-    """Policy, reference and value model from ``config.model_name`` (value: ``value_model_name``).
+def load_policy_and_tokenizer(config: Any) -> tuple[Any, Any]:
+    """``(policy, tokenizer)`` of ``config.model_name``, the tokenizer ready for TRL (:func:`prepare_tokenizer`).
 
-    A loaded model in ``model_name`` is used as is, with ``config.tokenizer``; under LoRA
-    (``peft_config``) no reference copy is made: TRL takes the policy with its adapter off.
+    A loaded model in ``model_name`` is used as is, with ``config.tokenizer``.
     """
     if is_loaded_model(config.model_name):
-        return PolicyBundle(policy=config.model_name, tokenizer=config.tokenizer)  # completed by complete_bundle
+        return config.model_name, prepare_tokenizer(config.tokenizer)
     logger.info("Loading policy %s", config.model_name)
     tokenizer = prepare_tokenizer(config.tokenizer) if config.tokenizer is not None else load_tokenizer(config.model_name)
-    policy = load_causal_lm(config.model_name, config)
-    ref_policy = None if config.peft_config is not None else load_causal_lm(config.model_name, config)
-    value = load_value_model(value_model_base(config), config, tokenizer.pad_token_id)
-    return PolicyBundle(policy=policy, tokenizer=tokenizer, ref_policy=ref_policy, value_model=value)
+    return load_causal_lm(config.model_name, config), tokenizer
+
+
+def load_policy_bundle(config: Any) -> PolicyBundle:
+    """The policy and its tokenizer (:func:`load_policy_and_tokenizer`); :func:`complete_bundle` adds the reference
+    (a frozen copy of the policy; none under LoRA, where TRL takes the policy with its adapter off) and the value
+    model (from ``value_model_name``, else the policy's)."""
+    return PolicyBundle(*load_policy_and_tokenizer(config))
 
 
 def complete_bundle(bundle: PolicyBundle, config: Any) -> PolicyBundle:
