@@ -86,11 +86,58 @@ def tokens(low: str) -> list[str]:
     return found
 
 
+class TextMemo:
+    """A bounded memo of one reading per text (``text -> value``), for readings that more than one rule
+    takes of the same texts (the composite scores a batch rule after rule).
+
+    Bounded: emptied when the characters of the texts it holds pass ``max_chars``. A value must depend on
+    its text alone, so a hit gives what a fresh reading would. :func:`clear_token_cache` empties every memo.
+    """
+
+    __slots__ = ("_values", "_chars", "max_chars")
+
+    def __init__(self, max_chars: int) -> None:
+        self._values: dict[str, object] = {}
+        self._chars = 0
+        self.max_chars = max_chars
+        _MEMOS.append(self)
+
+    def get(self, text: str) -> object | None:
+        """The value kept for ``text``, or ``None``."""
+        return self._values.get(text)
+
+    def put(self, text: str, value: object) -> None:
+        """Keep ``value`` for ``text`` (emptying the memo first when it would pass ``max_chars``)."""
+        self._chars += len(text)
+        if self._chars > self.max_chars:
+            self._values.clear()
+            self._chars = len(text)
+        self._values[text] = value
+
+    def clear(self) -> None:
+        self._values.clear()
+        self._chars = 0
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    @property
+    def chars(self) -> int:
+        """The characters of the texts held."""
+        return self._chars
+
+
+_MEMOS: list[TextMemo] = []
+
+
 def clear_token_cache() -> None:
-    """Forget the tokens of the texts read so far (benches time fresh texts with this)."""
+    """Forget the tokens and other per-text readings (:class:`TextMemo`) of the texts read so far
+    (benches time fresh texts with this)."""
     global _token_chars
     _TOKENS.clear()
     _token_chars = 0
+    for memo in _MEMOS:
+        memo.clear()
 
 
 def words(text: str) -> list[str]:

@@ -8,6 +8,7 @@ import re
 from aligntune_rewards_basic import _english as english
 from aligntune_rewards_basic import _grammar as grammar
 from aligntune_rewards_basic import _prose as prose
+from aligntune_rewards_basic import _topic as topic
 from aligntune_rewards_basic._base import BasicReward, check_number
 from aligntune_rewards_basic._order import word_order_violations
 from aligntune_rewards_basic._text import ARTICLES, FUNCTION_WORDS, NOT_AFTER_ARTICLE, ramp, sentences
@@ -52,7 +53,7 @@ def list_marks(text: str) -> int:
         if m is not None:
             rest, found = text[m.end():], 1
     return found + rest.count(",") + rest.count("\n") + rest.count(";") + rest.count(":")
-#: An unrelated tail after a visible restart or closing (``_prose.topic_reading``'s restart
+#: An unrelated tail after a visible restart or closing (``_topic.topic_reading``'s restart
 #: drift) costs up to RESTART_COST of the score, linearly from RESTART_FROM to RESTART_TO.
 RESTART_COST = 0.8
 RESTART_FROM = 0.7
@@ -82,7 +83,7 @@ class CoherenceReward(BasicReward):
       appear neither earlier nor in the prompt costs up to 40%; where a new answer
       visibly starts ("Sure!", "As an AI", thanks for the question, an apology) or
       after a closing formula ("hope this helps", "let me know if"), a later part whose
-      content words are mostly new costs up to 80% (:func:`._prose.topic_reading`).
+      content words are mostly new costs up to 80% (:func:`._topic.topic_reading`).
     * **Non-words and gibberish** - plain lower-case words missing from symspellpy's
       82,765-word English dictionary (distinct words; code, identifiers, URLs and
       capitalised names skipped), and tokens of four or more letters with no vowel.
@@ -137,7 +138,7 @@ class CoherenceReward(BasicReward):
         for text, prompt in zip(texts, prompts):
             keys = cache.get(prompt or "")
             if keys is None:
-                keys = cache[prompt or ""] = prose.prompt_keys(prompt)
+                keys = cache[prompt or ""] = topic.prompt_keys(prompt)
             out.append(self.score_text(text, keys))
         return out
 
@@ -217,7 +218,7 @@ class CoherenceReward(BasicReward):
         # topic (only with a prompt, which anchors it): content words that recur or come from
         # the prompt; an unrelated answer appended
         if prompt_keys and n >= 16:  # fewer words cannot reach 16 content words
-            share, n_keys, drift, restart = prose.topic_reading(sents or sentences(low), prompt_keys)
+            share, n_keys, drift, restart = topic.topic_reading_of(low, sents or sentences(low), prompt_keys)
             if n_keys >= 20:
                 # longer texts repeat their subject more: 2-12% expected at 20-50 content words,
                 # 15-30% from 120 on

@@ -6,6 +6,7 @@ import math
 import re
 
 from aligntune_rewards_basic import _prose as prose
+from aligntune_rewards_basic import _topic as topic
 from aligntune_rewards_basic._base import BasicReward, check_number
 from aligntune_rewards_basic._markers import (
     CONNECTIVE_WORDS,
@@ -101,7 +102,7 @@ CUT_OFF_COST = 0.3
 #: at 0.7 or more; linear from 0.3): words without sentences say nothing about them.
 KEYWORD_LIST_COST = 0.6
 #: With a prompt: where a later part of the answer relates neither to the prompt nor to what came
-#: before (:func:`._prose.unrelated_tail`, an answer to another question appended), the answer is
+#: before (:func:`._topic.unrelated_tail`, an answer to another question appended), the answer is
 #: scored as if it stopped there and loses UNRELATED_TAIL_COST of that (scaled by the reading's strength).
 UNRELATED_TAIL_COST = 0.6
 
@@ -167,7 +168,7 @@ class HelpfulnessReward(BasicReward):
       (:func:`._prose.keyword_list_share`) loses up to 60%; an answer that stops
       mid-sentence (:func:`._prose.cut_off`: sure or likely) loses 30% or 15%.
     * **Staying on the question** (only with a prompt) - where a later part shares
-      almost no word with the prompt and what came before (:func:`._prose.unrelated_tail`:
+      almost no word with the prompt and what came before (:func:`._topic.unrelated_tail`:
       an answer to another question appended), the answer is scored as if it stopped
       there and loses 60% of that, scaled by the reading's strength: content after the
       drift earns no credit.
@@ -220,10 +221,10 @@ class HelpfulnessReward(BasicReward):
             cached = prompt_cache.get(prompt)
             if cached is None:
                 keys = content_keys(words(prompt)) - GENERIC_REQUEST_WORDS
-                cached = prompt_cache[prompt] = (keys, prose.weighted_keys(prompt))
+                cached = prompt_cache[prompt] = (keys, topic.weighted_keys(prompt))
             keys, weighted = cached
             score = self._one(text, keys, reference)
-            tail = prose.unrelated_tail(text, weighted) if score else None
+            tail = topic.unrelated_tail(text, weighted) if score else None
             if tail is not None:
                 # content after the unrelated tail's start earns no credit, and the answer pays for it
                 offset, strength = tail

@@ -7,7 +7,8 @@ import pytest
 from aligntune_rewards_basic import coherence_reward
 from aligntune_rewards_basic._english import nonword_share, word_ranks
 from aligntune_rewards_basic._grammar import agreement_slips
-from aligntune_rewards_basic._prose import cut_off, keyword_list_share, shouting, topic
+from aligntune_rewards_basic._prose import cut_off, keyword_list_share, shouting
+from aligntune_rewards_basic._topic import topic
 from aligntune_rewards_basic._text import sentences
 
 PROMPT = "How do I look after a sourdough starter?"
@@ -165,7 +166,7 @@ RESTARTED = "Sure! Here are three tips for choosing a laptop: buy sixteen gigaby
 
 def test_an_answer_restarted_after_a_closing_formula_lowers_the_score():
     # too short for the length-based drift reading alone; the restart marks the boundary
-    from aligntune_rewards_basic._prose import topic_reading
+    from aligntune_rewards_basic._topic import topic_reading
 
     joined = SHORT_ANSWER + " " + RESTARTED
     restart = topic_reading(sentences(joined.lower()), set())[3]

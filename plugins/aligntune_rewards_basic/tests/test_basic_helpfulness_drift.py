@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aligntune.rewards.composite import CompositeReward
 from aligntune_rewards_basic import helpfulness_reward
-from aligntune_rewards_basic._prose import unrelated_tail, weighted_keys
+from aligntune_rewards_basic._topic import unrelated_tail, weighted_keys
 
 PROMPT = "How do I repot a root-bound houseplant without killing it?"
 ANSWER = (
