@@ -115,3 +115,25 @@ def test_adapter_meets_trl_module_contract(policy_tok, cross_tok_rm_dir):
     assert out.shape == (len(RESPONSES), qr.shape[1], 1)
     with pytest.raises(RewardFunctionError, match="left-padded to 16 tokens"):
         adapter(input_ids=qr[:, :8])
+
+
+def test_a_policy_padding_with_its_eos_keeps_the_eos_that_ended_a_response(policy_dir):
+    """GPT-2-style tokenizers pad with EOS, so TRL masks the EOS that ended a response along with the padding;
+    the recorded response ids still end with it (PPO's lengths and ``missing_eos`` read them)."""
+    from aligntune.rl.reward import LocalReward
+    from aligntune.rewards.composite import CompositeReward
+    from aligntune_backend_trl.token_reward import TokenReward
+
+    tok = AutoTokenizer.from_pretrained(policy_dir)
+    tok.pad_token = tok.eos_token
+    width, eos = 16, tok.eos_token_id
+    p = tok(PROMPT)["input_ids"][-width:]
+    short, long = (tok(r, add_special_tokens=False)["input_ids"] for r in (RESPONSES[1], RESPONSES[0]))
+    ended = [eos] * (width - len(p)) + p + short + [eos] * (len(long) - len(short))  # EOS, then EOS as padding
+    cut = [eos] * (width - len(p)) + p + long  # the length budget ran out: no EOS
+    reward = LocalReward(rules=CompositeReward(["length"]))
+    adapter = RewardAdapter(TokenReward(reward, tok), prompt_width=width)
+    _trl_rewards(adapter, tok, torch.tensor([ended, cut]), width)
+    recorded = adapter.drain()
+    assert recorded.completion_ids == [short + [eos], long]
+    assert recorded.completions == [RESPONSES[1], RESPONSES[0]]  # the text is the same without it

@@ -189,6 +189,10 @@ class _ScoringBackbone(nn.Module):
         ids, mask, width = input_ids.tolist(), attention_mask.bool().tolist(), self.prompt_width
         prompt_ids = [[t for t, m in zip(row[:width], keep[:width]) if m] for row, keep in zip(ids, mask)]
         response_ids = [[t for t, m in zip(row[width:], keep[width:]) if m] for row, keep in zip(ids, mask)]
+        tokenizer = self.token_reward.policy_tokenizer
+        eos = tokenizer.eos_token_id
+        if eos is not None and eos == tokenizer.pad_token_id:  # TRL masked the EOS that ended a response as padding
+            response_ids = [kept + [eos] if not all(keep[width:]) else kept for kept, keep in zip(response_ids, mask)]
         batch, prompts, responses = self.token_reward.score_ids(prompt_ids, response_ids)
         self.records.append(ScoredBatch(prompts, responses, batch, response_ids))
         values = torch.tensor(batch.rewards, dtype=torch.float32, device=input_ids.device)
