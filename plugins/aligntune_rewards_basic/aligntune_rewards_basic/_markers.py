@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import compress
 
 from aligntune_rewards_basic._text import FUNCTION_WORDS, normalise
 
@@ -82,7 +83,6 @@ _OPERATORS = frozenset("= + - * / x \u00d7 ^ < > \u2264 \u2265 \u2212".split())
 #: Words after which a lower-case sequencing word still opens a step ("you then add", "and then").
 _BEFORE_STEP = frozenset("and or i you we they he she would will should can could must to".split())
 _COMPOUND_NUMBER = re.compile(r"^\d+(?:-\w+)+$")
-_ASCII_NUMBER_START = re.compile(r"[0-9$]")
 #: The line boundaries of ``str.splitlines``.
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
@@ -116,6 +116,24 @@ class MarkerReading:
         return self.markers / self.words if self.words else 0.0
 
 
+#: lower-cased whitespace token -> its core (stripped of :data:`_STRIP`), and core -> whether it is worth
+#: a closer look (in :data:`_CANDIDATES`, or a number: it starts with a digit or "$"). Bounded: emptied
+#: past :data:`_TOKEN_LIMIT` tokens.
+_CORE: dict[str, str] = {}
+_CANDIDATE: dict[str, bool] = {}
+_TOKEN_LIMIT = 200_000
+
+
+def _learn(tokens: list[str]) -> None:
+    """Learn the tokens of one text that are not known yet (after emptying the caches when full)."""
+    if len(_CORE) > _TOKEN_LIMIT:
+        _CORE.clear()
+        _CANDIDATE.clear()
+    for token in set(tokens).difference(_CORE):
+        core = _CORE[token] = token.strip(_STRIP)
+        _CANDIDATE[core] = core in _CANDIDATES or core[:1].isdigit() or core[:1] == "$"
+
+
 def read_markers(text: str) -> MarkerReading:
     """Read every marker of ``text`` in place (see the module docstring)."""
     # The tokens of every line, in order, are the whitespace tokens of the whole text, and
@@ -123,12 +141,12 @@ def read_markers(text: str) -> MarkerReading:
     # each token's lower-cased core is its lower-cased token stripped.
     raws = text.split()
     n = len(raws)
-    cores = [t.strip(_STRIP) for t in text.lower().split()]
-    if text.isascii() and not _ASCII_NUMBER_START.search(text):
-        # no core can start with a digit or "$" (for ASCII text ``isdigit`` means 0-9)
-        candidates = [(i, c) for i, c in enumerate(cores) if c in _CANDIDATES]
-    else:
-        candidates = [(i, c) for i, c in enumerate(cores) if c in _CANDIDATES or c[:1].isdigit() or c[:1] == "$"]
+    lowered = text.lower().split()
+    cores = list(map(_CORE.get, lowered))
+    if None in cores:  # tokens not seen before
+        _learn(lowered)
+        cores = list(map(_CORE.__getitem__, lowered))
+    candidates = [(i, cores[i]) for i in compress(range(n), map(_CANDIDATE.__getitem__, cores))]
     if not candidates:
         return MarkerReading(False, False, False, 0, 0, n)
     if _LINE_BREAKS.isdisjoint(text):

@@ -58,8 +58,10 @@ def shouting(text: str) -> float:
 
 def spam(text: str, n_words: int) -> float:
     """Emoji and runs of '!'/'?' per word."""
-    if "!" not in text and "?" not in text and (not text or max(text) < "\u2600"):
-        return 0.0  # no mark and no character in an emoji block (all of them are >= U+2600)
+    if not text or max(text) < "\u2600":  # no character in an emoji block (all of them are >= U+2600)
+        if text.count("!") + text.count("?") < 2:
+            return 0.0  # no run of marks either
+        return len(_MARK_RUN.findall(text)) / max(1, n_words)  # the only matches _SPAM can find here
     return len(_SPAM.findall(text)) / max(1, n_words)
 
 
@@ -89,13 +91,16 @@ def _listed_words(text: str) -> int:
     for line in text.split("\n"):
         if line.count(",") < 5:
             continue
-        items = [i for i in _COMMA_ITEM.split(line.strip().rstrip(".;:!?")) if i]
+        # the items of ``_COMMA_ITEM.split`` (``\s*,\s*``) but for whitespace at their ends
+        items = [i for i in map(str.strip, line.strip().rstrip(".;:!?").split(",")) if i]
         if len(items) < 6:
             continue
-        toks = words(line)
         short = sum(1 for i in items if len(i.split()) <= 2)
-        glue = sum(1 for t in toks if t in FUNCTION_WORDS)
-        if short >= 0.85 * len(items) and glue <= 0.35 * len(toks):
+        if short < 0.85 * len(items):
+            continue
+        toks = words(line)
+        glue = sum(map(FUNCTION_WORDS.__contains__, toks))
+        if glue <= 0.35 * len(toks):
             listed += len(toks)
     return listed
 

@@ -266,20 +266,21 @@ def _read(text: str, *, lowered: bool) -> SentenceReading:
             items.extend(WORD_RE.findall(piece if lowered else piece.lower()))
     stems = list(map(_STEM.get, items))
     if None in stems:  # words not seen before
-        _learn(set(items).difference(_STEM))
+        _learn(items)
         stems = list(map(_STEM.__getitem__, items))
     rare = map(_RARE_STEM.__getitem__, items)
     kept = tuple(j for j, piece in enumerate(pieces) if piece and not piece.isspace())
     return SentenceReading(" ".join(filter(None, stems)), " ".join(filter(None, rare)), kept)
 
 
-def _learn(new: set[str]) -> None:
-    if len(_STEM) + len(new) > _WORD_LIMIT:
+def _learn(items: list[str]) -> None:
+    """Learn the words of one text that are not known yet (after emptying the caches when full)."""
+    if len(_STEM) > _WORD_LIMIT:
         _STEM.clear()
         _RARE_STEM.clear()
         _STEM[_MARK] = _RARE_STEM[_MARK] = _MARK
     common = common_words()
-    for word in new:
+    for word in set(items).difference(_STEM):
         key = _KEY_CACHE.get(word)
         if key is None:
             key = _key(word)

@@ -160,3 +160,23 @@ def test_memoised_form_readings_give_the_same_answer_every_call() -> None:
     cut = "Water the plant well and then put it in the"
     assert cut_off(cut) == cut_off(cut) == 1.0
     assert cut_off(cut + " pot.") == 0.0
+
+
+def test_the_word_caches_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aligntune_rewards_basic import _markers
+
+    texts = [*TEXTS, *(f"Step {i}: water plant number {i} with {i + 2} cups, then wait." for i in range(30))]
+    expected = [(sentence_reading(t.lower()), _markers.read_markers(t)) for t in texts]
+    most = max(len(t.split()) for t in texts)
+    monkeypatch.setattr(_topic, "_WORD_LIMIT", 5)
+    monkeypatch.setattr(_markers, "_TOKEN_LIMIT", 5)
+    for i in range(3):  # words never seen: each text empties the full caches, then learns its own
+        flush = f"Quokka{i} zyzzyva{i} xylem{i}."
+        sentence_reading(flush.lower())
+        _markers.read_markers(flush)
+        assert len(_topic._STEM) <= 6 + 3 and len(_markers._CORE) <= 5 + 3
+    for text, (reading, markers) in zip(texts, expected):
+        clear_token_cache()
+        assert sentence_reading(text.lower()) == reading
+        assert _markers.read_markers(text) == markers
+        assert len(_topic._STEM) <= 6 + most and len(_markers._CORE) <= 5 + most
