@@ -6,8 +6,9 @@ harmful how-tos), pairs each with a prompt, and scores it with every basic rewar
 with the composite of all five, in a single process pinned to one core. Prints one row
 per function: texts/s (best and median of the repeats) and the mean score. The raw
 libraries the rewards wrap (the stock VADER analyzer, profanity_check) are timed on the
-same texts as a reference point. Before each timed run the rules' shared per-text token cache is
-cleared, so repeats do not read texts an earlier run already tokenised. Times are the process's CPU time (``time.process_time``; numeric
+same texts as a reference point. Before each timed run the rules' shared per-text caches (word tokens
+and the readings kept per text, such as each sentence's stems) are cleared, so repeats do not read texts
+an earlier run already read. Times are the process's CPU time (``time.process_time``; numeric
 libraries are kept single-threaded), so other jobs sharing the machine's cores do not count.
 
 Run:  python bench/rewards_throughput.py [--n 10000] [--repeats 3] [--cpu 0] [--corpus bundled]
@@ -123,8 +124,9 @@ def make_corpus(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
 
 
 def _fresh() -> None:
-    """Forget the per-text tokens the rules share (``_text.tokens``), so that every timed run reads its
-    texts as new ones, as in training; per-word caches stay warm, as they do there."""
+    """Forget the per-text tokens and readings the rules share (``_text.tokens`` and every ``_text.TextMemo``),
+    so that every timed run reads its texts as new ones, as in training; per-word caches stay warm, as they
+    do there."""
     from aligntune_rewards_basic._text import clear_token_cache
 
     clear_token_cache()
