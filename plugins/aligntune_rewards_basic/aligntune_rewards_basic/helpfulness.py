@@ -79,8 +79,34 @@ _EXPLAIN_WORDS = frozenset(
 )
 _EXPLAIN_PHRASES = ("so that", "so the ", "so you", "that's why", "as a result", "in order to", "rather than")
 _LIST_LINE = re.compile(r"(?:^|\n)\s*(?:\d+[.)]|[-*\u2022])\s")
-_CODE_CHARS = "`(=:_-{};<"
+#: :data:`_LIST_LINE` at the start of the text, and after a line break: the second opens with a literal
+#: "\n", so ``re`` skips ahead to the line breaks (a test compares the two forms).
+_LIST_AT_START = re.compile(r"\s*(?:\d+[.)]|[-*\u2022])\s")
+_LIST_AFTER_BREAK = re.compile(r"\n\s*(?:\d+[.)]|[-*\u2022])\s")
+
+
+def has_list_line(text: str) -> bool:
+    """Whether a line of ``text`` opens as a list item (``_LIST_LINE.search(text)``)."""
+    return _LIST_AT_START.match(text) is not None or ("\n" in text and _LIST_AFTER_BREAK.search(text) is not None)
 _CODE = re.compile(r"`|\w\(|\w\.\w+\(|\s=\s|::|\w_\w|--\w|[{}]|;\s*$|</?\w+>")
+#: The alternatives of :data:`_CODE` that need a look, each opening with its own literal character so
+#: that ``re`` skips ahead to it (``\w\.\w+\(`` needs no pattern: any match of it holds one of ``\w\(``).
+_CODE_PARTS = (
+    ("(", re.compile(r"\((?<=\w\()")),
+    ("=", re.compile(r"=(?<=\s=)\s")),
+    ("_", re.compile(r"_(?<=\w_)\w")),
+    ("--", re.compile(r"--\w")),
+    (";", re.compile(r";\s*$")),
+    ("<", re.compile(r"</?\w+>")),
+)
+
+
+def looks_like_code(text: str) -> bool:
+    """Whether :data:`_CODE` matches somewhere in ``text`` (one alternative at a time, each only when
+    its character occurs; a test compares the two)."""
+    if "`" in text or "::" in text or "{" in text or "}" in text:
+        return True
+    return any(needle in text and rx.search(text) is not None for needle, rx in _CODE_PARTS)
 #: A capitalised word after a lower-case word, comma or semicolon and a space: ``(?<=[a-z,;] )([A-Z][a-z]+)``,
 #: written to open with its character class so that ``re`` skips ahead (a test compares the two).
 _PROPER_NOUN = re.compile(r"([A-Z](?<=[a-z,;] [A-Z])[a-z]+)")
@@ -114,9 +140,9 @@ def specificity(text: str, low: str, token_set: frozenset[str] | set[str], readi
         kinds += 1
     if not token_set.isdisjoint(_EXPLAIN_WORDS) or any(p in low for p in _EXPLAIN_PHRASES):
         kinds += 1
-    if reading.steps or _LIST_LINE.search(text):
+    if reading.steps or has_list_line(text):
         kinds += 1
-    if any(c in text for c in _CODE_CHARS) and _CODE.search(text):
+    if looks_like_code(text):
         kinds += 1
     if any(m.group(1) not in _NOT_NAMES and m.group(1).lower() not in FUNCTION_WORDS
            for m in _PROPER_NOUN.finditer(text)):

@@ -180,3 +180,24 @@ def test_the_word_caches_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         assert sentence_reading(text.lower()) == reading
         assert _markers.read_markers(text) == markers
         assert len(_topic._STEM) <= 6 + most and len(_markers._CORE) <= 5 + most
+
+
+@pytest.mark.parametrize("text", [
+    *TEXTS, "1. one", " - two", "intro:\n  * item", "x\n\n3) three", "no list - here", "2.5 cups\nand 3.5",
+    "line\n-not a bullet", "a\n\u2022 b", "\n\n12. twelve", "tab\t- x", "\u00a0- nbsp",
+])
+def test_the_list_line_check_equals_the_single_pattern(text: str) -> None:
+    from aligntune_rewards_basic.helpfulness import _LIST_LINE, has_list_line
+
+    assert has_list_line(text) == (_LIST_LINE.search(text) is not None)
+
+
+@pytest.mark.parametrize("text", [
+    *TEXTS, "call f(x) now", "see (this)", "x = 1", "a=b", "std::vector", "my_var", "_x", "a--b", "-- x",
+    "--verbose", "{", "end;", "end; ", "end;\n", "a; b", "<b>bold</b>", "< b >", "np.array(", "e.g. (", "\u00e9(",
+    "x \u00a0=\u00a0y", "2 = 3", "snake_", "<br/>",
+])
+def test_the_code_check_equals_the_single_pattern(text: str) -> None:
+    from aligntune_rewards_basic.helpfulness import _CODE, looks_like_code
+
+    assert looks_like_code(text) == (_CODE.search(text) is not None)
