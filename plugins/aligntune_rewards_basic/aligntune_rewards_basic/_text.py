@@ -60,7 +60,8 @@ NOT_AFTER_ARTICLE: frozenset[str] = frozenset(
 )
 
 
-#: lower-cased text -> its word tokens joined by single spaces (no token holds whitespace). Safety, coherence
+#: lower-cased text -> its word tokens joined by single spaces (no token holds whitespace), with a
+#: :data:`SENTENCE_MARK` at each sentence boundary (:func:`marked_tokens`). Safety, coherence
 #: and helpfulness each tokenise the same texts (the composite scores a batch rule after rule), so a text is
 #: read by :data:`WORD_RE` once and split again by the others (a C-level ``str.split``, several times faster).
 #: Bounded: cleared when the characters it holds (keys and values) pass :data:`_TOKEN_CACHE_CHARS`
@@ -70,20 +71,40 @@ _TOKEN_CACHE_CHARS = 16_000_000
 _token_chars = 0
 
 
+#: Stands for a sentence boundary among the tokens the cache keeps (whitespace to ``str.split``, so
+#: :func:`tokens` drops it; never part of a token).
+SENTENCE_MARK = "\x1e"
+_TOKEN_OR_MARK = re.compile(f"{WORD_RE.pattern}|{SENTENCE_MARK}")
+
+
 def tokens(low: str) -> list[str]:
     """Word tokens of an already lower-cased ``low`` (``WORD_RE.findall(low)``; a new list each call)."""
+    return _joined(low).split()
+
+
+def marked_tokens(low: str) -> str:
+    """The word tokens of ``low`` joined by single spaces, with :data:`SENTENCE_MARK` as a token of its own
+    at every sentence boundary (:data:`SENTENCE_SPLIT_RE`), for a ``low`` that holds no such mark itself."""
+    if SENTENCE_MARK in low:
+        raise ValueError("the text holds the sentence mark itself")
+    return _joined(low)
+
+
+def _joined(low: str) -> str:
     global _token_chars
     joined = _TOKENS.get(low)
     if joined is not None:
-        return joined.split()
-    found = WORD_RE.findall(low)
-    joined = " ".join(found)
+        return joined
+    if SENTENCE_MARK in low:  # the mark cannot stand for boundaries here (:func:`marked_tokens` refuses)
+        joined = " ".join(WORD_RE.findall(low))
+    else:  # one pass over the sentences joined by the mark
+        joined = " ".join(_TOKEN_OR_MARK.findall(SENTENCE_MARK.join(SENTENCE_SPLIT_RE.split(low))))
     _token_chars += len(low) + len(joined)
     if _token_chars > _TOKEN_CACHE_CHARS:
         _TOKENS.clear()
         _token_chars = len(low) + len(joined)
     _TOKENS[low] = joined
-    return found
+    return joined
 
 
 class TextMemo:

@@ -19,9 +19,11 @@ from aligntune_rewards_basic._english import common_words
 from aligntune_rewards_basic._prose import _NOT_PROSE_LINE
 from aligntune_rewards_basic._text import (
     FUNCTION_WORDS,
+    SENTENCE_MARK,
     SENTENCE_SPLIT_RE,
     WORD_RE,
     TextMemo,
+    marked_tokens,
     normalise,
     ramp,
     words,
@@ -232,8 +234,7 @@ class SentenceReading(NamedTuple):
 
 
 #: Stands for a sentence boundary among a text's words (whitespace to ``str.split``, never in a word).
-_MARK = "\x1e"
-_WORD_OR_MARK = re.compile(f"{WORD_RE.pattern}|{_MARK}")
+_MARK = SENTENCE_MARK
 #: lower-cased text -> its :class:`SentenceReading` (two strings no longer than the text). Bounded at
 #: 8 million characters of text; emptied with the token cache (:func:`._text.clear_token_cache`).
 _READINGS = TextMemo(8_000_000)
@@ -256,8 +257,9 @@ def sentence_reading(low: str) -> SentenceReading:
 def _read(text: str, *, lowered: bool) -> SentenceReading:
     """The segments of ``text``; their words from ``text`` itself (``lowered``) or lower-cased."""
     pieces = SENTENCE_SPLIT_RE.split(text)
-    if lowered and _MARK not in text:  # one tokenising pass over the pieces joined by the mark
-        items = _WORD_OR_MARK.findall(_MARK.join(pieces))
+    if lowered and _MARK not in text:  # the tokens the rules share, with the boundaries marked
+        joined = marked_tokens(text)
+        items = joined.split(" ") if joined else []
     else:
         items = []
         for j, piece in enumerate(pieces):

@@ -201,3 +201,19 @@ def test_the_code_check_equals_the_single_pattern(text: str) -> None:
     from aligntune_rewards_basic.helpfulness import _CODE, looks_like_code
 
     assert looks_like_code(text) == (_CODE.search(text) is not None)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_marked_tokens_are_the_tokens_with_each_sentence_boundary_marked(text: str) -> None:
+    from aligntune_rewards_basic._text import SENTENCE_MARK, marked_tokens, tokens
+
+    low = text.lower()
+    if SENTENCE_MARK in low:
+        with pytest.raises(ValueError):
+            marked_tokens(low)
+        assert tokens(low) == WORD_RE.findall(low)
+        return
+    for _ in range(2):  # a miss, then a hit
+        marked = marked_tokens(low)
+        assert [s.split() for s in marked.split(SENTENCE_MARK)] == [WORD_RE.findall(p) for p in SENTENCE_SPLIT_RE.split(low)]
+        assert tokens(low) == WORD_RE.findall(low)
