@@ -9,6 +9,7 @@ are single passes over precompiled regular expressions and small sets.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from aligntune_rewards_basic._text import FUNCTION_WORDS, TextMemo, words
 
@@ -29,6 +30,7 @@ _COMMA_ITEM = re.compile(r"\s*,\s*")
 _ENDS_OK = frozenset(".!?:;)]}>\"'`\u201d\u2019|")
 #: Characters that end a finished line (its last non-space character).
 _LINE_END_CHARS = frozenset(".!?:;)]}>\"'`*\u201d\u2019|")
+_FIRST = itemgetter(0)
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("\u201c", "\u201d"))
 #: Words that cannot end a finished sentence: articles, prepositions, conjunctions,
 #: possessive determiners, auxiliaries and modals.
@@ -145,7 +147,8 @@ def _cut_off(text: str, stripped: str) -> float:
     last = toks[-1]
     if not _BARE_END.fullmatch(last):
         return 0.0  # URLs, code, symbols, emoji
-    if text.islower() or sum(1 for t in toks if t[:1].isupper()) >= 0.6 * len(toks):
+    # tokens of str.split are never empty: ``t[:1]`` is ``t[0]``
+    if text.islower() or sum(map(str.isupper, map(_FIRST, toks))) >= 0.6 * len(toks):
         return 0.0  # all-lower-case chat, or a title ("How To Choose A Laptop")
     if last.lower() in _NO_END:
         return 1.0
