@@ -88,6 +88,8 @@ _LIST_AFTER_BREAK = re.compile(r"\n\s*(?:\d+[.)]|[-*\u2022])\s")
 def has_list_line(text: str) -> bool:
     """Whether a line of ``text`` opens as a list item (``_LIST_LINE.search(text)``)."""
     return _LIST_AT_START.match(text) is not None or ("\n" in text and _LIST_AFTER_BREAK.search(text) is not None)
+
+
 _CODE = re.compile(r"`|\w\(|\w\.\w+\(|\s=\s|::|\w_\w|--\w|[{}]|;\s*$|</?\w+>")
 #: The alternatives of :data:`_CODE` that need a look, each opening with its own literal character so
 #: that ``re`` skips ahead to it (``\w\.\w+\(`` needs no pattern: any match of it holds one of ``\w\(``).
@@ -107,6 +109,8 @@ def looks_like_code(text: str) -> bool:
     if "`" in text or "::" in text or "{" in text or "}" in text:
         return True
     return any(needle in text and rx.search(text) is not None for needle, rx in _CODE_PARTS)
+
+
 #: A capitalised word after a lower-case word, comma or semicolon and a space: ``(?<=[a-z,;] )([A-Z][a-z]+)``,
 #: written to open with its character class so that ``re`` skips ahead (a test compares the two).
 _PROPER_NOUN = re.compile(r"([A-Z](?<=[a-z,;] [A-Z])[a-z]+)")
