@@ -13,7 +13,7 @@ TRL (``trl.experimental.utils.get_reward``) calls
 ``getattr(model, model.base_model_prefix)(input_ids=..., attention_mask=..., ...)``,
 passes ``output.hidden_states[-1]`` through ``model.score`` and reads the value at the
 last non-pad position of each row. It has already replaced pad ids with 0, so the
-attention mask says which tokens are real. The adapter's backbone splits each row at
+attention mask says which tokens are real. The adapter's ``backbone`` method splits each row at
 ``prompt_width`` (every prompt is left-padded to that one fixed width, so
 ``query.shape[1] == prompt_width``), removes the padding, scores the responses through a
 :class:`TokenReward`, and returns a ``(B, T, 1)`` tensor holding each row's proxy at every
@@ -168,17 +168,31 @@ def RewardScorer(policy_tokenizer: Any, *, reward_model: Any = None, reward_func
     return TokenReward(reward, policy_tokenizer, fast_path=fast_path, max_length=max_length)
 
 
-class _ScoringBackbone(nn.Module):
-    def __init__(self, token_reward: TokenReward, prompt_width: int, records: list[ScoredBatch]) -> None:
+class RewardAdapter(nn.Module):
+    """TRL-PPO-compatible reward module backed by a :class:`TokenReward` (see the module docstring).
+
+    Args:
+        token_reward: turns token ids into the reward object's numbers.
+        prompt_width: the fixed (left-padded) prompt width of every batch.
+    """
+
+    base_model_prefix = "backbone"
+
+    def __init__(self, token_reward: TokenReward, prompt_width: int) -> None:
         super().__init__()
         self.token_reward = token_reward
         self.prompt_width = prompt_width
-        self.records = records
+        self.records: list[ScoredBatch] = []
+        self.score = nn.Identity()
         module = token_reward.torch_module
         if module is not None:
             self.reward_model = module  # registered, so .to(device) and eval() reach it
+        hidden = getattr(getattr(module, "config", None), "hidden_size", None) or 1
+        self.config = PretrainedConfig(hidden_size=int(hidden))  # what TRL and DeepSpeed read from a reward model
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None, **_: Any) -> BaseModelOutput:
+    def backbone(self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None,
+                 **_: Any) -> BaseModelOutput:
+        """What TRL calls as the reward model's backbone: each row's proxy, as its hidden state at every position."""
         if input_ids.dim() != 2 or input_ids.shape[1] < self.prompt_width:
             raise RewardFunctionError(
                 f"The reward adapter expects (batch, >= {self.prompt_width}) token ids with prompts left-padded "
@@ -199,37 +213,9 @@ class _ScoringBackbone(nn.Module):
         hidden = values.view(-1, 1, 1).expand(-1, input_ids.shape[1], 1)
         return BaseModelOutput(last_hidden_state=hidden, hidden_states=(hidden,))
 
-
-class RewardAdapter(nn.Module):
-    """TRL-PPO-compatible reward module backed by a :class:`TokenReward`.
-
-    Args:
-        token_reward: turns token ids into the reward object's numbers.
-        prompt_width: the fixed (left-padded) prompt width of every batch.
-    """
-
-    base_model_prefix = "backbone"
-
-    def __init__(self, token_reward: TokenReward, prompt_width: int) -> None:
-        super().__init__()
-        self.records: list[ScoredBatch] = []
-        self.backbone = _ScoringBackbone(token_reward, prompt_width, self.records)
-        self.score = nn.Identity()
-        hidden = getattr(getattr(token_reward.torch_module, "config", None), "hidden_size", None) or 1
-        self.config = PretrainedConfig(hidden_size=int(hidden))  # what TRL and DeepSpeed read from a reward model
-
-    @property
-    def token_reward(self) -> TokenReward:
-        return self.backbone.token_reward
-
-    @property
-    def prompt_width(self) -> int:
-        return self.backbone.prompt_width
-
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None, **kwargs: Any) -> Any:
         """Proxy at every position, shape ``(B, T, 1)``."""
-        out = self.backbone(input_ids=input_ids, attention_mask=attention_mask, **kwargs)
-        return self.score(out.hidden_states[-1])
+        return self.score(self.backbone(input_ids, attention_mask, **kwargs).hidden_states[-1])
 
     def drain(self) -> ScoredBatch | None:
         """The batches scored since the last call, as one (``None`` when none), and forget them."""
