@@ -47,35 +47,25 @@ def _dtype(config: Any) -> Any:
     return torch.bfloat16 if config.bf16 else torch.float32
 
 
-def load_tokenizer(name: str) -> Any:
-    from transformers import AutoTokenizer
+def _from_pretrained(auto_class: str, name: str, what: str, **kwargs: Any) -> Any:
+    """``transformers.<auto_class>.from_pretrained(name, **kwargs)``; failing, a :class:`ModelLoadError` on ``what``."""
+    import transformers
 
     try:
-        return prepare_tokenizer(AutoTokenizer.from_pretrained(name))
+        return getattr(transformers, auto_class).from_pretrained(name, **kwargs)
     except (OSError, ValueError) as exc:
-        raise ModelLoadError(f"Could not load the policy tokenizer from {show(name)}: {exc}") from exc
-
-
-def load_causal_lm(name: str, config: Any) -> Any:
-    from transformers import AutoModelForCausalLM
-
-    try:
-        return AutoModelForCausalLM.from_pretrained(name, dtype=_dtype(config))
-    except (OSError, ValueError) as exc:
-        raise ModelLoadError(f"Could not load the policy {show(name)} as a causal LM: {exc}") from exc
+        raise ModelLoadError(f"Could not load {what}: {exc}") from exc
 
 
 def load_value_model(name: str, config: Any, pad_token_id: int | None) -> Any:
     """A one-output sequence classifier; from a causal-LM checkpoint its head starts fresh."""
-    from transformers import AutoModelForSequenceClassification
     from transformers.utils import logging as hf_logging
 
     verbosity = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()  # "newly initialized score weights" is expected here
     try:
-        model = AutoModelForSequenceClassification.from_pretrained(name, num_labels=1, dtype=_dtype(config))
-    except (OSError, ValueError) as exc:
-        raise ModelLoadError(f"Could not load the value model from {show(name)}: {exc}") from exc
+        model = _from_pretrained("AutoModelForSequenceClassification", name, f"the value model from {show(name)}",
+                                 num_labels=1, dtype=_dtype(config))
     finally:
         hf_logging.set_verbosity(verbosity)
     if pad_token_id is not None:
@@ -88,22 +78,24 @@ def load_policy_and_tokenizer(config: Any) -> tuple[Any, Any]:
 
     A loaded model in ``model_name`` is used as is, with ``config.tokenizer``.
     """
-    if is_loaded_model(config.model_name):
-        return config.model_name, prepare_tokenizer(config.tokenizer)
-    logger.info("Loading policy %s", config.model_name)
-    tokenizer = prepare_tokenizer(config.tokenizer) if config.tokenizer is not None else load_tokenizer(config.model_name)
-    return load_causal_lm(config.model_name, config), tokenizer
+    name = config.model_name
+    if is_loaded_model(name):
+        return name, prepare_tokenizer(config.tokenizer)
+    logger.info("Loading policy %s", name)
+    tokenizer = prepare_tokenizer(config.tokenizer if config.tokenizer is not None else
+                                  _from_pretrained("AutoTokenizer", name, f"the policy tokenizer from {show(name)}"))
+    return _from_pretrained("AutoModelForCausalLM", name, f"the policy {show(name)} as a causal LM",
+                            dtype=_dtype(config)), tokenizer
 
 
 def load_policy_bundle(config: Any) -> PolicyBundle:
-    """The policy and its tokenizer (:func:`load_policy_and_tokenizer`); :func:`complete_bundle` adds the reference
-    (a frozen copy of the policy; none under LoRA, where TRL takes the policy with its adapter off) and the value
-    model (from ``value_model_name``, else the policy's)."""
+    """The policy and its tokenizer (:func:`load_policy_and_tokenizer`); :func:`complete_bundle` adds the rest."""
     return PolicyBundle(*load_policy_and_tokenizer(config))
 
 
 def complete_bundle(bundle: PolicyBundle, config: Any) -> PolicyBundle:
-    """Fill in what a caller-supplied bundle lacks: a reference copy and a value model."""
+    """Fill in what a bundle lacks: the reference (a frozen copy of the policy; none under LoRA, where TRL takes the
+    policy with its adapter off) and the value model (from ``value_model_name``, else the policy's)."""
     prepare_tokenizer(bundle.tokenizer)
     if bundle.ref_policy is None and not is_peft(bundle.policy) and config.peft_config is None:
         import copy
