@@ -1,25 +1,6 @@
-"""The RL configs: where the reward model comes from, and the RL run (PPO, GRPO or RLOO).
-
-* :class:`RewardModelSourceConfig`: exactly one reward-model source (trained here,
-  from the hub, from a directory, or a plugin's source type).
-* :class:`RLTrainingConfig`: one policy, one prompts dataset, exactly one reward source
-  (``PPOTrainingConfig`` is its former name, kept as an alias for one release).
-
-What "exactly one reward source" means
-    The RL reward comes from one of:
-
-    * a reward model, described by ``reward_source`` (a
-      :class:`RewardModelSourceConfig`: ``custom_trained``,
-      ``pretrained_hf``, ``pretrained_local`` or a plugin's source type); or
-    * rule-based reward functions, ``reward_functions`` (with optional
-      ``reward_function_weights``), scored directly on the decoded responses.
-
-    Giving both is refused as ambiguous, unless ``reward_model_weight`` is also given:
-    that opts into one *mixed* source, ``reward_model_weight * model + sum(w_i * rule_i)``
-    with all weights (the model's and the rules') normalised to sum to 1. Giving neither
-    is refused too.
-
-Validation runs at construction and never loads a model.
+"""The RL configs: where the reward model comes from (:class:`RewardModelSourceConfig`: exactly one source) and
+the RL run (:class:`RLTrainingConfig`: PPO, GRPO or RLOO; ``PPOTrainingConfig`` is its former name, kept as an alias
+for one release). Validation runs at construction and never loads a model.
 """
 
 from __future__ import annotations
@@ -157,9 +138,11 @@ class RLTrainingConfig:
         ``max_samples``, ``max_prompt_length``: every prompt (the held-out ones too) longer than
         this many tokens is cut from the left; PPO also left-pads them to one width.
 
-    Reward (exactly one source; see the module docstring)
-        ``reward_source``, ``reward_functions``, ``reward_function_weights``,
-        ``reward_model_weight``; ``reward_batch_size`` for scoring.
+    Reward (exactly one source)
+        ``reward_source`` (a reward model: a :class:`RewardModelSourceConfig`) or ``reward_functions`` (rules, with
+        optional ``reward_function_weights``, scored on the decoded responses); ``reward_batch_size`` for scoring.
+        Giving both is refused as ambiguous unless ``reward_model_weight`` is given too: that opts into one mixed
+        reward, ``reward_model_weight * model + sum(w_i * rule_i)``, all weights normalised to sum to 1.
 
     PPO
         ``num_epochs`` (passes over the prompts), ``total_episodes`` (overrides it),
@@ -320,18 +303,15 @@ class RLTrainingConfig:
                 "RewardModelSourceConfig(...) (a trained, hub or local reward model) or "
                 "reward_functions=[...] (rule-based rewards)"
             )
-        if has_model and has_rules and self.reward_source.source_type == "remote":
-            raise ConfigurationError(
-                f"A remote reward ({self.reward_source.url}) is the whole reward, so reward_functions "
-                f"{self._rule_names()} would not be scored; serve them with it (aligntune serve-reward "
-                "--reward-functions NAME ...) and drop them here"
-            )
-        if has_model and self.reward_source.source_type == "remote" and self.gold_reward_functions is not None:
-            raise ConfigurationError(
-                f"A remote reward ({self.reward_source.url}) reports its own gold, so gold_reward_functions "
-                f"{self.gold_reward_functions} would not be used; serve them with it (aligntune serve-reward "
-                "--gold-reward-functions NAME ...) and drop them here"
-            )
+        remote = has_model and self.reward_source.source_type == "remote"
+        for name, given in (("reward_functions", has_rules and self._rule_names()),
+                            ("gold_reward_functions", self.gold_reward_functions)):
+            if remote and given:
+                raise ConfigurationError(
+                    f"A remote reward ({self.reward_source.url}) is the whole reward, its gold included, so {name} "
+                    f"{given} would not be used; serve them with it (aligntune serve-reward --{name.replace('_', '-')}"
+                    " NAME ...) and drop them here"
+                )
         if has_model and has_rules and self.reward_model_weight is None:
             raise ConfigurationError(
                 "RLTrainingConfig needs exactly one reward source, got two: reward_source "
