@@ -47,8 +47,6 @@ logger = logging.getLogger(__name__)
 
 
 class CustomTrainedSource:
-    """Train a reward model from rule-based reward functions, then load it."""
-
     description = "train a reward model from rule-based reward functions, then load it"
 
     def check(self, config: RewardModelSourceConfig) -> None:
@@ -72,8 +70,6 @@ class CustomTrainedSource:
 
 
 class PretrainedHFSource:
-    """A reward model from the Hugging Face Hub (or the local cache when offline)."""
-
     description = "from_pretrained(model_name): a hub name (cached when offline) or a local directory"
 
     def check(self, config: RewardModelSourceConfig) -> None:
@@ -98,8 +94,6 @@ class PretrainedHFSource:
 
 
 class PretrainedLocalSource:
-    """A reward model saved in a local directory."""
-
     description = "a local directory holding config.json, safetensors weights and a tokenizer"
 
     def check(self, config: RewardModelSourceConfig) -> None:
@@ -111,8 +105,6 @@ class PretrainedLocalSource:
 
 
 class LoadedSource:
-    """A reward model already loaded in this process."""
-
     description = "a loaded one-output sequence classifier (with options['tokenizer']) or a TextRewardModel"
 
     def check(self, config: RewardModelSourceConfig) -> None:

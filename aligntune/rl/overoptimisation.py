@@ -1,8 +1,5 @@
-"""Gold against proxy: the figures of each scored batch, and the over-optimisation alarm.
-
-When the RL reward is a reward model trained from rules, the rules are the **gold** and
-the model a **proxy** (:mod:`aligntune.rl.reward.gold`): optimising the proxy hard enough
-makes it rise while the gold flattens or falls (reward over-optimisation).
+"""Gold against proxy (:mod:`aligntune.rl.reward.gold`): the figures of each scored batch, and the alarm for
+reward over-optimisation (optimised hard enough, the proxy rises while the gold flattens or falls).
 
 :class:`BatchFigures` gives the figures of one scored batch (a :class:`~aligntune.rl.reward.base.RewardBatch`),
 logged at every step and every held-out evaluation; :class:`OverOptimisationAlarm` watches the held-out

@@ -80,19 +80,15 @@ def format_prompts(data: PromptData, tokenizer: Any = None) -> list[str]:
             "plain-text column"
         )
     turns = [_prompt_turns(messages, i, data) for i, messages in enumerate(rows)]
-    return render_with(tokenizer, turns, origin=template_origin(tokenizer), add_generation_prompt=True)
+    name = getattr(tokenizer, "name_or_path", None)
+    origin = f"the policy tokenizer {show(name)}" if name else "the policy tokenizer"
+    return render_with(tokenizer, turns, origin=origin, add_generation_prompt=True)
 
 
 def render_sample(data: PromptData, template: str, *, variables: dict[str, Any], origin: str) -> str:
     """Render the first prompt of a chat column with ``template`` (the ``--dry-run`` check, no tokenizer loaded)."""
     turns = _prompt_turns(data.dataset[0][data.column], 0, data)
     return render(template, [turns], origin=origin, add_generation_prompt=True, variables=variables)[0]
-
-
-def template_origin(tokenizer: Any) -> str:
-    """How messages name the policy tokenizer whose chat template renders the prompts."""
-    name = getattr(tokenizer, "name_or_path", None)
-    return f"the policy tokenizer {show(name)}" if name else "the policy tokenizer"
 
 
 def _check_texts(rows: Any, column: str, origin: str) -> None:

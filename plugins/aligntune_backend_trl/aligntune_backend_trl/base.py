@@ -1,19 +1,11 @@
 """The one trainer shape of this backend: :class:`TRLTrainerBase`, with one small part per algorithm family.
 
-The base owns what PPO and GRPO/RLOO share: the output directory, the reward object
-(loaded once, through :class:`~aligntune.plugin_api.RLTrainerBase`), the prompts and the
-held-out split, gold tracking (:class:`~aligntune_backend_trl.gold_tracking.GoldTracker`),
-the per-step record (one path: :meth:`TRLTrainerBase.record`), the summary, the reports
-and ``save_model``. A family (:mod:`aligntune_backend_trl.ppo`,
-:mod:`aligntune_backend_trl.grpo_rloo`) supplies:
-
-* :meth:`~TRLTrainerBase.load_policy`: the models (through ``policy_loader`` when given);
-* :meth:`~TRLTrainerBase.build_trl_trainer`: its TRL config (:func:`trl_config` with the family's own
-  settings: ``ppo.ppo_args``, ``grpo_rloo.grpo_args``) and TRL trainer;
-* :meth:`~TRLTrainerBase.step_batch`: the batch its reward path scored in the last step;
-* optionally, :meth:`~TRLTrainerBase.run` and :meth:`~TRLTrainerBase.unwrapped_policy`.
-
-Another backend extends it the same way (the Unsloth plugin passes its ``policy_loader``).
+The base owns what PPO and GRPO/RLOO share: the output directory, the reward object (loaded once,
+through :class:`~aligntune.plugin_api.RLTrainerBase`), the prompts and the held-out split, gold
+tracking, the per-step record (one path: :meth:`TRLTrainerBase.record`), the summary, the reports
+and ``save_model``. A family (:mod:`aligntune_backend_trl.ppo`, :mod:`aligntune_backend_trl.grpo_rloo`)
+supplies the methods under "what a family supplies"; another backend passes its ``policy_loader``
+(the Unsloth plugin does).
 """
 
 from __future__ import annotations

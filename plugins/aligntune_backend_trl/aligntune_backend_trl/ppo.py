@@ -11,12 +11,10 @@ every prompt is left-padded to one width so the adapter can split prompt from re
 >>> trainer = AlignTunePPOTrainer(config, bundle=PolicyBundle(policy, tok))  # doctest: +SKIP
 >>> result = trainer.train(); path = trainer.save_model()                    # doctest: +SKIP
 
-A backend that loads the policy its own way passes a :class:`PolicyBundle` (``bundle=``), or a
-``policy_loader(config) -> PolicyBundle`` called inside ``train()``, after a custom reward model
-has been trained (so GPU memory is not held during reward training). Missing pieces are
-filled in: the reference is a frozen copy of the policy (``None`` is kept for a PEFT policy,
-whose adapters are disabled for reference log-probs), and the value model is
-``AutoModelForSequenceClassification(num_labels=1)`` from ``value_model_name`` or ``model_name``.
+A backend that loads the policy its own way passes a :class:`PolicyBundle` (``bundle=``) or a
+``policy_loader(config) -> PolicyBundle``, called inside ``train()`` after a custom reward model is trained (so
+GPU memory is not held during reward training); :func:`~aligntune_backend_trl.models.complete_bundle` fills in
+the reference and the value model it lacks.
 """
 
 from __future__ import annotations
