@@ -1,14 +1,5 @@
-"""Pre-flight checks of an RL run: what the configs and files can tell before anything loads.
-
-* enough prompts for one batch on every process (TRL's PPO repeats a ``drop_last``
-  dataloader forever: with fewer prompts than one batch it is empty, and the run hangs),
-  counted after the held-out evaluation prompts are split off;
-* prompt and completion lengths within the policy's position limit, for the algorithm that
-  runs (``response_length`` for PPO, ``max_completion_length`` for GRPO and RLOO);
-* the special tokens the trainer needs (an end-of-sequence token to stop at and to pad with);
-* the policy's chat template, rendered once on the first chat prompt (:mod:`aligntune.chat_templates`);
-* ``keep_best='gold'`` with a gold to keep by (``report_to`` integrations are checked with the config's
-  values, :mod:`aligntune.integrations`).
+"""Pre-flight checks of an RL run: what the configs and files can tell before anything loads (the prompt count,
+the policy's positions and special tokens, its chat template, a gold for ``keep_best='gold'``).
 
 Each reads ``config.json``, the tokenizer files and manifests only; a hub policy (not a
 local directory) is checked once it loads. ``config.json`` is read as JSON, not through
@@ -88,7 +79,10 @@ def special_tokens(model_dir: Path) -> dict[str, str | None]:
 def check_policy(config: Any) -> None:
     """A local policy (and value model) must hold prompt + completion, and have the tokens the trainer needs."""
     length = completion_length(config)
-    length_field = completion_field(config)
+    length_field = "response_length"  # the setting that bounds a completion's tokens, in the caller's spelling
+    if config.algorithm in GROUP_ALGORITHMS:
+        length_field = "max_completion_length" + ("" if config.max_completion_length is not None else
+                                                  " (default: response_length)")
     needed = config.max_prompt_length + length
     for field_name in ("model_name", "value_model_name"):
         directory = _local_dir(getattr(config, field_name))
@@ -120,15 +114,6 @@ def check_policy(config: Any) -> None:
             )
 
 
-def completion_field(config: Any) -> str:
-    """The setting that bounds a completion's tokens for the config's algorithm, in the caller's spelling."""
-    if config.algorithm in GROUP_ALGORITHMS and config.max_completion_length is not None:
-        return "max_completion_length"
-    if config.algorithm in GROUP_ALGORITHMS:
-        return "max_completion_length (default: response_length)"
-    return "response_length"
-
-
 def check_chat_template(config: Any, data: PromptData, *, field: str = "dataset_name") -> None:
     """Chat prompts need the policy's chat template: render it once, on the first prompt, before anything loads."""
     if not data.is_chat or config.chat_template is not None:  # chat_template= is rendered by scale_settings
@@ -148,18 +133,19 @@ def check_chat_template(config: Any, data: PromptData, *, field: str = "dataset_
 
 
 def check_gold(config: Any) -> None:
-    """``keep_best='gold'`` keeps the policy with the best held-out gold: the run must have a gold to keep by.
-
-    And whatever ``keep_best``: the rules a local reward model's manifest names, the gold unless
-    ``gold_reward_functions`` is given, must be installed (said before anything loads).
-    """
-    _check_manifest_rules(config)
-    if config.keep_best != "gold":
+    """The rules a local reward model's manifest names (the gold, unless ``gold_reward_functions`` is given) must be
+    installed, whatever ``keep_best``; ``keep_best='gold'`` keeps the policy with the best held-out gold, so the run
+    must have a gold to keep by. Both are said before anything loads."""
+    src = config.reward_source
+    if config.gold_reward_functions is not None or src is None or src.training_config is not None:
+        return  # the gold is named, is the reward's own rules, or is in the manifest of the model trained for the run
+    local = _local_dir(src.model_path or src.model_name)  # a hub model's manifest is read once it has loaded
+    rules = manifest_rules(read_manifest(local), origin=str(local)) if local is not None else None
+    if config.keep_best != "gold" or config.reward_functions is not None or rules is not None:
         return
-    missing = _why_no_gold(config)
+    missing = _why_no_gold(src, read=local is not None)
     if missing is None:
         return
-    src = config.reward_source
     raise ConfigurationError(
         f"keep_best='gold' keeps the policy with the best held-out gold, but this run has no gold: the reward model "
         f"({src.source_type}: {show(src.model_name or src.model_path or src.url)}) {missing}, and no gold_reward_functions were "
@@ -167,33 +153,19 @@ def check_gold(config: Any) -> None:
     )
 
 
-def _check_manifest_rules(config: Any) -> None:
-    src = config.reward_source
-    if config.gold_reward_functions is not None or src is None or src.training_config is not None:
-        return
-    name = src.model_path or src.model_name
-    path = os.path.expanduser(str(name)) if name is not None else None
-    if path is not None and Path(path).is_dir():  # a hub model's manifest is read once it has loaded
-        manifest_rules(read_manifest(path), origin=path)
-
-
-def _why_no_gold(config: Any) -> str | None:
-    """``None`` when the run's gold is known before anything loads; else why it is not."""
-    if config.gold_reward_functions is not None or config.reward_functions is not None:
-        return None
-    src = config.reward_source
-    if src is None or src.training_config is not None:
-        return None  # a reward model trained for the run: its manifest names its rules
+def _why_no_gold(src: Any, *, read: bool) -> str | None:
+    """Why a reward model with no manifest rules read so far (``read``: its local directory's) has no gold before
+    anything loads; ``None`` when it has one after all (a remote reward's, or a cached hub model's manifest)."""
+    no_rules = "has no aligntune manifest naming the rules it stands for"
     if src.source_type == "remote":  # the server says whether its reward has a gold
         return None if served_gold(src) else "serves a reward with no gold (serve-reward --gold-reward-functions)"
-    path = src.model_path
-    if path is None and src.model_name is not None:
+    if read:
+        return no_rules
+    if src.model_path is None and src.model_name is not None:
         try:
             path = model_dirs.resolve_model_path(src.model_name, local_files_only=True)
         except ModelLoadError:  # not in the cache: nothing to read before it downloads
             return "is not in the local cache, so no aligntune manifest naming its rules can be read before it loads"
-    if path is None or not Path(os.path.expanduser(path)).is_dir():
-        return "has no local directory holding an aligntune manifest that names its rules"
-    if manifest_rules(read_manifest(os.path.expanduser(path)), origin=path) is not None:
-        return None
-    return "has no aligntune manifest naming the rules it stands for"
+        if Path(path).is_dir():
+            return None if manifest_rules(read_manifest(path), origin=str(path)) is not None else no_rules
+    return "has no local directory holding an aligntune manifest that names its rules"
