@@ -1,11 +1,8 @@
 """The local RL reward: a reward model, rules, or a weighted mix, built once from the RL config.
 
-:class:`LocalReward` normalises the weights once (the model's and every rule's, to sum
-to 1), scores a batch of texts with each component, sums them (:func:`weighted_sum`)
-into the proxy, and scores the gold from the same batch, reusing the rule scores the
-proxy already computed. It never sees a policy tokenizer; PPO's token-level adapter
-(in the TRL plugin) may hand it the model's scores it computed from token ids
-(``known=``), so the sum stays here.
+:class:`LocalReward` normalises the weights once (the model's and every rule's, to sum to 1), sums the
+components of a batch of texts into the proxy (:func:`weighted_sum`), and scores the gold from the same batch,
+reusing the rule scores the proxy already computed. It never sees a policy tokenizer (see ``score``'s ``known=``).
 
 >>> reward = build_reward(config, reward_model)          # doctest: +SKIP
 >>> batch = reward.score(prompts, completions)           # doctest: +SKIP
@@ -113,7 +110,10 @@ class LocalReward:
         components: dict[str, list[float]] = {}
         if self.reward_model is not None:
             scores = known.get(MODEL_COMPONENT)
-            scores = self.model_scores(completions, prompts) if scores is None else [float(s) for s in scores]
+            if scores is None:  # scored as the model was trained: with prompts or not
+                scores = self.reward_model.score(completions, prompts=prompts if self.uses_prompts else None,
+                                                 batch_size=self.batch_size)
+            scores = [float(s) for s in scores]
             components[MODEL_COMPONENT] = check_finite(scores, who="The reward model", verb="produced",
                                                        unit="completion", hint=_HINT)
         if self.rules is not None:
@@ -128,12 +128,6 @@ class LocalReward:
         gold_components = self._rule_scores(self.gold.composite, completions, prompts, components)
         gold = weighted_sum(gold_components, self.gold_weights)
         return RewardBatch(rewards, components, dict(self.weights), gold, gold_components, dict(self.gold_weights))
-
-    def model_scores(self, completions: list[str], prompts: list[str]) -> list[float]:
-        """The reward model's raw scores of the completions, scored as it was trained (with prompts or not)."""
-        scores = self.reward_model.score(completions, prompts=prompts if self.uses_prompts else None,
-                                         batch_size=self.batch_size)
-        return [float(s) for s in scores]
 
     @staticmethod
     def _rule_scores(composite: CompositeReward, completions: list[str], prompts: list[str],
