@@ -1,9 +1,5 @@
-"""``create_rl_trainer``: keyword arguments -> one validated RL config -> a backend's trainer.
-
-Everything is checked before any model, tokenizer or weight loads: the keywords, the
-config values, the backend (known, installed, able to run here) and its algorithms,
-the reward source (paths exist, hub names reachable), the policy reference, and the
-prompts dataset (the file exists, a prompt column is found).
+"""``create_rl_trainer``: keyword arguments -> one validated RL config -> a backend's trainer, everything
+checked before any model, tokenizer or weight loads (:func:`validate_rl_config`).
 
 Reward arguments map to exactly one reward source:
 
@@ -243,7 +239,7 @@ def create_rl_trainer(**kwargs: Any) -> Any:
     """Build an RL trainer from the guide's keyword arguments.
 
     Returns the backend's trainer: ``.train()`` (trains the reward model first when
-    ``train_custom_reward_model=True``, then runs PPO) and ``.save_model(output_dir=None)``
+    ``train_custom_reward_model=True``, then runs the algorithm) and ``.save_model(output_dir=None)``
     (returns the path of a ``save_pretrained`` policy directory with its tokenizer).
     All validation happens here, before any model loads. See :func:`valid_arguments`
     for the accepted keywords and

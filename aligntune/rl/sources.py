@@ -1,13 +1,8 @@
 """The reward-model source contract, and what backends and source plugins use from it.
 
-A source turns a :class:`~aligntune.rl.config.RewardModelSourceConfig` into a loaded
-text reward model. Plugins add sources through ``register_reward_model_sources``; the
-core's own (``custom_trained``, ``pretrained_hf``, ``pretrained_local``, ``in_memory``,
-``remote``) are the built-in plugin :mod:`aligntune.rl.builtin_sources`.
-
-The contract is all a backend needs: :func:`load_reward_model` looks the source up
-and calls its ``load``, which returns a ready reward model, training it first if that
-is what the source does. No backend names a source type.
+A source turns a :class:`~aligntune.rl.config.RewardModelSourceConfig` into a loaded text reward model.
+Plugins add sources through ``register_reward_model_sources`` (the core's own are the built-in plugin
+:mod:`aligntune.rl.builtin_sources`). A backend needs only :func:`load_reward_model`: no backend names a source type.
 
 >>> reward = load_reward_model(config.reward_source)     # doctest: +SKIP
 >>> reward.score(["Glad to help."]), reward.path          # doctest: +SKIP

@@ -5,10 +5,6 @@
 run's summary and :class:`RLResult`. A backend subclasses it and adds how models load,
 how its library's trainer is built and run, and how the policy is saved (the TRL plugin's
 ``aligntune_backend_trl.base.TRLTrainerBase`` is one).
-
-The reward is any :class:`~aligntune.rl.reward.base.Reward`: one passed in (``reward=``),
-one a reward-model source returns itself (a remote reward service), or the
-:class:`~aligntune.rl.reward.local.LocalReward` of the config's model, rules and weights.
 """
 
 from __future__ import annotations

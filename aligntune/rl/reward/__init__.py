@@ -1,14 +1,9 @@
 """The RL reward: one object that scores texts and returns the proxy, its components and the gold.
 
-* ``base``: :class:`RewardBatch` (JSON round-trip), the :class:`Reward` protocol and
-  :func:`weighted_sum`, the one weighted sum of the RL reward. Torch-free.
-* ``gold``: the rules a proxy stands for (:func:`resolve_gold`).
-* ``local``: :class:`LocalReward` (reward model, rules, weights, mix) and
-  :func:`build_reward`, which builds it once from an RL config.
-* ``callables``: the reward as TRL-style text callables (GRPO, RLOO).
-
-Token ids never reach this package: PPO's adapter, which holds the policy tokenizer,
-lives in the TRL plugin. Nothing here imports torch.
+:mod:`~aligntune.rl.reward.base` (the interface and :func:`weighted_sum`), :mod:`~aligntune.rl.reward.gold`,
+:mod:`~aligntune.rl.reward.local` (:class:`LocalReward`, :func:`build_reward`) and
+:mod:`~aligntune.rl.reward.callables` (TRL-style text callables for GRPO and RLOO). Token ids and torch never
+reach this package: PPO's adapter, which holds the policy tokenizer, lives in the TRL plugin.
 """
 
 from aligntune.rl.reward.base import MODEL_COMPONENT, Reward, RewardBatch, weighted_sum

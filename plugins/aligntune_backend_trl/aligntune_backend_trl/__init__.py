@@ -1,12 +1,7 @@
-"""aligntune plugin: the ``trl`` RL backend: PPO on ``trl.experimental.ppo.PPOTrainer`` (trl 1.12),
-GRPO and RLOO on ``trl.GRPOTrainer`` and ``trl.RLOOTrainer``.
-
-Every trainer here has one shape (:mod:`aligntune_backend_trl.base`): a base that owns the
-reward object, gold tracking, the records, the reports and ``save_model``, and one small part
-per algorithm family (:mod:`~aligntune_backend_trl.ppo`, :mod:`~aligntune_backend_trl.grpo_rloo`).
-Another backend builds on it through :func:`~aligntune_backend_trl.backend.trainer_for`
-(its own ``policy_loader``), as the Unsloth plugin does. Importing this package is light:
-torch, transformers and trl load only when a trainer is built.
+"""aligntune plugin: the ``trl`` RL backend: PPO on ``trl.experimental.ppo.PPOTrainer`` (trl 1.12), GRPO and
+RLOO on ``trl.GRPOTrainer`` and ``trl.RLOOTrainer``, all of one trainer shape (:mod:`aligntune_backend_trl.base`).
+Another backend builds on it through :func:`~aligntune_backend_trl.backend.trainer_for`, as the Unsloth plugin does.
+Importing this package is light: torch, transformers and trl load only when a trainer is built.
 """
 
 from __future__ import annotations

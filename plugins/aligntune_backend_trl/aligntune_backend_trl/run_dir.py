@@ -1,17 +1,10 @@
 """What every trainer of this backend does with its output directory: mark it, save the policy into it.
 
-The rule is :mod:`aligntune.outputs`' (checked in ``create_rl_trainer``, and again when
-the run starts): the directory is marked as aligntune's before anything is written into
-it, and the policy is saved through a staging directory that replaces a non-empty target
-only when aligntune wrote it and ``overwrite`` is on (or when this trainer saved there
-before).
-
-A run starts in a directory of its own: an earlier run there (replaced on ``overwrite``)
-is swapped out atomically, completions, metrics, reports, reward model and policy alike,
-before the new run writes anything (:func:`aligntune.atomic.fresh_run_directory`), so the
-files of two runs never mix, even after a ``kill -9``. The run id in the marker is written
-into every file of the run (``metrics.json``, each ``completions.jsonl`` row, the policy's
-marker), and the marker says ``finished`` once the metrics are written.
+The rules are :mod:`aligntune.outputs`' and :mod:`aligntune.atomic`'s: a run starts in a directory of its own
+(:func:`~aligntune.atomic.fresh_run_directory` swaps an earlier run's out atomically, so the files of two runs never
+mix), the policy is saved through a staging directory, and the marker's run id is written into every file of the
+run (``metrics.json``, each ``completions.jsonl`` row, the policy's marker); the marker says ``finished`` once the
+metrics are written.
 """
 
 from __future__ import annotations
