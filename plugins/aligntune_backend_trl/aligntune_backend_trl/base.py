@@ -27,7 +27,6 @@ from aligntune.plugin_api import (
     Reward,
     ScoredBatch,
     check_parameters_replicated,
-    completion_length,
     policy_name,
     trim_completions,
     trl_config_class,
@@ -158,7 +157,7 @@ class TRLTrainerBase(RLTrainerBase):
             self.tokenizer.chat_template = cfg.chat_template
         prompts, data = load_prompts(cfg, cfg.dataset_name, max_samples=cfg.max_samples, tokenizer=self.tokenizer)
         is_chat = data.is_chat or cfg.chat_template is not None
-        self.tracker = GoldTracker(cfg, reward, max_new_tokens=completion_length(cfg), policy_of=self.unwrapped_policy)
+        self.tracker = GoldTracker(cfg, reward, policy_of=self.unwrapped_policy)
         prompts = self.tracker.hold_out(prompts, self.tokenizer, is_chat=is_chat, origin=data.origin)
         self._callback = StepCallback(self)  # bench/*_overhead.py reach its progress bar
         callbacks = [self._callback, EvaluationCallback(self.tracker, raise_to_stop=self.raise_to_stop),

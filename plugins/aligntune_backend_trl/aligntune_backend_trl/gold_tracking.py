@@ -24,6 +24,7 @@ from aligntune.plugin_api import (
     Reward,
     RewardBatch,
     check_prompt_count,
+    completion_length,
     run_id_of,
 )
 from aligntune_backend_trl.data import fit_prompts, load_prompts, response_ends
@@ -42,17 +43,16 @@ class GoldTracker:
     """Everything a run measures against its gold (the rules), on training batches and held-out prompts.
 
     ``reward``: the run's reward object (its ``describe()["gold"]`` says whether a gold is known);
-    ``policy_of``: returns the policy to generate held-out responses with.
+    ``policy_of``: returns the policy to generate held-out responses with (up to ``completion_length(config)``
+    new tokens, as in training).
     """
 
-    def __init__(self, config: Any, reward: Reward, *, max_new_tokens: int,
-                 policy_of: Callable[[], Any] | None = None) -> None:
+    def __init__(self, config: Any, reward: Reward, *, policy_of: Callable[[], Any]) -> None:
         self.config = config
         self.reward = reward
         gold = reward.describe().get("gold")
         self.gold: dict[str, Any] | None = gold
-        self.figures = BatchFigures(max_new_tokens=max_new_tokens)
-        self.max_new_tokens = max_new_tokens
+        self.figures = BatchFigures(max_new_tokens=completion_length(config))
         self.alarm = OverOptimisationAlarm(patience=config.overoptimization_patience)
         self.evaluations: list[dict[str, Any]] = []
         if config.keep_best == "gold" and gold is None:  # checked before loading where the rules can be known
@@ -150,13 +150,14 @@ class GoldTracker:
 
     def evaluate(self, step: int) -> dict[str, Any] | None:
         """Generate on the held-out prompts (fixed sampling and seed), score proxy and gold; track the best."""
-        if not self.eval_prompts or self.policy_of is None:
+        if not self.eval_prompts:
             return None
         if self.evaluations and self.evaluations[-1]["step"] == step:
             return self.evaluations[-1]
         policy = self.policy_of()
         responses, lengths, ended = generate(policy, self.tokenizer, self.eval_prompts, seed=self.config.seed,
-                                             max_new_tokens=self.max_new_tokens, temperature=self.config.temperature,
+                                             max_new_tokens=self.figures.max_new_tokens,
+                                             temperature=self.config.temperature,
                                              add_special_tokens=self.add_special_tokens)
         batch = self.reward.score(self.eval_prompts, responses)
         row = {"step": step, **self.figures.stats(batch, lengths=lengths, ended=ended, prefix="eval/")}
