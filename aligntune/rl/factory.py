@@ -1,17 +1,16 @@
 """``create_rl_trainer``: keyword arguments -> one validated RL config -> a backend's trainer, everything
 checked before any model, tokenizer or weight loads (:func:`validate_rl_config`).
 
-Reward arguments map to exactly one reward source:
+Reward arguments map to at most one reward-model source (``reward_functions`` and ``reward_model_weight`` are the
+config's; :class:`~aligntune.rl.config.RLTrainingConfig` says how they combine with it):
 
-* ``train_custom_reward_model=True`` with ``reward_training_texts`` and
-  ``reward_functions`` (+ ``reward_function_weights``, ``reward_training_*``): a reward
-  model is trained from the functions first (``custom_trained``), then used for PPO;
-* ``reward_model_name=``: ``pretrained_hf``; ``reward_model_path=``: ``pretrained_local``;
-  ``reward_model_url=`` (+ ``remote_reward_options``): ``remote``, the whole reward scored by
-  ``aligntune serve-reward`` (:mod:`aligntune.serve.source`);
-  ``reward_source=RewardModelSourceConfig(...)``: any source, including a plugin's;
-* ``reward_functions=`` alone: the rule functions are the PPO reward;
-* a model source plus ``reward_functions`` plus ``reward_model_weight=``: one mixed reward.
+* ``train_custom_reward_model=True`` with ``reward_training_texts`` and ``reward_functions`` (+
+  ``reward_function_weights``, ``reward_training_*``): ``custom_trained``, a reward model trained from the
+  functions first, which is then the RL reward;
+* ``reward_model_name=``: ``pretrained_hf``; ``reward_model_path=``: ``pretrained_local`` (a loaded model, with
+  ``reward_tokenizer=``: ``in_memory``); ``reward_model_url=`` (+ ``remote_reward_options``): ``remote``, the whole
+  reward scored by ``aligntune serve-reward`` (:mod:`aligntune.serve.source`);
+  ``reward_source=RewardModelSourceConfig(...)``: any source, including a plugin's.
 """
 
 from __future__ import annotations

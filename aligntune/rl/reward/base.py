@@ -2,11 +2,8 @@
 
 A :class:`Reward` scores a batch of (prompt, completion) texts and returns a :class:`RewardBatch`
 (the proxy, its components and, when known, the gold). PPO's adapter, GRPO/RLOO's reward callables
-and the run monitor all read their numbers from one such batch, so the weighted sum is computed once
-(:func:`weighted_sum`).
-
-A reward served over HTTP is the same interface: :meth:`RewardBatch.to_json` and
-:meth:`RewardBatch.from_json` carry a batch through JSON unchanged (the format is :mod:`aligntune.serve.wire`'s).
+and the gold tracker all read their numbers from one such batch, so the weighted sum is computed once
+(:func:`weighted_sum`). A reward served over HTTP is the same interface (:meth:`RewardBatch.to_json`).
 """
 
 from __future__ import annotations

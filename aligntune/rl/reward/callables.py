@@ -36,7 +36,7 @@ def as_texts(values: Sequence[Any], what: str) -> list[str]:
 
 @dataclass(frozen=True)
 class ScoredBatch:
-    """The last batch the proxy callable scored: its texts, the completions' token ids and the numbers."""
+    """One scored batch: its texts, the completions' token ids and the reward object's numbers."""
 
     prompts: list[str]
     completions: list[str]

@@ -174,7 +174,7 @@ def reward_curve_figure(steps: list[dict[str, Any]], *, title: str = "PPO reward
     lines = ax.plot(xs, ys, marker="o", markersize=3, alpha=0.5, label="mean reward")
     window = max(1, len(ys) // 8)
     if window > 1:
-        smooth = [sum(ys[max(0, i - window + 1) : i + 1]) / len(ys[max(0, i - window + 1) : i + 1]) for i in range(len(ys))]
+        smooth = [statistics.fmean(ys[max(0, i - window + 1) : i + 1]) for i in range(len(ys))]
         lines += ax.plot(xs, smooth, color="tab:blue", linewidth=2, label=f"mean reward ({window}-step average)")
     if any(kl_key in s for s in steps):
         ax2 = ax.twinx()
