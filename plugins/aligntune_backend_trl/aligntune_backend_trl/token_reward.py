@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -58,28 +57,15 @@ def same_vocabulary(a: Any, b: Any) -> bool:
         return False
 
 
-@dataclass(frozen=True)
-class Framing:
-    """The special tokens a tokenizer adds around a single sequence (e.g. ``[CLS] ... [SEP]``)."""
-
-    prefix: tuple[int, ...]
-    suffix: tuple[int, ...]
-
-    def wrap(self, ids: list[int], max_length: int | None) -> list[int]:
-        """``prefix + ids + suffix``, with ``ids`` cut so the whole fits ``max_length``."""
-        if max_length is not None:
-            ids = ids[: max(0, max_length - len(self.prefix) - len(self.suffix))]
-        return [*self.prefix, *ids, *self.suffix]
-
-
-def framing_of(tokenizer: Any) -> Framing:
-    """Find what ``tokenizer(text)`` adds around ``tokenizer(text, add_special_tokens=False)``."""
+def framing_of(tokenizer: Any) -> tuple[list[int], list[int]]:
+    """``(prefix, suffix)``: the special tokens ``tokenizer(text)`` adds around ``tokenizer(text,
+    add_special_tokens=False)`` (e.g. ``[CLS] ... [SEP]``)."""
     full = list(tokenizer("reward")["input_ids"])
     bare = list(tokenizer("reward", add_special_tokens=False)["input_ids"])
     for start in range(len(full) - len(bare) + 1) if bare else ():
         if full[start : start + len(bare)] == bare:
-            return Framing(tuple(full[:start]), tuple(full[start + len(bare) :]))
-    return Framing((), ())
+            return full[:start], full[start + len(bare) :]
+    return [], []
 
 
 class TokenReward:
@@ -141,13 +127,15 @@ class TokenReward:
     @torch.no_grad()
     def _model_scores_from_ids(self, response_ids: list[list[int]]) -> list[float]:
         assert self._framing is not None
+        prefix, suffix = self._framing
+        room = max(0, self.max_length - len(prefix) - len(suffix))  # response tokens that fit with the framing
         tok, model = self.reward_model.tokenizer, self.reward_model.model
         special = set(getattr(tok, "all_special_ids", []) or [])
         device = next(model.parameters()).device
         batch_size = self.reward.batch_size  # type: ignore[attr-defined]
         out: list[float] = []
         for start in range(0, len(response_ids), batch_size):
-            chunk = [self._framing.wrap([i for i in ids if i not in special], self.max_length)
+            chunk = [[*prefix, *[i for i in ids if i not in special][:room], *suffix]
                      for ids in response_ids[start : start + batch_size]]
             enc = tok.pad({"input_ids": chunk}, padding_side="right", return_tensors="pt")
             logits = model(input_ids=enc["input_ids"].to(device), attention_mask=enc["attention_mask"].to(device)).logits
