@@ -3,8 +3,7 @@ the best policy by gold, and the completions log (see :mod:`aligntune.rl.overopt
 
 One :class:`GoldTracker` serves PPO and GRPO/RLOO. Every number it logs comes from the
 run's reward object: the trainer hands it each step's scored batch, and the held-out
-evaluations score their responses with the same object. :class:`EvaluationCallback` runs
-the held-out evaluations.
+evaluations (:class:`EvaluationCallback`) score their responses with the same object.
 """
 
 from __future__ import annotations
@@ -200,27 +199,20 @@ def generate(policy: Any, tokenizer: Any, prompts: list[str], *, seed: int, max_
     was_training = policy.training
     policy.eval()
     device = next(policy.parameters()).device
-    responses: list[str] = []
-    lengths: list[int] = []
-    ended: list[bool] = []
+    rows: list[list[int]] = []  # each response's new token ids
     try:
         with torch.random.fork_rng(devices=[]), torch.no_grad():  # the CPU RNG state comes back afterwards
             torch.manual_seed(seed)
             for start in range(0, len(prompts), batch_size):
-                chunk = prompts[start:start + batch_size]
-                enc = tokenizer(chunk, return_tensors="pt", padding=True, add_special_tokens=add_special_tokens)
-                enc = {k: v.to(device) for k, v in enc.items()}
+                enc = tokenizer(prompts[start:start + batch_size], return_tensors="pt", padding=True,
+                                add_special_tokens=add_special_tokens).to(device)
                 out = policy.generate(**enc, max_new_tokens=max_new_tokens, do_sample=True, temperature=temperature,
                                       top_k=0, top_p=1.0, pad_token_id=tokenizer.pad_token_id)
-                rows = out[:, enc["input_ids"].shape[1]:].tolist()
-                chunk_lengths, chunk_ended = response_ends(rows, tokenizer.eos_token_id)
-                responses += [tokenizer.decode(row[:n], skip_special_tokens=True)
-                              for row, n in zip(rows, chunk_lengths)]
-                lengths += chunk_lengths
-                ended += chunk_ended
+                rows += out[:, enc["input_ids"].shape[1]:].tolist()
     finally:
         policy.train(was_training)
-    return responses, lengths, ended
+    lengths, ended = response_ends(rows, tokenizer.eos_token_id)
+    return tokenizer.batch_decode([row[:n] for row, n in zip(rows, lengths)], skip_special_tokens=True), lengths, ended
 
 
 class EvaluationCallback(TrainerCallback):

@@ -2,8 +2,7 @@
 :class:`~aligntune_backend_trl.base.TRLTrainerBase`.
 
 The reward reaches TRL as text callables (:class:`~aligntune.plugin_api.RewardCallables`), so TRL
-optimises exactly the reward object's proxy and logs each component. ``batch_size`` counts prompts: a
-step generates ``batch_size * num_generations`` completions per process.
+optimises exactly the reward object's proxy and logs each component (groups: :mod:`aligntune.rl.algorithms`).
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ import math
 from typing import Any, Callable
 
 from aligntune.plugin_api import (
+    ONLY_FOR,
     Reward,
     RewardCallables,
     ScoredBatch,
@@ -37,9 +37,8 @@ def grpo_args(config: Any, reward_weights: list[float], world: int = 1) -> Any:
     )
     if config.total_episodes is not None:
         family["max_steps"] = max(1, math.ceil(config.total_episodes / completions_per_step))
-    for name in ("beta", "loss_type", "scale_rewards", "normalize_advantages"):
-        if getattr(config, name) is not None:
-            family[name] = getattr(config, name)
+    # the rest of the group settings (algorithms.ONLY_FOR) as given; TRL's defaults otherwise
+    family.update({n: getattr(config, n) for n in ONLY_FOR if n not in family and getattr(config, n) is not None})
     return trl_config(config, **family)
 
 
