@@ -1,9 +1,5 @@
-"""The RL backend contract and backend lookup.
-
-A backend is registered by a plugin through the ``register_rl_backends`` hook. It
-names itself, lists the algorithms it supports, says whether it can run on this
-machine (and why not), and builds a trainer from a validated config. Nothing here
-imports torch.
+"""The RL backend contract (:class:`RLBackend`, registered by a plugin through the ``register_rl_backends`` hook)
+and backend lookup. Nothing here imports torch.
 """
 
 from __future__ import annotations

@@ -145,14 +145,11 @@ class RLTrainingConfig:
         reward, ``reward_model_weight * model + sum(w_i * rule_i)``, all weights normalised to sum to 1.
 
     PPO
-        ``num_epochs`` (passes over the prompts), ``total_episodes`` (overrides it),
-        ``batch_size`` (prompts per device per rollout), ``gradient_accumulation_steps``,
-        ``num_mini_batches``, ``num_ppo_epochs``, ``learning_rate``, ``response_length``
-        (new tokens per response), ``temperature``, ``kl_coef``, ``kl_estimator``,
-        ``cliprange``, ``vf_coef``, ``cliprange_value``, ``gamma``, ``lam``,
-        ``whiten_rewards``, ``missing_eos_penalty``, ``stop_at_eos``, ``seed``,
-        ``logging_steps``, ``report_to``, ``bf16``; ``backend_options``: settings only one
-        backend understands (e.g. Unsloth's LoRA rank), checked by that backend.
+        ``num_epochs`` (passes over the prompts), ``total_episodes`` (overrides it), ``batch_size`` (prompts per
+        device per rollout), ``gradient_accumulation_steps``, ``learning_rate``, ``temperature``, ``stop_at_eos``,
+        ``seed``, ``logging_steps``, ``report_to``, ``bf16``; ``response_length`` (new tokens per response) and the
+        other settings of TRL's ``PPOConfig`` under their names there (:data:`~aligntune.rl.algorithms.PPO_SETTINGS`);
+        ``backend_options``: settings only one backend understands (e.g. Unsloth's LoRA rank), checked by it.
 
     GRPO and RLOO (see :mod:`aligntune.rl.algorithms`; refused with PPO)
         ``num_generations`` (completions per prompt, default 4; ``batch_size`` counts

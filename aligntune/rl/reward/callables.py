@@ -46,6 +46,8 @@ class ScoredBatch:
 
 
 class _Callable:
+    """One TRL reward function named ``name`` (not a ``functools.partial``: TRL names those after the wrapped one)."""
+
     def __init__(self, owner: RewardCallables, name: str) -> None:
         self.owner = owner
         self.__name__ = name

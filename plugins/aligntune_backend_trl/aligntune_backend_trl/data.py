@@ -50,8 +50,7 @@ def tokenize_prompts(
     _log_cut(sum(len(ids) > width for ids in encoded), len(prompts), "prompts", max_width)
     padded = tokenizer.pad({"input_ids": [list(ids)[-width:] for ids in encoded]}, padding="max_length",
                            max_length=width, padding_side="left", return_attention_mask=False)
-    rows = padded["input_ids"]
-    return Dataset.from_dict({"input_ids": rows}), width
+    return Dataset.from_dict({"input_ids": padded["input_ids"]}), width
 
 
 def fit_prompts(tokenizer: Any, prompts: list[str], *, max_tokens: int, add_special_tokens: bool = True,
@@ -60,15 +59,10 @@ def fit_prompts(tokenizer: Any, prompts: list[str], *, max_tokens: int, add_spec
     if not prompts:
         return prompts
     encoded = tokenizer(prompts, add_special_tokens=add_special_tokens)["input_ids"]
-    out: list[str] = []
-    cut = 0
-    for row, (text, ids) in enumerate(zip(prompts, encoded)):
-        if len(ids) <= max_tokens:
-            out.append(text)
-            continue
-        cut += 1
-        out.append(_cut_left(tokenizer, text, len(ids), max_tokens, add_special_tokens, row, what))
-    _log_cut(cut, len(prompts), what, max_tokens)
+    out = [text if len(ids) <= max_tokens
+           else _cut_left(tokenizer, text, len(ids), max_tokens, add_special_tokens, row, what)
+           for row, (text, ids) in enumerate(zip(prompts, encoded))]
+    _log_cut(sum(len(ids) > max_tokens for ids in encoded), len(prompts), what, max_tokens)
     return out
 
 
