@@ -133,10 +133,6 @@ class TRLTrainerBase(RLTrainerBase):
         point = self.run_dir.resume_point
         trainer.train(**({"resume_from_checkpoint": str(point)} if point is not None else {}))
 
-    def summary_extra(self) -> dict[str, Any]:
-        """Family-specific summary entries."""
-        return {}
-
     # -- shared -------------------------------------------------------------------------------------
 
     def before_reward_load(self) -> None:
@@ -206,7 +202,7 @@ class TRLTrainerBase(RLTrainerBase):
         assert self.tracker is not None
         self.tracker.evaluate(int(trainer.state.global_step))
         seconds = time.perf_counter() - start
-        summary = self.summary(seconds, monitor=self.tracker.summary(), **self.summary_extra())
+        summary = self.summary(seconds, monitor=self.tracker.summary())
         kept = self.tracker.kept()
         kept_step = int(trainer.state.global_step) if kept["step"] is None else kept["step"]
         start_kept = kept_step == 0 and trainer.state.global_step > 0  # the start policy kept by gold: never silent

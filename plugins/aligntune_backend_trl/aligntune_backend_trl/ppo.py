@@ -113,8 +113,8 @@ class AlignTunePPOTrainer(TRLTrainerBase):
         except StopForOverOptimisation as stop:
             logger.warning("PPO stopped at step %s on the over-optimisation alarm", stop.args[0])
 
-    def summary_extra(self) -> dict[str, Any]:
-        return {"fast_path": bool(self.adapter.token_reward.fast_path)}
+    def summary(self, seconds: float, **extra: Any) -> dict[str, Any]:
+        return super().summary(seconds, **extra, fast_path=bool(self.adapter.token_reward.fast_path))
 
     def policy_to_save(self) -> Any:
         if self.trl_trainer is None and self.bundle is not None:
