@@ -60,19 +60,16 @@ def _local_dir(name: Any) -> Path | None:
     return path if path.is_dir() else None
 
 
-def _token(value: Any) -> str | None:
-    if isinstance(value, dict):  # an AddedToken written as a dict
-        value = value.get("content")
-    return value if isinstance(value, str) and value else None
-
-
 def special_tokens(model_dir: Path) -> dict[str, str | None]:
     """The ``eos``/``pad`` tokens a saved tokenizer declares (``None`` where it declares none)."""
     found: dict[str, str | None] = {"eos": None, "pad": None}
     for name in ("special_tokens_map.json", "tokenizer_config.json"):
         data = read_json_object(model_dir / name)
         for key in found:
-            found[key] = found[key] or _token(data.get(f"{key}_token"))
+            value = data.get(f"{key}_token")
+            if isinstance(value, dict):  # an AddedToken written as a dict
+                value = value.get("content")
+            found[key] = found[key] or (value if isinstance(value, str) and value else None)
     return found
 
 

@@ -13,14 +13,12 @@ LAST_TRL_WITH_PPO = "1.12.0"
 #: GRPO and RLOO from 1.12 on (1.x).
 TRL_RANGES: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {
     "ppo": ((1, 12), (1, 13)),
-    "grpo": ((1, 12), (2, 0)),
-    "rloo": ((1, 12), (2, 0)),
+    **dict.fromkeys(("grpo", "rloo"), ((1, 12), (2, 0))),
 }
 #: The install line for each algorithm; the extras' pins in aligntune's pyproject.toml agree with these.
 INSTALL = {
     "ppo": "pip install 'aligntune[ppo]'  (trl>=1.12,<1.13)",
-    "grpo": "pip install 'aligntune[grpo]'  (trl>=1.12,<2)",
-    "rloo": "pip install 'aligntune[grpo]'  (trl>=1.12,<2)",
+    **dict.fromkeys(("grpo", "rloo"), "pip install 'aligntune[grpo]'  (trl>=1.12,<2)"),  # one extra for both
 }
 
 
