@@ -168,12 +168,8 @@ def resolve_backend(config: Any) -> Any:
 
 
 def validate_rl_config(config: Any) -> None:
-    """The checks that touch the file system (no model loads): outputs, sources, policy, prompts, eval prompts.
-
-    Then the pre-flight checks of :mod:`aligntune.rl.preflight`: enough prompts for a batch once
-    the evaluation prompts are held out, prompt and completion within the policy's positions, the
-    tokens the trainer needs, the chat template rendered once, a gold for ``keep_best='gold'``.
-    """
+    """The checks that touch the file system (no model loads): outputs, sources, policy, prompts, eval prompts,
+    then the pre-flight checks of :mod:`aligntune.rl.preflight`."""
     point = scale_settings.validate(config)  # peft installed and its keys; the checkpoint to resume from
     if resume.in_place(point, config.output_dir):  # continue the run in its own directory
         resume.check_resume_output(config.output_dir, config.input_paths())

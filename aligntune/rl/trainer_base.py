@@ -1,10 +1,5 @@
-"""What every RL backend's trainer shares, whatever library runs the steps (torch-free).
-
-:class:`RLTrainerBase` holds the validated config, builds the reward object once
-(:meth:`RLTrainerBase.load_reward`), keeps the per-step records, and turns them into the
-run's summary and :class:`RLResult`. A backend subclasses it and adds how models load,
-how its library's trainer is built and run, and how the policy is saved (the TRL plugin's
-``aligntune_backend_trl.base.TRLTrainerBase`` is one).
+"""What every RL backend's trainer shares, whatever library runs the steps (torch-free): :class:`RLTrainerBase`
+(the TRL plugin's ``aligntune_backend_trl.base.TRLTrainerBase`` extends it) and :class:`RLResult`.
 """
 
 from __future__ import annotations
@@ -63,11 +58,12 @@ def load_reward(config: Any) -> tuple[Reward, str | None]:
 
 
 class RLTrainerBase:
-    """The shared part of an RL trainer (see the module docstring).
+    """The shared part of an RL trainer: the validated config, the reward object (built once), the per-step
+    records, the summary and the result.
 
-    Subclasses implement ``train()`` and ``save_model()``; they call :meth:`load_reward`
-    before scoring, append one record per step to :attr:`history`, and finish with
-    :meth:`summary` and :meth:`make_result`.
+    Subclasses implement ``train()`` and ``save_model()`` (how models load, how their library's trainer is built
+    and run, how the policy is saved); they call :meth:`load_reward` before scoring, append one record per step to
+    :attr:`history`, and finish with :meth:`summary` and :meth:`make_result`.
     """
 
     def __init__(self, config: Any, *, reward: Reward | None = None) -> None:

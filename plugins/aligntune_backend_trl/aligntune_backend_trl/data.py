@@ -3,10 +3,8 @@ token ids for TRL's PPO, texts for GRPO, RLOO and evaluation.
 
 For PPO every prompt is left-padded (and, when longer, left-truncated) to one width, so each
 batch's query width equals that width and the reward adapter can split prompt from
-response without being told ``context_length``. GRPO and RLOO take prompts as text (TRL 1.12
-tokenizes them itself and no longer truncates them), and so does the held-out evaluation:
-:func:`fit_prompts` cuts those texts from the left until they tokenize to at most
-``max_prompt_length`` tokens, so no prompt runs past the positions the pre-flight check counted.
+response without being told ``context_length``. GRPO, RLOO (TRL 1.12 truncates no prompt) and the held-out
+evaluation take texts, cut by :func:`fit_prompts`, so no prompt runs past the positions the pre-flight counted.
 """
 
 from __future__ import annotations

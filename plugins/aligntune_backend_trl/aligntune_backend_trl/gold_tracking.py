@@ -72,9 +72,8 @@ class GoldTracker:
 
     def hold_out(self, prompts: list[str], tokenizer: Any, *, is_chat: bool, origin: str) -> list[str]:
         """Set the held-out prompts (``eval_dataset_name``, or ``eval_prompts`` split off ``prompts`` by
-        ``Dataset.train_test_split``, seeded); return the prompts left for training. Without ``eval_steps``
-        nothing is held out. Those left must fill one batch on every process: TRL repeats a ``drop_last``
-        dataloader forever, so an empty one would hang (refused here, and before loading by the pre-flight)."""
+        ``Dataset.train_test_split``, seeded); return the prompts left for training, at least one batch on every
+        process (:func:`~aligntune.plugin_api.check_prompt_count`). Without ``eval_steps`` nothing is held out."""
         cfg = self.config
         self.tokenizer, self.add_special_tokens = tokenizer, not is_chat
         split = bool(cfg.eval_steps) and cfg.eval_dataset_name is None
@@ -98,12 +97,8 @@ class GoldTracker:
                                         add_special_tokens=self.add_special_tokens, what="held-out prompts")
 
     def kept(self) -> dict[str, Any]:
-        """Which policy ``save_model`` saves and why: ``{"step", "gold", "why", "state"}``.
-
-        ``state`` is ``None`` when it is the last step's policy (the one in memory). Under
-        ``keep_best='gold'`` the best held-out gold wins, and a tie goes to the later step, so
-        a run whose evaluations all tie keeps its trained policy, never the start one silently.
-        """
+        """Which policy ``save_model`` saves and why: ``{"step", "gold", "why", "state"}`` (``keep_best``'s rule;
+        ``state`` is ``None`` for the last step's policy, the one in memory)."""
         last = self.evaluations[-1] if self.evaluations else None
         last_step = last["step"] if last is not None else None
         if self.keep_best != "gold" or self.best is None:

@@ -3,9 +3,7 @@ and the one module that talks to ``trl.experimental.ppo`` (:func:`ppo_args` and
 :meth:`AlignTunePPOTrainer.build_trl_trainer`): when TRL's PPO goes away (it is deleted after trl 1.12), those
 two are what a replacement engine reimplements.
 
-The reward reaches TRL's PPO as an ``nn.Module`` (:class:`~aligntune_backend_trl.token_reward.RewardAdapter`)
-that decodes the policy's token ids and scores the texts with the run's reward object;
-every prompt is left-padded to one width so the adapter can split prompt from response.
+The reward reaches TRL's PPO as an ``nn.Module`` (:class:`~aligntune_backend_trl.token_reward.RewardAdapter`).
 
 >>> trainer = AlignTunePPOTrainer(config)                                    # doctest: +SKIP
 >>> trainer = AlignTunePPOTrainer(config, bundle=PolicyBundle(policy, tok))  # doctest: +SKIP

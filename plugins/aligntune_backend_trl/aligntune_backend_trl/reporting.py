@@ -1,4 +1,4 @@
-"""Per-step metrics on disk: a JSON log and a reward-curve PNG (both written atomically)."""
+"""Per-step metrics on disk: a JSON log, the reward curve and the RL report (PNGs), each written atomically."""
 
 from __future__ import annotations
 

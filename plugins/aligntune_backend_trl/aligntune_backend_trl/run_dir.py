@@ -67,12 +67,8 @@ class RunDirectory:
 
     def save_policy(self, policy: Any, tokenizer: Any, output_dir: str | None, *, overwrite: bool | None,
                     main: bool, monitor: Any = None, result: Any = None, merge: bool = False) -> str:
-        """Save ``policy`` and ``tokenizer`` to ``output_dir`` (default ``<output_dir>/policy``); return the path.
-
-        With a ``monitor`` that kept a better policy by held-out gold (``keep_best='gold'``),
-        that one is saved, and the model card (``README.md``) says which step and why. A LoRA
-        policy saves its adapter; ``merge=True`` saves the adapter merged into a copy of the base.
-        """
+        """What :meth:`~aligntune_backend_trl.base.TRLTrainerBase.save_model` does (``monitor``: the gold tracker
+        whose kept policy is saved, and named in the model card); returns the path."""
         target = Path(output_dir or Path(self.config.output_dir) / "policy")
         replace = self.config.overwrite if overwrite is None else overwrite
         replace = replace or str(target.resolve()) in self._saved

@@ -18,8 +18,7 @@ attention mask says which tokens are real. The adapter's ``backbone`` method spl
 ``query.shape[1] == prompt_width``), removes the padding, scores the responses through a
 :class:`TokenReward`, and returns a ``(B, T, 1)`` tensor holding each row's proxy at every
 position; ``score`` is the identity. So whatever position TRL reads, it gets the proxy (TRL
-subtracts ``missing_eos_penalty`` itself). Every scored batch (texts, ids, and the reward
-object's numbers) is kept in :attr:`RewardAdapter.records` until :meth:`RewardAdapter.drain`.
+subtracts ``missing_eos_penalty`` itself). Every scored batch is kept until :meth:`RewardAdapter.drain`.
 """
 from __future__ import annotations
 
