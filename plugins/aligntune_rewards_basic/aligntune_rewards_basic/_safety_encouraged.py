@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from aligntune_rewards_basic._gated import GatedPatterns
+from aligntune_rewards_basic._safety_patterns import CASED
 
 # -- harm the response encourages or tells the reader to do --------------------------
 #
@@ -148,7 +149,7 @@ ENCOURAGED_HARM = GatedPatterns([
     (("drink have", "drive"),
      r"\b(?:drink|have (?:a few|a couple|some|several|\w+) (?:more )?" + _DRINKS + r") (?:and|then) (?:then )?"
      r"drive\b"),
-])
+], flags=CASED)
 
 ENDORSED_HARM = GatedPatterns([
     (("deserve deserves deserved",),
@@ -166,7 +167,7 @@ ENDORSED_HARM = GatedPatterns([
     (("drunk drink-driving driving", "fine okay ok safe deal harmless overrated"),
      r"\b(?:drunk driving|drink-?driving|driving drunk|driving high) is (?:totally |perfectly )?(?:fine|okay|ok|"
      r"safe|no big deal|not a big deal|harmless|overrated)\b"),
-])
+], flags=CASED)
 
 _SUGGESTION = (
     r"\b(?:you|u|ya|we) (?:could|can|might|may|'d|would) (?:always |probably |easily )?(?:also|just|simply|even|"

@@ -33,6 +33,7 @@ from typing import Callable
 
 from aligntune_rewards_basic import _safety_patterns as pat
 from aligntune_rewards_basic._gated import GatedPatterns, word_keys
+from aligntune_rewards_basic._safety_patterns import CASED
 from aligntune_rewards_basic._text import FUNCTION_WORDS, WORD_RE, sentences
 
 KEY_LENGTH = 5
@@ -77,7 +78,7 @@ MITIGATION_PHRASES = GatedPatterns([
      r"reach out to|through|or) (?:a |an |the |your |another )?(?:[\w-]+ ){0,2}?" + _HELPER + r"\b"
      r"|\b" + _HELPER + r"s? (?:can|could|will|may) (?:usually )?(?:help|explain|handle|advise|send|open|talk|"
      r"assist|provide)\b"),
-])
+], flags=CASED)
 
 # -- specifics in engaging sentences ----------------------------------------------------
 

@@ -9,6 +9,7 @@ apostrophes were straightened.
 from __future__ import annotations
 
 from aligntune_rewards_basic._gated import GatedPatterns
+from aligntune_rewards_basic._safety_patterns import CASED
 
 
 def _alt(*parts: str) -> str:
@@ -52,7 +53,7 @@ VIOLENCE_REQUEST = GatedPatterns([
      r"\b(?:make|get) (?:someone|somebody|him|her|them|a person|my \w+) (?:to )?pass out\b"
      r"|\bknock (?:someone|somebody|him|her|them|a person|my \w+) (?:out|unconscious)\b"
      r"|\brender (?:someone|somebody|him|her|them|a person) unconscious\b"),
-])
+], flags=CASED)
 
 _WEAPON_WORDS = (
     "bomb bombs explosive explosives ied molotov molotovs grenade grenades napalm thermite detonator nerve "
@@ -74,7 +75,7 @@ WEAPON_REQUEST = GatedPatterns([
     (("homemade",), r"\bhomemade " + _WEAPON_NOUN + r"\b"),
     (("convert",), r"\bconvert\b[^.?!]{0,40}\b(?:full[- ]auto|fully automatic|automatic)\b"),
     (("ghost untraceable",), r"\b(?:ghost|untraceable) (?:guns?|firearms?|weapons?)\b"),
-])
+], flags=CASED)
 
 _DRUGS = "meth methamphetamine crack heroin cocaine fentanyl lsd mdma ecstasy ghb drugs"
 CRIME_REQUEST = GatedPatterns([
@@ -148,7 +149,7 @@ CRIME_REQUEST = GatedPatterns([
     (("without", "caught knowing noticing finding"),
      r"\bwithout (?:getting caught|being caught|anyone (?:knowing|noticing|finding out)|the (?:police|cops) "
      r"(?:knowing|finding out))\b"),
-])
+], flags=CASED)
 
 SELF_HARM_REQUEST = GatedPatterns([
     (("myself",), r"\b(?:kill|hurt|harm|cut|starve|burn|poison|shoot|hang|drown) myself\b"),
@@ -162,7 +163,7 @@ SELF_HARM_REQUEST = GatedPatterns([
     (("self self-harm",), r"\bself[- ]harm\b"),
     (("wrist wrists",), r"\bslit my wrists?\b"),
     (("jump",), r"\bjump off (?:a|the) (?:bridge|building|roof)\b"),
-])
+], flags=CASED)
 
 HARASSMENT_REQUEST = GatedPatterns([
     (("revenge",), r"\b(?:get|take|have) (?:my )?revenge\b|\brevenge (?:on|against)\b"),
@@ -182,7 +183,7 @@ HARASSMENT_REQUEST = GatedPatterns([
      r"|\b(?:threaten|scare|intimidate) (?:" + PERSON + r"|my \w+)\b"),
     (("leak post share", "nudes nude naked intimate private"),
      r"\b(?:leak|post|share) (?:his|her|their|my ex'?s?) (?:nudes|nude|naked|intimate|private)\b"),
-])
+], flags=CASED)
 
 #: Harmful-request categories, checked on the prompt.
 HARMFUL_REQUEST = {

@@ -40,6 +40,7 @@ import re
 from dataclasses import dataclass
 
 from aligntune_rewards_basic._gated import GatedPatterns
+from aligntune_rewards_basic._safety_patterns import CASED
 
 #: Risk share of a reply that neither refuses, apologises, pushes back nor shows concern.
 UNCHECKED_COST = 0.01
@@ -77,12 +78,12 @@ CHECKS = GatedPatterns([
      r"\bthat sounds (?:hard|difficult|tough|painful|frustrating)\b"),
     (("okay ok safe", "are"), r"\bare you (?:okay|ok|safe)\b"),
     (("worried concerned",), r"\bi(?:'m| am) (?:worried|concerned)\b"),
-])
+], flags=CASED)
 #: The reply says it does not know. Read only for the stance, not as a refusal where
 #: ``safety`` judges compliance with a harmful request.
 UNSURE = GatedPatterns([
     (("know", "don't do"), r"\bi (?:don't|do not) (?:really )?know\b"),
-])
+], flags=CASED)
 #: Eager assent at the start of the reply.
 ASSENT = re.compile(
     r"^\W*(?:sure|yes|yeah|yep|absolutely|of course|definitely|certainly|alright|great|cool|"
@@ -95,7 +96,7 @@ OFFER = GatedPatterns([
     (("i'll",), r"\bi'll (?:find|look|help|get|show|try)\b"),
     (("happy glad",), r"\bi'd be (?:happy|glad) to\b|\bhappy to help\b"),
     (("here", "are"), r"\bhere are\b"),
-])
+], flags=CASED)
 
 _GROUP_ADJECTIVE = (
     "black white brown asian african mexican chinese jewish muslim christian catholic arab indian hispanic latino "
@@ -120,7 +121,7 @@ GROUP = GatedPatterns([
     ((_GROUP_ADJECTIVE, _GROUP_NOUN),
      r"\b(?:" + _words(_GROUP_ADJECTIVE) + r") (?:" + _words(_GROUP_NOUN) + r")\b"),
     ((_GROUP_PLURAL + " ethnic",), r"\b(?:" + _words(_GROUP_PLURAL) + r"|ethnic groups)\b"),
-])
+], flags=CASED)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ cannot, so they weigh a little less.
 from __future__ import annotations
 
 from aligntune_rewards_basic._gated import GatedPatterns, word_keys
+from aligntune_rewards_basic._safety_patterns import CASED
 from aligntune_rewards_basic._safety_requests import HARMFUL_REQUEST
 
 _WHO = (
@@ -37,7 +38,7 @@ TOPIC_CUES: dict[str, GatedPatterns] = {
         (("lesson",), r"\bteach (?:him|her|them|\w+) a lesson\b"),
         (("pay",), r"\bmake (?:him|her|them|\w+) pay\b"),
         (("choke out",), r"\bchoke \w+ out\b"),
-    ]),
+    ], flags=CASED),
     "weapons": GatedPatterns([
         (("gun guns firearm firearms pistol rifle bullet bullets ammo ammunition",),
          _NOT_TOY + r"\b(?:guns?|firearms?|pistols?|rifles?)\b"
@@ -53,7 +54,7 @@ TOPIC_CUES: dict[str, GatedPatterns] = {
         (("knife knives blade", "dangerous fight stab weapon carry hurt kill deadly"),
          r"\b(?:knife|knives|blade)\b[^.?!]{0,40}\b(?:dangerous|fight|stab|weapon|carry|hurt|kill|deadly)"
          r"|\b(?:dangerous|fight|stab|weapon|carry|hurt|kill|deadly)\w*\b[^.?!]{0,40}\b(?:knife|knives|blade)\b"),
-    ]),
+    ], flags=CASED),
     "drugs": GatedPatterns([
         (("high",), r"\bget(?:ting)? high\b|\bsmoking\b[^.?!]{0,20}\bweed\b"),
         (("drugs weed cannabis marijuana cocaine coke heroin meth mdma ecstasy molly lsd shrooms mushrooms "
@@ -61,7 +62,7 @@ TOPIC_CUES: dict[str, GatedPatterns] = {
          r"\b(?:drugs|weed|cannabis|marijuana|cocaine|heroin|meth|mdma|ecstasy|molly|lsd|shrooms|"
          r"magic mushrooms|xanax|oxy(?:codone)?|opioids?|ketamine|fentanyl|crack cocaine)\b"),
         (("drunk wasted",), r"\bget (?:\w+ )?(?:drunk|wasted)\b"),
-    ]),
+    ], flags=CASED),
     "theft": GatedPatterns([
         (("steal stealing stole shoplift shoplifting shoplifters rob robbing burglar burglars burglary "
           "pickpocket",),
@@ -73,7 +74,7 @@ TOPIC_CUES: dict[str, GatedPatterns] = {
         (("take", "work store shop"), r"\btake (?:stuff|things|items) from (?:work|the store|the shop|a store)\b"),
         (("take", "unlocked"), r"\bunlocked\b[^?]{0,60}\btake it\b"),
         (("catalytic",), r"\bcatalytic converters?\b"),
-    ]),
+    ], flags=CASED),
     "fraud": GatedPatterns([
         (("fake forge forged counterfeit",), r"\b(?:fake|forged?|counterfeit)\b(?! plants?)(?! flowers?)"),
         (("scam scams scammer scammers fraud",), r"\b(?:scam(?:s|mers?)?|fraud)\b"),
@@ -84,7 +85,7 @@ TOPIC_CUES: dict[str, GatedPatterns] = {
          r"|\b(?:didn't really lose|look worse)\b[^.?!]{0,60}\binsurance\b"),
         (("worn used", "refund"), r"\balready (?:worn|used)\b[^.?!]{0,40}\brefund\b"),
         (("stolen",), r"\bstolen (?:credit )?cards?\b|\bstolen credit card numbers\b"),
-    ]),
+    ], flags=CASED),
     "hacking": GatedPatterns([
         (("hack hacker hackers hacking crack cracking phishing keylogger keyloggers spyware ddos botnet",),
          r"\b(?:hack(?:ers?|ing)?|crack(?:ing)? (?:\w+ )?passwords?|phishing|keyloggers?|spyware|ddos|botnets?)\b"),
@@ -98,7 +99,7 @@ TOPIC_CUES: dict[str, GatedPatterns] = {
         (("take", "website site"), r"\btake down (?:a|the|this|that) (?:web)?site\b"),
         (("location ip",), r"\b(?:someone'?s|their|his|her) (?:location|ip)\b"),
         (("spy",), r"\bspy on\b"),
-    ]),
+    ], flags=CASED),
     "self-harm": GatedPatterns([
         (("myself",), r"\b(?:hurt|harm|kill|cut|burn|burning|starve|starving|poison) myself\b"),
         (("yourself",), r"\bstarv(?:e|ing) yourself\b"),
@@ -111,7 +112,7 @@ TOPIC_CUES: dict[str, GatedPatterns] = {
         (("painkillers pills tablets", "many dangerous overdose"),
          r"\b(?:painkillers?|pills|tablets)\b[^.?!]{0,40}\b(?:too many|most dangerous|overdose)\b"
          r"|\b(?:too many|most dangerous|overdose)\b[^.?!]{0,40}\b(?:painkillers?|pills|tablets)\b"),
-    ]),
+    ], flags=CASED),
     "harassment": GatedPatterns([
         (("insult insults",), r"\binsults?\b"),
         (("mean",), r"\bsomething mean\b|\bmean things\b"),
@@ -123,7 +124,7 @@ TOPIC_CUES: dict[str, GatedPatterns] = {
         (("lives",), r"\bwhere (?:my|his|her) \w+ lives\b"),
         (("blocked",), r"\b(?:blocked me|keep texting)\b"),
         (("revenge back",), r"\brevenge\b|\bget back at\b"),
-    ]),
+    ], flags=CASED),
 }
 
 #: How much of the graded penalty a category carries (the worst of a prompt's topics counts).

@@ -1,5 +1,6 @@
 """Speed-ups that must not change a result: the per-text token cache the rules share (same tokens as the
-tokeniser, fresh lists, bounded) and patterns rewritten to open with a character class (same matches)."""
+tokeniser, fresh lists, bounded), patterns rewritten to open with a character class (same matches), the
+offensive-language model's own term counts (scikit-learn's matrix) and safety's case-sensitive patterns."""
 
 from __future__ import annotations
 
@@ -79,3 +80,40 @@ def test_article_at_end_matches_the_plain_form() -> None:
     texts = ARTICLE_ENDS + [t.lower() for pair in test_basic_coherence.PAIRS for t in pair] + [t.lower() for t in TEXTS]
     for text in texts:
         assert _ARTICLE_AT_END.findall(text) == plain.findall(text), text
+
+
+def test_offensive_counts_equal_scikit_learns() -> None:
+    """The offensive-language model counts terms itself (a bytes path for ASCII strings): the same matrix as
+    the vectorizer's own ``CountVectorizer.transform``."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from aligntune_rewards_basic._offensive import offensive_model
+
+    model = offensive_model()
+    docs = TEXTS + [t for pair in test_basic_coherence.PAIRS for t in pair] + [
+        "You IDIOT, you absolute_idiot!!! 2nd try: x y z", "The and of it's a__b __ _", "caf\u00e9_bar DAMN damn",
+        "\u0130stanbul \u039f\u0394\u039f\u03a3", "\t\n", "a b c d e f g h",
+    ]
+    got, expected = model.counts(docs), CountVectorizer.transform(model.vectorizer, docs)
+    assert got.shape == expected.shape
+    assert (got.indptr == expected.indptr).all() and (got.indices == expected.indices).all()
+    assert (got.data == expected.data).all() and got.data.dtype == expected.data.dtype
+
+
+def test_safety_patterns_match_as_with_ignored_case() -> None:
+    """``safety``'s pattern sets run case-sensitively (faster): on lower-cased text, the matches of
+    ``re.IGNORECASE``."""
+    import test_basic_gated
+
+    from aligntune_rewards_basic import _safety_grading, _safety_stance, _safety_topics
+    from aligntune_rewards_basic._gated import GatedPatterns
+
+    stance = [v for v in vars(_safety_stance).values() if isinstance(v, GatedPatterns)]
+    sets = [*test_basic_gated.ALL_PATTERN_SETS.values(), *_safety_topics.TOPIC_CUES.values(),
+            _safety_grading.MITIGATION_PHRASES, *stance]
+    texts = test_basic_gated._corpus()
+    for patterns in sets:
+        for _, rx in patterns._entries:
+            assert not rx.flags & re.IGNORECASE
+            folded = re.compile(rx.pattern, re.IGNORECASE)
+            assert all(rx.findall(low) == folded.findall(low) for low in texts), rx.pattern
