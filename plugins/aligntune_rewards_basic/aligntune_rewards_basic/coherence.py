@@ -241,10 +241,13 @@ class CoherenceReward(BasicReward):
             return score
 
         # word salad
-        glue = sum(map(FUNCTION_WORDS.__contains__, tokens)) / n
-        glue_factor = 0.1 + 0.9 * ramp(glue, self.min_glue, self.target_glue)
-        if list_marks(text) / n >= 0.15:
-            glue_factor = max(glue_factor, 0.8)
+        if n - sum(map(str.isdigit, tokens)) < 5:
+            glue_factor = 1.0  # a formula or a sum ("f(2) = 12 - 4 + 3 = 9"): too few words to need glue
+        else:
+            glue = sum(map(FUNCTION_WORDS.__contains__, tokens)) / n
+            glue_factor = 0.1 + 0.9 * ramp(glue, self.min_glue, self.target_glue)
+            if list_marks(text) / n >= 0.15:
+                glue_factor = max(glue_factor, 0.8)
         bad = sum(map(_BAD_PAIRS.__contains__, zip(tokens, tokens[1:])))
         if bad and _TWO_CAPS.search(text):
             bad -= acronym_pairs(text)
