@@ -106,7 +106,7 @@ class AlignTunePPOTrainer(TRLTrainerBase):
 
     def run(self, trainer: Any) -> None:
         try:
-            with frozen_heap():
+            with frozen_heap(), without_generate_notice():
                 trainer.train()
         except StopForOverOptimisation as stop:
             logger.warning("PPO stopped at step %s on the over-optimisation alarm", stop.args[0])
@@ -167,3 +167,20 @@ def frozen_heap() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
+
+
+
+@contextmanager
+def without_generate_notice() -> Iterator[None]:
+    """Run without transformers' notice that ``generate`` got a ``generation_config`` together with other
+    generation arguments: TRL 1.12's PPO makes that call itself, so a user can do nothing about it."""
+    target = logging.getLogger("transformers.generation.utils")
+
+    def notice(record: logging.LogRecord) -> bool:
+        return "together with generation-related" not in record.getMessage()
+
+    target.addFilter(notice)
+    try:
+        yield
+    finally:
+        target.removeFilter(notice)
