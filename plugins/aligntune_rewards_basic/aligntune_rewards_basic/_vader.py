@@ -12,8 +12,10 @@ returns a subclass of the stock analyzer that
 * adds :meth:`compound`, the compound score alone: the same steps over one list of
   lower-cased tokens, only at the lexicon's words, skipping the no-op emoji pass (texts with an emoji character take
   ``polarity_scores`` itself; ASCII texts are not even looked at, as no emoji key is ASCII), the calls for words
-  outside the lexicon, the "but" pass when there is no "but", and the positive/negative/neutral shares. Each
-  whitespace token's punctuation-stripped form is cached (bounded), since vocabularies repeat.
+  outside the lexicon, the "but" pass when there is no "but", the idiom look-ups when no idiom's key word is
+  in the text, and the positive/negative/neutral shares. Each whitespace token's punctuation-stripped form is
+  cached (bounded), since vocabularies repeat. The "but" pass gives the stock's numbers without its
+  quadratic list surgery (:func:`but_check`).
 
 Tests compare both with the stock analyzer on hand-written and generated texts.
 """
@@ -37,6 +39,26 @@ def _strip_punc_if_word(token: str) -> str:
     return result
 
 
+def but_check(lows: list[str], sentiments: list[float]) -> None:
+    """VADER's ``_but_check`` on ``sentiments`` in place, for a text whose lower-cased tokens ``lows`` hold "but".
+
+    The stock pass walks every position and, for the value found there, scales the *first*
+    position holding an equal value (``list.index``): by 0.5 before the first "but", by 1.5
+    after it, not at it. A position is only ever rescaled at its own step or a later one,
+    so the value read at each step is the original one; zeros stay zero whichever zero is
+    hit. Walking only the non-zero positions, with the same ``index`` look-up, therefore
+    leaves the same list, duplicates and the stock's quirks included.
+    """
+    bi = lows.index("but")
+    for k in [k for k, v in enumerate(sentiments) if v != 0]:
+        value = sentiments[k]
+        si = sentiments.index(value)
+        if si < bi:
+            sentiments[si] = value * 0.5
+        elif si > bi:
+            sentiments[si] = value * 1.5
+
+
 def build_analyzer() -> Any:
     """A new analyzer (reads VADER's lexicon)."""
     from vaderSentiment import vaderSentiment as vs
@@ -45,6 +67,10 @@ def build_analyzer() -> Any:
     special: dict[str, float] = vs.SPECIAL_CASES
     negate = frozenset(vs.NEGATE)
     n_scalar, c_incr = vs.N_SCALAR, vs.C_INCR
+    # The idiom look-ups match tokens joined by spaces against the multi-word keys of both
+    # tables, so a phrase can only match where each of its words is: one word of each will do
+    # to skip a text that holds none.
+    idiom_words = frozenset(max(key.split(), key=len) for key in (*special, *booster) if " " in key)
     scalar_inc_dec, normalize = vs.scalar_inc_dec, vs.normalize
 
     def negated(word: str) -> bool:  # vs.negated([word])
@@ -133,13 +159,14 @@ def build_analyzer() -> Any:
             if present:
                 caps = sum(map(str.isupper, tokens))
                 cap_diff = 0 < n - caps < n
+                idioms = not idiom_words.isdisjoint(lows)
                 for i in compress(range(n), map(present.__contains__, lows)):  # the lexicon's words only
                     low = lows[i]
                     if low in booster or (low == "kind" and i < n - 1 and lows[i + 1] == "of"):
                         continue
-                    sentiments[i] = self._valence(tokens, lows, i, cap_diff)
+                    sentiments[i] = self._valence(tokens, lows, i, cap_diff, idioms)
             if "but" in lows:
-                sentiments = self._but_check(tokens, sentiments)
+                but_check(lows, sentiments)
             total = float(sum(sentiments))
             emphasis = self._punctuation_emphasis(text)
             if total > 0:
@@ -148,8 +175,9 @@ def build_analyzer() -> Any:
                 total -= emphasis
             return round(normalize(total), 4)
 
-        def _valence(self, tokens: list[str], lows: list[str], i: int, cap_diff: bool) -> float:
-            """``sentiment_valence`` for the lexicon word at ``i``."""
+        def _valence(self, tokens: list[str], lows: list[str], i: int, cap_diff: bool, idioms: bool) -> float:
+            """``sentiment_valence`` for the lexicon word at ``i``; ``idioms``: whether the text holds a
+            word of a multi-word idiom or booster phrase (without one the idiom look-ups find nothing)."""
             lexicon = self.lexicon
             low = lows[i]
             valence = lexicon[low]
@@ -174,7 +202,7 @@ def build_analyzer() -> Any:
                         s = s * 0.9
                     valence = valence + s
                     valence = negation_check(valence, lows, start_i, i)
-                    if start_i == 2:
+                    if start_i == 2 and idioms:
                         valence = special_idioms_check(valence, lows, i)
             if i > 1 and lows[i - 1] not in lexicon and lows[i - 1] == "least":
                 if lows[i - 2] != "at" and lows[i - 2] != "very":

@@ -141,3 +141,24 @@ def test_fast_compound_matches_the_stock_analyzer_on_generated_texts():
     for _ in range(600):
         text = " ".join(rng.choice(vocab) for _ in range(rng.randint(0, 30)))
         assert fast.compound(text) == stock.polarity_scores(text)["compound"], text
+
+
+def test_but_check_leaves_the_stock_list():
+    """The "but" pass without the stock's list surgery: the same list, equal values (which the stock
+    rescales at their first position) and zeros included."""
+    import random
+
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from aligntune_rewards_basic._vader import but_check
+
+    rng = random.Random(3)
+    for _ in range(2000):
+        n = rng.randint(1, 12)
+        lows = [rng.choice(["good", "but", "ok", "bad"]) for _ in range(n)]
+        if "but" not in lows:
+            lows[rng.randrange(n)] = "but"
+        sentiments = [rng.choice([0, 0, 0.0, 1.0, 0.5, 1.5, -2.0, -1.0, 0.75, 2.25]) for _ in range(n)]
+        expected = SentimentIntensityAnalyzer._but_check(list(lows), list(sentiments))
+        but_check(lows, sentiments)
+        assert sentiments == expected, (lows, sentiments)
