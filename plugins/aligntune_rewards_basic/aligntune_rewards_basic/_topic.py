@@ -315,13 +315,12 @@ def unrelated_tail(text: str, prompt: list[tuple[str, float]]) -> tuple[int, flo
     rare = [segment.split() for segment in reading.rare.split(_MARK)]
     # weights in quarters (a common word 1, any other 4): whole numbers, so every sum is exact and the
     # shares and comparisons are those of the weights themselves
-    tail = Counter(chain.from_iterable(keys[1:]))
-    for ks in rare[1:]:
-        for k in ks:
-            tail[k] += 3
-    rest = sum(tail.values())
+    later_rare = list(chain.from_iterable(rare[1:]))
+    rest = sum(map(len, keys[1:])) + 3 * len(later_rare)
     if rest < 4 * TAIL_WEIGHT:
         return None
+    # each later stem's weight: once per word, three more times per rare word
+    tail = Counter(chain(chain.from_iterable(keys[1:]), later_rare, later_rare, later_rare))
     seen = {k for k, _ in prompt}
     head = sum(int(4 * w) for _, w in prompt)
     reused = sum(map(tail.__getitem__, seen.intersection(tail)))
@@ -339,10 +338,10 @@ def unrelated_tail(text: str, prompt: list[tuple[str, float]]) -> tuple[int, flo
             rest -= weight
             if not seen.isdisjoint(ks):
                 reused -= sum(map(seen.__contains__, ks)) + 3 * sum(map(seen.__contains__, rs))
-        fresh = seen.union(ks)
-        if len(fresh) > len(seen):
-            reused += sum(map(tail.get, fresh.difference(seen), repeat(0)))
-            seen = fresh
+        fresh = set(ks).difference(seen)  # stems first seen here (a set per sentence, not a copy of all seen)
+        if fresh:
+            reused += sum(map(tail.get, fresh, repeat(0)))
+            seen |= fresh
         if rest < 4 * TAIL_WEIGHT:
             break
         reuse = reused / rest
