@@ -16,7 +16,7 @@ WORD_RE = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 #: (``[.!?;]+(?:\s+|$)``), or line breaks (``\n+``). Written to open with one character
 #: class, which lets ``re`` skip ahead to the next candidate character instead of trying
 #: every position (about 3x faster; a test compares it with the plain form).
-SENTENCE_SPLIT_RE = re.compile(r"[.!?;\n](?:(?<=\n)\n*|(?<=[.!?;])[.!?;]*[\"'\u201d\u2019)\]]*(?:\s+|$))")
+SENTENCE_SPLIT_RE = re.compile(r"[.!?;\n](?:(?<=\n)\n*|(?<=[.!?;])[.!?;]*(?:\s+|$))")
 
 #: Closed-class English words (articles, determiners, pronouns, prepositions,
 #: conjunctions, auxiliaries, modals, negation and common particles). These are the

@@ -362,8 +362,8 @@ def unrelated_tail(text: str, prompt: list[tuple[str, float]]) -> tuple[int, flo
     return best
 
 
-#: text -> ``(prompt, unrelated_tail(text, weighted_keys(prompt)))``: ``coherence`` and ``helpfulness``
-#: both read it, so the composite computes it once per (text, prompt). Bounded like the readings.
+#: text -> ``(prompt, unrelated_tail(text, weighted_keys(prompt)))``, for a rule that reads it more than
+#: once per batch (``helpfulness`` today). Bounded like the readings.
 _TAILS = TextMemo(8_000_000)
 
 

@@ -31,20 +31,6 @@ _BAD_NEXT: dict[str, frozenset[str]] = {
     **{s: frozenset("a an the of from with at by into onto".split()) for s in _SUBJECTS},
 }
 _BAD_PAIRS = frozenset((a, b) for a, nexts in _BAD_NEXT.items() for b in nexts)
-#: Word tokens as written (capitals kept): :data:`._text.WORD_RE` on text that is not lower-cased.
-_CASED_WORD = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
-_TWO_CAPS = re.compile(r"[A-Z]{2}")
-
-
-def acronym_pairs(text: str) -> int:
-    """How many of the word pairs grammar almost never produces (:data:`_BAD_PAIRS`) end on a word
-    written in capitals: "the US", "the IT department", "with US troops" name something."""
-    toks = _CASED_WORD.findall(text)
-    return sum(
-        1 for a, b in zip(toks, toks[1:]) if len(b) >= 2 and b.isupper() and (a.lower(), b.lower()) in _BAD_PAIRS
-    )
-
-
 #: An article right before a sentence stop or the end (not "a.m."): ``\b(?:a|an|the)\s*(?:[.!?](?![a-z])|$)``,
 #: written to open with a character class so that ``re`` skips ahead (a test compares the two).
 _ARTICLE_AT_END = re.compile(r"[at](?<!\w[at])(?:(?<=a)n?|(?<=t)he)\s*(?:[.!?](?![a-z])|$)")
@@ -72,17 +58,6 @@ def list_marks(text: str) -> int:
 RESTART_COST = 0.8
 RESTART_FROM = 0.7
 RESTART_TO = 0.85
-#: A later part that relates neither to the prompt nor to the text before it (``_topic.unrelated_tail``,
-#: an answer to another question appended) costs up to TAIL_COST of the score, scaled by its strength.
-TAIL_COST = 0.5
-#: A late part whose content words are (nearly) all new costs up to DRIFT_COST.
-DRIFT_COST = 0.4
-#: Cohesion: the share of content words that recur or come from the prompt is expected to reach
-#: COHESION_HIGH (at 20-50 content words, from 120 on; in between it grows) and costs 1 - COHESION_FLOOR
-#: of the score at or under COHESION_LOW.
-COHESION_LOW = (0.02, 0.15)
-COHESION_HIGH = (0.12, 0.30)
-COHESION_FLOOR = 0.15
 
 
 class CoherenceReward(BasicReward):
@@ -96,8 +71,7 @@ class CoherenceReward(BasicReward):
       repeated sentences (templates and refrains repeat on purpose).
     * **Word salad** - the share of grammatical "glue" (closed-class function words),
       roughly 35-55% in English prose and near 0 in a heap of content words; word pairs
-      that grammar almost never produces ("the of", "to with", "they the"; not before a
-      word in capitals, which names something: "the US", "the IT desk"), an article
+      that grammar almost never produces ("the of", "to with", "they the"), an article
       right before a full stop; agreement and auxiliary slips ("he go", "they gets",
       "can will", "do you can", "a kilometers away", from word forms in symspellpy's
       English dictionary). Lists (commas, bullets, line breaks) need less glue.
@@ -106,10 +80,7 @@ class CoherenceReward(BasicReward):
       (2-12% at 20-50 content words, 15-30% from 120 on); word salad chained from other
       texts changes subject every few words and repeats almost nothing. And an
       unrelated tail: a late part of the text (a quarter or more) whose content words
-      appear neither earlier nor in the prompt costs up to 40%, and a later part that
-      shares almost no word, rare ones weighing most, with the prompt and the text
-      before it (:func:`._topic.unrelated_tail`, which ``helpfulness`` also reads) up
-      to 50% (the larger of the two counts, not both); where a new answer
+      appear neither earlier nor in the prompt costs up to 40%; where a new answer
       visibly starts ("Sure!", "As an AI", thanks for the question, an apology) or
       after a closing formula ("hope this helps", "let me know if"), a later part whose
       content words are mostly new costs up to 80% (:func:`._topic.topic_reading`).
@@ -162,23 +133,17 @@ class CoherenceReward(BasicReward):
     def _score_batch(self, texts, prompts, references):  # type: ignore[no-untyped-def]
         if prompts is None:
             return [self.score_text(t) for t in texts]
-        cache: dict[str, tuple[set[str], list[tuple[str, float]]]] = {}
+        cache: dict[str, set[str]] = {}
         out = []
         for text, prompt in zip(texts, prompts):
-            prompt = prompt or ""
-            cached = cache.get(prompt)
-            if cached is None:
-                cached = cache[prompt] = (topic.prompt_keys(prompt), topic.weighted_keys(prompt))
-            keys, weighted = cached
-            tail = topic.unrelated_tail_of(text, prompt, weighted) if keys else None
-            out.append(self.score_text(text, keys, tail_strength=tail[1] if tail else 0.0))
+            keys = cache.get(prompt or "")
+            if keys is None:
+                keys = cache[prompt or ""] = topic.prompt_keys(prompt)
+            out.append(self.score_text(text, keys))
         return out
 
-    def score_text(
-        self, text: str, prompt_keys: set[str] | frozenset[str] = frozenset(), *, tail_strength: float = 0.0
-    ) -> float:
-        """The coherence of one text; ``prompt_keys`` (from the prompt) count as its topic, and
-        ``tail_strength`` is the strength of an unrelated tail after it (:func:`._topic.unrelated_tail`)."""
+    def score_text(self, text: str, prompt_keys: set[str] | frozenset[str] = frozenset()) -> float:
+        """The coherence of one text; ``prompt_keys`` (from the prompt) count as its topic."""
         low = text.lower()
         tokens = tokens_of(low)
         n = len(tokens)
@@ -241,16 +206,11 @@ class CoherenceReward(BasicReward):
             return score
 
         # word salad
-        if n - sum(map(str.isdigit, tokens)) < 5:
-            glue_factor = 1.0  # a formula or a sum ("f(2) = 12 - 4 + 3 = 9"): too few words to need glue
-        else:
-            glue = sum(map(FUNCTION_WORDS.__contains__, tokens)) / n
-            glue_factor = 0.1 + 0.9 * ramp(glue, self.min_glue, self.target_glue)
-            if list_marks(text) / n >= 0.15:
-                glue_factor = max(glue_factor, 0.8)
+        glue = sum(map(FUNCTION_WORDS.__contains__, tokens)) / n
+        glue_factor = 0.1 + 0.9 * ramp(glue, self.min_glue, self.target_glue)
+        if list_marks(text) / n >= 0.15:
+            glue_factor = max(glue_factor, 0.8)
         bad = sum(map(_BAD_PAIRS.__contains__, zip(tokens, tokens[1:])))
-        if bad and _TWO_CAPS.search(text):
-            bad -= acronym_pairs(text)
         bad += len(_ARTICLE_AT_END.findall(low))
         score *= glue_factor * (1.0 - 0.85 * ramp(bad / n, 0.015, 0.1))
 
@@ -263,13 +223,9 @@ class CoherenceReward(BasicReward):
                 # longer texts repeat their subject more: 2-12% expected at 20-50 content words,
                 # 15-30% from 120 on
                 grow = ramp(n_keys, 50, 120)
-                low_share = COHESION_LOW[0] + (COHESION_LOW[1] - COHESION_LOW[0]) * grow
-                high_share = COHESION_HIGH[0] + (COHESION_HIGH[1] - COHESION_HIGH[0]) * grow
-                score *= COHESION_FLOOR + (1.0 - COHESION_FLOOR) * ramp(share, low_share, high_share)
-            # an unrelated tail: the text's own late drift, or one that shares nothing with the prompt and
-            # the text before it (the reading helpfulness also pays for); the larger cost, not both
-            drift_cost = DRIFT_COST * ramp(drift, 0.9, 0.98) if drift is not None else 0.0
-            score *= 1.0 - max(drift_cost, TAIL_COST * tail_strength)
+                score *= 0.15 + 0.85 * ramp(share, 0.02 + 0.13 * grow, 0.12 + 0.18 * grow)
+            if drift is not None:
+                score *= 1.0 - 0.4 * ramp(drift, 0.9, 0.98)
             if restart is not None:
                 score *= 1.0 - RESTART_COST * ramp(restart, RESTART_FROM, RESTART_TO)
 
