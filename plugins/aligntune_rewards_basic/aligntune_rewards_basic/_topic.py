@@ -360,18 +360,3 @@ def unrelated_tail(text: str, prompt: list[tuple[str, float]]) -> tuple[int, flo
             if not _continues_list(text, ([0, *bounds])[i], bounds[i]):
                 best = (bounds[i], strength)
     return best
-
-
-#: text -> ``(prompt, unrelated_tail(text, weighted_keys(prompt)))``, for a rule that reads it more than
-#: once per batch (``helpfulness`` today). Bounded like the readings.
-_TAILS = TextMemo(8_000_000)
-
-
-def unrelated_tail_of(text: str, prompt: str, weighted: list[tuple[str, float]]) -> tuple[int, float] | None:
-    """:func:`unrelated_tail` of ``text`` after ``prompt`` whose :func:`weighted_keys` are ``weighted`` (memoised)."""
-    kept = _TAILS.get(text)
-    if kept is not None and kept[0] == prompt:  # type: ignore[index]
-        return kept[1]  # type: ignore[index,no-any-return]
-    found = unrelated_tail(text, weighted)
-    _TAILS.put(text, (prompt, found))
-    return found

@@ -254,7 +254,7 @@ class HelpfulnessReward(BasicReward):
                 cached = prompt_cache[prompt] = (keys, topic.weighted_keys(prompt))
             keys, weighted = cached
             score = self._one(text, keys, reference)
-            tail = topic.unrelated_tail_of(text, prompt, weighted) if score else None
+            tail = topic.unrelated_tail(text, weighted) if score else None
             if tail is not None:
                 # content after the unrelated tail's start earns no credit, and the answer pays for it
                 offset, strength = tail
