@@ -7,7 +7,8 @@ aligntune module. Names load on first use (PEP 562), so importing this module, l
 
 Errors and validation
     :class:`AlignTuneError` and its subclasses; :func:`show` (a value, shortened, for a
-    message); :func:`did_you_mean`; :func:`check_weights`.
+    message); :func:`did_you_mean`; :func:`check_weights`; :func:`installed_version` (a distribution's
+    version, read without importing it).
 Reward functions (rule plugins)
     :class:`RewardFunction`, :func:`check_texts`, :class:`CompositeReward`.
 The RL reward object (backends and reward services)
@@ -63,6 +64,7 @@ _NAMES: dict[str, str] = {
     **dict.fromkeys(["completion_length", "generations", "GROUP_ALGORITHMS", "ONLY_FOR", "PPO_SETTINGS"],
                     "aligntune.rl.algorithms"),
     "cap_max_length": "aligntune.model_dirs",
+    "installed_version": "aligntune.versions",
     **dict.fromkeys(["launched_world_size", "is_main_process", "check_parameters_replicated"],
                     "aligntune.distributed"),
     **dict.fromkeys(["check_output_dir", "mark_finished", "run_id_of"], "aligntune.outputs"),
@@ -121,6 +123,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from aligntune.rl.reward.local import LocalReward, build_reward
     from aligntune.rl.sources import check_model_dir, load_reward_model
     from aligntune.rl.trainer_base import RLResult, RLTrainerBase
+    from aligntune.versions import installed_version
 
 
 __getattr__, __dir__ = lazy_attributes(__name__, _NAMES, globals())

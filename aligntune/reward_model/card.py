@@ -9,25 +9,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from aligntune.reward_model.fidelity import FidelityReport
 from aligntune.reward_model.scoring import MANIFEST_NAME
+from aligntune.versions import installed_versions
 
 MANIFEST_FORMAT = 1
 _LIBRARIES = ("aligntune", "torch", "transformers", "trl", "datasets", "accelerate")
 
 
 def library_versions() -> dict[str, str | None]:
-    out: dict[str, str | None] = {}
-    for name in _LIBRARIES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = None
-    return out
+    return installed_versions(_LIBRARIES)
 
 
 def build_manifest(

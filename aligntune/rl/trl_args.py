@@ -27,12 +27,12 @@ import logging
 import types
 import typing
 from collections.abc import Mapping
-from importlib import metadata
 from typing import Any
 
 from aligntune._validation import did_you_mean
 from aligntune.errors import ConfigurationError, show
 from aligntune.rl.algorithms import ONLY_FOR, PPO_SETTINGS
+from aligntune.versions import installed_version
 
 logger = logging.getLogger(__name__)
 
@@ -72,10 +72,7 @@ class TextValue(str):
 
 def trl_version() -> str:
     """The installed trl's version (``"not installed"`` when absent)."""
-    try:
-        return metadata.version("trl")
-    except metadata.PackageNotFoundError:
-        return "not installed"
+    return installed_version("trl") or "not installed"
 
 
 def trl_config_class(algorithm: str) -> type:

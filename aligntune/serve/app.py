@@ -25,7 +25,6 @@ import logging
 import platform
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 
@@ -34,6 +33,7 @@ from aligntune.serve.batching import Batcher
 from aligntune.serve.deps import need
 from aligntune.serve.settings import ServeSettings
 from aligntune.serve.wire import WireError, openrlhf_answer, parse_openrlhf, parse_score
+from aligntune.versions import installed_versions
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -45,13 +45,8 @@ logger = logging.getLogger(__name__)
 
 def versions() -> dict[str, str | None]:
     """The versions of Python and the libraries that decide a served reward's numbers."""
-    out: dict[str, str | None] = {"python": platform.python_version()}
-    for name in ("aligntune", "torch", "transformers", "trl", "starlette", "uvicorn"):
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = None
-    return out
+    return {"python": platform.python_version(),
+            **installed_versions(("aligntune", "torch", "transformers", "trl", "starlette", "uvicorn"))}
 
 
 async def _body(request: Request, limit: int) -> bytes:

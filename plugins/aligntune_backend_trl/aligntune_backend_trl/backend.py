@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from importlib import metadata
 from typing import Any
 
-from aligntune.plugin_api import Availability, ConfigurationError, Reward
+from aligntune.plugin_api import Availability, ConfigurationError, Reward, installed_version
 
 #: The last trl release with ``trl.experimental.ppo`` (PPO was deleted in 1.13).
 LAST_TRL_WITH_PPO = "1.12.0"
@@ -27,14 +26,6 @@ def _version_tuple(version: str) -> tuple[int, ...]:
     from packaging.version import Version
 
     return Version(version).release[:2]
-
-
-def installed_version(name: str) -> str | None:
-    """The installed version of distribution ``name``, read without importing it (``None``: not installed)."""
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 class TRLBackend:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from aligntune.plugin_api import GROUP_ALGORITHMS, ONLY_FOR, PPO_SETTINGS, completion_length, generations, policy_name
-from aligntune_backend_trl.backend import installed_version
+from aligntune.plugin_api import (
+    GROUP_ALGORITHMS, ONLY_FOR, PPO_SETTINGS, completion_length, generations, installed_version, policy_name,
+)
 
 #: The settings a card lists: those every algorithm has, then the algorithm's own (never another one's).
 COMMON_SETTINGS = ("algorithm", "backend", "learning_rate", "batch_size", "gradient_accumulation_steps", "num_epochs",

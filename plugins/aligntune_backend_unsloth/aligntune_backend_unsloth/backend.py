@@ -4,7 +4,6 @@ path, and PPO), through their public extension point ``aligntune_backend_trl.tra
 from __future__ import annotations
 
 import logging
-from importlib import metadata
 from typing import Any
 
 from aligntune.plugin_api import (
@@ -13,6 +12,7 @@ from aligntune.plugin_api import (
     ConfigurationError,
     completion_length,
     did_you_mean,
+    installed_version,
     show,
 )
 from aligntune_backend_trl import PolicyBundle, TRLBackend, trainer_for
@@ -69,11 +69,12 @@ class UnslothBackend:
         """
         if TRLBackend().check_algorithm(algorithm).available:
             return Availability(True)
-        try:
-            installed = f"trl {metadata.version('trl')} is installed"
-            why = "; trl removed PPO after 1.12.0 (trl.experimental.ppo)" if algorithm == "ppo" else ""
-        except metadata.PackageNotFoundError:
+        trl = installed_version("trl")
+        if trl is None:
             installed, why = "trl is not installed", ""
+        else:
+            installed = f"trl {trl} is installed"
+            why = "; trl removed PPO after 1.12.0 (trl.experimental.ppo)" if algorithm == "ppo" else ""
         other = ", or use algorithm='grpo'" if algorithm == "ppo" else ""
         return Availability(False, f"{installed}{why}. The unsloth backend runs {algorithm} on trl 1.12: "
                                    f"{INSTALL}  (trl>=1.12,<1.13){other}")
