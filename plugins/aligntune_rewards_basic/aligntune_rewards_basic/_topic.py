@@ -140,9 +140,10 @@ def _topic(
     share = linked / total
     if len(parts) < 2 or total < 16:
         return share, total, None, None
-    after = counts  # consumed below: later words still to come, per stem
     seen: set[str] = set(prompt_keys)
-    new = total - sum(map(after.__getitem__, in_prompt))  # later words whose stem is not yet seen
+    # later words whose stem is not yet seen: every word of a stem leaves it once the stem is seen (all of
+    # them come at or after the sentence that shows the stem first), so no word needs counting down
+    new = total - sum(map(counts.__getitem__, in_prompt))
     before = 0
     worst = 0.0
     restart: float | None = None
@@ -153,11 +154,9 @@ def _topic(
     may_close = any(t in head for t in _CLOSING_WORDS)
     for i, ks in enumerate(keyed[:-1]):
         before += len(ks)
-        for k in ks:
-            after[k] -= 1
         fresh = set(ks).difference(seen)
         if fresh:  # whole numbers: the order of these sums does not matter
-            new -= sum(map(fresh.__contains__, ks)) + sum(map(after.__getitem__, fresh))
+            new -= sum(map(counts.__getitem__, fresh))
             seen |= fresh
         rest = total - before
         if rest < 8:
@@ -323,6 +322,9 @@ def unrelated_tail(text: str, prompt: list[tuple[str, float]]) -> tuple[int, flo
     tail = Counter(chain(chain.from_iterable(keys[1:]), later_rare, later_rare, later_rare))
     seen = {k for k, _ in prompt}
     head = sum(int(4 * w) for _, w in prompt)
+    # reused: the weight after the boundary whose stem is seen. Counted as the whole later weight of every
+    # seen stem less the weight of the sentences passed (all of their stems are seen by then), so no word
+    # needs counting down
     reused = sum(map(tail.__getitem__, seen.intersection(tail)))
     bounds: list[int] = []
     best: tuple[int, float] | None = None
@@ -330,14 +332,9 @@ def unrelated_tail(text: str, prompt: list[tuple[str, float]]) -> tuple[int, flo
         rs = rare[i]
         weight = len(ks) + 3 * len(rs)
         head += weight
-        if i and ks:  # the first sentence was never counted in ``tail``
-            for k in ks:
-                tail[k] -= 1
-            for k in rs:
-                tail[k] -= 3
+        if i:  # the first sentence was never counted in ``tail``
             rest -= weight
-            if not seen.isdisjoint(ks):
-                reused -= sum(map(seen.__contains__, ks)) + 3 * sum(map(seen.__contains__, rs))
+            reused -= weight
         fresh = set(ks).difference(seen)  # stems first seen here (a set per sentence, not a copy of all seen)
         if fresh:
             reused += sum(map(tail.get, fresh, repeat(0)))
