@@ -14,7 +14,9 @@ from operator import itemgetter
 from aligntune_rewards_basic._text import FUNCTION_WORDS, TextMemo, words
 
 _LETTER_WORD = re.compile(r"[A-Za-z]{2,}")
-_TWO_CAPS = re.compile(r"[A-Z]{2}")
+#: Two capitals in a row: ``[A-Z]{2}``, written out so that ``re`` skips ahead to the capitals (a pattern
+#: that opens with a repeat gets no such start).
+_TWO_CAPS = re.compile(r"[A-Z][A-Z]")
 #: Emoji and pictographs (the main emoji blocks, dingbats and symbols).
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff]")
 #: Runs of two or more ! or ? (with optional spaces between), "!?!", "..!!".
@@ -60,7 +62,8 @@ def shouting(text: str) -> float:
 
 def spam(text: str, n_words: int) -> float:
     """Emoji and runs of '!'/'?' per word."""
-    if not text or max(text) < "\u2600":  # no character in an emoji block (all of them are >= U+2600)
+    # no character in an emoji block (all of them are >= U+2600; ``isascii`` answers without reading the text)
+    if text.isascii() or max(text) < "\u2600":
         if text.count("!") + text.count("?") < 2:
             return 0.0  # no run of marks either
         return len(_MARK_RUN.findall(text)) / max(1, n_words)  # the only matches _SPAM can find here
