@@ -83,8 +83,9 @@ _OPERATORS = frozenset("= + - * / x \u00d7 ^ < > \u2264 \u2265 \u2212".split())
 #: Words after which a lower-case sequencing word still opens a step ("you then add", "and then").
 _BEFORE_STEP = frozenset("and or i you we they he she would will should can could must to".split())
 _COMPOUND_NUMBER = re.compile(r"^\d+(?:-\w+)+$")
-#: The line boundaries of ``str.splitlines``.
-_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+#: The line boundaries of ``str.splitlines`` (one search finds the first, where a set's ``isdisjoint`` would
+#: look up every character of the text).
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def _measured(word: str) -> bool:
@@ -116,7 +117,7 @@ class MarkerReading:
         return self.markers / self.words if self.words else 0.0
 
 
-#: lower-cased whitespace token -> its core (stripped of :data:`_STRIP`), and core -> whether it is worth
+#: whitespace token -> its lower-cased core (stripped of :data:`_STRIP`), and -> whether its core is worth
 #: a closer look (in :data:`_CANDIDATES`, or a number: it starts with a digit or "$"). Bounded: emptied
 #: past :data:`_TOKEN_LIMIT` tokens.
 _CORE: dict[str, str] = {}
@@ -130,26 +131,26 @@ def _learn(tokens: list[str]) -> None:
         _CORE.clear()
         _CANDIDATE.clear()
     for token in set(tokens).difference(_CORE):
-        core = _CORE[token] = token.strip(_STRIP)
-        _CANDIDATE[core] = core in _CANDIDATES or core[:1].isdigit() or core[:1] == "$"
+        core = _CORE[token] = token.lower().strip(_STRIP)
+        _CANDIDATE[token] = core in _CANDIDATES or core[:1].isdigit() or core[:1] == "$"
 
 
 def read_markers(text: str) -> MarkerReading:
     """Read every marker of ``text`` in place (see the module docstring)."""
     # The tokens of every line, in order, are the whitespace tokens of the whole text, and
     # lower-casing neither makes nor removes whitespace nor touches _STRIP's characters, so
-    # each token's lower-cased core is its lower-cased token stripped.
+    # each token's lower-cased core is its token lower-cased and stripped.
     raws = text.split()
     n = len(raws)
-    lowered = text.lower().split()
-    cores = list(map(_CORE.get, lowered))
-    if None in cores:  # tokens not seen before
-        _learn(lowered)
-        cores = list(map(_CORE.__getitem__, lowered))
-    candidates = [(i, cores[i]) for i in compress(range(n), map(_CANDIDATE.__getitem__, cores))]
+    worth = list(map(_CANDIDATE.get, raws))
+    if None in worth:  # tokens not seen before
+        _learn(raws)
+        worth = list(map(_CANDIDATE.__getitem__, raws))
+    candidates = list(compress(range(n), worth))
     if not candidates:
         return MarkerReading(False, False, False, 0, 0, n)
-    if _LINE_BREAKS.isdisjoint(text):
+    cores = list(map(_CORE.__getitem__, raws))
+    if _LINE_BREAK.search(text) is None:
         line_starts = {0}
     else:
         line_starts = set()
@@ -176,10 +177,11 @@ def read_markers(text: str) -> MarkerReading:
 
 
     skip_to = 0
-    for i, core in candidates:
+    for i in candidates:
         if i < skip_to:
             continue
         raw = raws[i]
+        core = cores[i]
         # "Step 2:" / "step 3."
         if core == "step" and i + 1 < n and _DIGITS.match(core_of(i + 1)):
             markers += 1
