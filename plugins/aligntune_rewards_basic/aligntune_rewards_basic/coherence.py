@@ -155,9 +155,9 @@ class CoherenceReward(BasicReward):
         repeats = sum(map(operator.eq, tokens, tokens[1:]))
         rep = ramp(repeats / max(1, n - 1), 0.05 + tol, 0.3 + tol) if n > 2 else 0.0
         if n >= 8:
-            grams = list(zip(tokens, tokens[1:], tokens[2:]))
+            distinct_grams = len(set(zip(tokens, tokens[1:], tokens[2:])))  # of n - 2 word trigrams
             # capped: templates and refrains repeat phrases on purpose; loops are caught below
-            rep = max(rep, 0.7 * ramp(1.0 - len(set(grams)) / len(grams), 0.2 + tol, 0.6 + tol))
+            rep = max(rep, 0.7 * ramp(1.0 - distinct_grams / (n - 2), 0.2 + tol, 0.6 + tol))
         sents = sentences(low) if n >= 6 else []
         if len(sents) >= 2:
             rep = max(rep, 0.7 * ramp(1.0 - len(set(sents)) / len(sents), 0.15 + tol, 0.6 + tol))
