@@ -7,6 +7,7 @@ batch of short texts is scored in microseconds per text.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 #: Lower-case word tokens: letters/digits, keeping apostrophe and hyphen compounds
 #: together (``don't``, ``by-product``). Other punctuation and symbols are dropped.
@@ -98,7 +99,9 @@ def _joined(low: str) -> str:
     if SENTENCE_MARK in low:  # the mark cannot stand for boundaries here (:func:`marked_tokens` refuses)
         joined = " ".join(WORD_RE.findall(low))
     else:  # one pass over the sentences joined by the mark
-        joined = " ".join(_TOKEN_OR_MARK.findall(SENTENCE_MARK.join(SENTENCE_SPLIT_RE.split(low))))
+        pieces = tuple(SENTENCE_SPLIT_RE.split(low))
+        _PIECES.put(low, pieces)
+        joined = " ".join(_TOKEN_OR_MARK.findall(SENTENCE_MARK.join(pieces)))
     _token_chars += len(low) + len(joined)
     if _token_chars > _TOKEN_CACHE_CHARS:
         _TOKENS.clear()
@@ -149,6 +152,9 @@ class TextMemo:
 
 
 _MEMOS: list[TextMemo] = []
+#: lower-cased text -> its pieces between sentence boundaries (``SENTENCE_SPLIT_RE.split``), kept when its
+#: tokens are read (:func:`sentence_pieces`); bounded at 8 million characters of text.
+_PIECES = TextMemo(8_000_000)
 
 
 def clear_token_cache() -> None:
@@ -208,9 +214,16 @@ def content_keys(tokens: list[str]) -> set[str]:
     return keys
 
 
+def sentence_pieces(text: str) -> Sequence[str]:
+    """``SENTENCE_SPLIT_RE.split(text)``: the pieces between sentence boundaries, whitespace-only ones
+    included (kept from when the text's tokens were read, or split now)."""
+    pieces = _PIECES.get(text)
+    return SENTENCE_SPLIT_RE.split(text) if pieces is None else pieces  # type: ignore[return-value]
+
+
 def sentences(text: str) -> list[str]:
     """Non-empty sentences of ``text`` (split on terminal punctuation and newlines)."""
-    return list(filter(None, map(str.strip, SENTENCE_SPLIT_RE.split(text))))
+    return list(filter(None, map(str.strip, sentence_pieces(text))))
 
 
 def clamp01(value: float) -> float:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 from typing import NamedTuple
 
 from aligntune_rewards_basic._english import common_words
@@ -26,6 +26,7 @@ from aligntune_rewards_basic._text import (
     marked_tokens,
     normalise,
     ramp,
+    sentence_pieces,
     words,
 )
 
@@ -255,7 +256,7 @@ def sentence_reading(low: str) -> SentenceReading:
 
 def _read(text: str, *, lowered: bool) -> SentenceReading:
     """The segments of ``text``; their words from ``text`` itself (``lowered``) or lower-cased."""
-    pieces = SENTENCE_SPLIT_RE.split(text)
+    pieces = sentence_pieces(text)
     if lowered and _MARK not in text:  # the tokens the rules share, with the boundaries marked
         joined = marked_tokens(text)
         items = joined.split(" ") if joined else []
@@ -270,7 +271,7 @@ def _read(text: str, *, lowered: bool) -> SentenceReading:
         _learn(items)
         stems = list(map(_STEM.__getitem__, items))
     rare = map(_RARE_STEM.__getitem__, items)
-    kept = tuple(j for j, piece in enumerate(pieces) if piece and not piece.isspace())
+    kept = tuple(compress(range(len(pieces)), map(str.strip, pieces)))  # pieces with more than whitespace
     return SentenceReading(" ".join(filter(None, stems)), " ".join(filter(None, rare)), kept)
 
 
