@@ -7,7 +7,7 @@ batch of short texts is scored in microseconds per text.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 #: Lower-case word tokens: letters/digits, keeping apostrophe and hyphen compounds
 #: together (``don't``, ``by-product``). Other punctuation and symbols are dropped.
@@ -196,8 +196,8 @@ def _content_key(word: str) -> str:
     return normalise(word) if len(word) > 2 and word not in FUNCTION_WORDS else ""
 
 
-def content_keys(tokens: list[str]) -> set[str]:
-    """Normalised content words (not function words, at least three letters)."""
+def content_keys(tokens: Iterable[str]) -> set[str]:
+    """Normalised content words (not function words, at least three letters) of ``tokens`` (a list or set)."""
     distinct = set(tokens)
     get = _CONTENT_KEY.get
     keys = set(map(get, distinct))

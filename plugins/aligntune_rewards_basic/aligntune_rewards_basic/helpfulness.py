@@ -48,18 +48,25 @@ FILLER = re.compile(
 )
 
 #: Every match of NON_ANSWER, HEDGE and FILLER contains one of these strings, so a text with
-#: none of them needs no regular-expression scan (substring tests are much cheaper).
+#: none of them needs no regular-expression scan (substring tests are much cheaper). Each is a piece
+#: that a match of one alternative must hold whole ("don't know", not "know"), so that ordinary text
+#: ("make sure", "a question") rarely needs the scan.
 _NON_ANSWER_WORDS = (
-    "know", "sure", "certain", "idea", "clue", "i can't", "i cannot", "i can not", "i won't", "i will not",
-    "unable", "not able", "i don't have", "i do not have", "sorry", "as an ai", "decline", "refuse", "say",
-    "to tell", "else", "look it up", "google it", "figure it out", "no comment", "beyond my",
+    "don't know", "do not know", "dont know", "to know", "who knows", "not sure", "not really sure", "i'm not ",
+    "i am not ", "im not ", "no idea", "no clue", "i can't", "i cannot", "i can not", "i won't", "i will not",
+    "unable to", "not able to", "i don't have", "i do not have", "sorry but", "sorry, but", "as an ai", "decline",
+    "refuse", "to say", "to tell", "can't say", "can't really say", "someone else", "somebody else", "look it up",
+    "google it", "figure it out", "no comment", "beyond my",
 )
 _HEDGE_WORDS = (
     "maybe", "perhaps", "probably", "possibly", "i think", "i guess", "i suppose", "i believe", "sort of",
     "kind of", "it depends", "not certain", "might be", "could be", "or something",
 )
-_FILLER_WORDS = ("question", "many people", "there are", "it's compl", "it is compl", "tricky", "everyone",
-                 "depends on")
+_FILLER_WORDS = (
+    "great question", "good question", "interesting question", "excellent question", "many people wonder",
+    "many people ask", "there are many ", "there are lots of ", "there are a lot of ", "there are several ",
+    "there are various ", "it's compl", "it is compl", "tricky", "everyone is different", "depends on",
+)
 
 
 def _has_any(low: str, needles: tuple[str, ...]) -> bool:
@@ -268,11 +275,12 @@ class HelpfulnessReward(BasicReward):
         tokens = words(low)
         if not tokens:
             return 0.0
-        keys = content_keys(tokens) - MARKER_KEYS
+        token_set = set(tokens)
+        keys = content_keys(token_set) - MARKER_KEYS
         new = len(keys - prompt_keys) + 0.5 * len(keys & prompt_keys) if prompt_keys else float(len(keys))
 
         reading = read_markers(text)
-        specifics = specificity(text, low, set(tokens), reading)
+        specifics = specificity(text, low, token_set, reading)
         substance = 0.8 * (1.0 - math.exp(-new / 5.0)) + 0.2 * min(1.0, specifics / 2.0)
 
         relevances = []
