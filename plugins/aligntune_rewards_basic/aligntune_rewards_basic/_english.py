@@ -13,6 +13,7 @@ import functools
 import importlib.util
 import logging
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from aligntune.plugin_api import ConfigurationError
@@ -57,11 +58,44 @@ def common_words() -> frozenset[str]:
     return frozenset(w for w, r in word_ranks().items() if r < COMMON_RANK)
 
 
+_VOWEL = re.compile(r"[aeiouy]")
 #: Code blocks and inline code, whose identifiers are not English words.
 _CODE = re.compile(r"```.*?(?:```|$)|`[^`\n]*`", re.S)
 #: Plain lower-case words of three or more letters, not part of an identifier, path,
 #: URL, e-mail address, hashtag or call ("numpy.array", "https:", "x_1", "f(").
 _PLAIN = re.compile(r"(?<![\w'`/.@#$\\-])[a-z]{3,}(?![\w'`/.@(:\\-])")
+
+
+def unknown_words(tokens: Iterable[str]) -> set[str]:
+    """The distinct ``tokens`` that are not in the dictionary (as they stand: no plural ``s`` dropped)."""
+    return set(tokens).difference(word_ranks())
+
+
+def may_hold_nonwords(unknown: set[str]) -> bool:
+    """Whether :func:`nonword_share` of a text can be above 0, from its :func:`unknown_words` (of its
+    lower-cased word tokens, ``WORD_RE``): every word it counts as missing is one of them, so a text whose
+    tokens are all English words (or short, or not plain letters) has none. Set lookups instead of reading
+    the text with a regular expression."""
+    ranks = word_ranks()
+    for w in unknown:
+        if len(w) >= 3 and w.isalpha() and not (w[-1] == "s" and w[:-1] in ranks):
+            return True
+    return False
+
+
+def may_hold_vowelless(unknown: set[str], tokens: list[str]) -> bool:
+    """Whether a text's word ``tokens`` hold one of four or more letters with no vowel (``aeiouy``), from its
+    :func:`unknown_words` and the few dictionary words of that kind (:func:`vowelless_words`)."""
+    for w in unknown:
+        if len(w) >= 4 and w.isalpha() and not _VOWEL.search(w):
+            return True
+    return not vowelless_words().isdisjoint(tokens)
+
+
+@functools.lru_cache(maxsize=1)
+def vowelless_words() -> frozenset[str]:
+    """Dictionary words of four or more letters with no vowel (``aeiouy``): "tbsp", "bldg", "psst"."""
+    return frozenset(w for w in word_ranks() if len(w) >= 4 and w.isascii() and w.isalpha() and not _VOWEL.search(w))
 
 
 def nonword_share(text: str) -> tuple[float, int]:

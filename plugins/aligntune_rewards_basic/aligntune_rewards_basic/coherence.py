@@ -169,21 +169,26 @@ class CoherenceReward(BasicReward):
         if not score:  # every factor below is finite and >= 0: nothing can lift it
             return 0.0
 
-        # non-words: plain lower-case words missing from symspellpy's English dictionary
-        nonword, distinct = english.nonword_share(text)
-        if distinct >= 8:
-            score *= 1.0 - 0.8 * ramp(nonword, 0.2, 0.5)
+        # non-words: plain lower-case words missing from symspellpy's English dictionary (none where
+        # every token is an English word: the factor would be 1)
+        unknown = english.unknown_words(tokens)
+        if english.may_hold_nonwords(unknown):
+            nonword, distinct = english.nonword_share(text)
+            if distinct >= 8:
+                score *= 1.0 - 0.8 * ramp(nonword, 0.2, 0.5)
 
         # agreement and auxiliary slips: "he go", "they gets", "can will", "do you can"
         slips = grammar.agreement_slips(text)
         if slips:
             score *= 1.0 - 0.8 * ramp(slips / n, 0.0, 0.05)
 
-        # gibberish (only looked at when some run of four or more letters has no vowel)
-        long_tokens = [t for t in tokens if len(t) >= 4 and t.isalpha()] if _NO_VOWEL_RUN.search(low) else []
-        if long_tokens:
-            gib = sum(1 for t in long_tokens if not _VOWEL.search(t)) / len(long_tokens)
-            score *= 1.0 - ramp(gib, 0.05, 0.3)
+        # gibberish: long tokens with no vowel (looked at only when the text holds one - a word missing from
+        # the dictionary, or one of the few in it such as "tbsp" - and some run of four such letters stands alone)
+        if english.may_hold_vowelless(unknown, tokens) and _NO_VOWEL_RUN.search(low):
+            long_tokens = [t for t in tokens if len(t) >= 4 and t.isalpha()]
+            if long_tokens:
+                gib = sum(1 for t in long_tokens if not _VOWEL.search(t)) / len(long_tokens)
+                score *= 1.0 - ramp(gib, 0.05, 0.3)
 
         # whole-text form: shouting, spam, keyword heaps, cut-off endings, unbalanced brackets
         score *= 1.0 - 0.9 * ramp(prose.shouting(text), 0.2, 0.6)
