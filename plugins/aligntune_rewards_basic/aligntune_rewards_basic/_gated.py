@@ -73,7 +73,10 @@ class GatedPatterns:
         rest = self._rest
         for index in indices:
             groups, rx = rest[index]
-            if not groups or all(not keys.isdisjoint(g) for g in groups):
+            for group in groups:  # a loop, not all() over a generator: most entries have one group or none
+                if keys.isdisjoint(group):
+                    break
+            else:
                 active.append(rx)
         active.extend(self._always_rx)
         return active
