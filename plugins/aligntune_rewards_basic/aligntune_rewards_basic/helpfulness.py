@@ -147,9 +147,9 @@ UNRELATED_TAIL_COST = 0.6
 def specificity(text: str, low: str, token_set: frozenset[str] | set[str], reading: MarkerReading) -> int:
     """How many kinds of specific detail ``text`` shows (0-6)."""
     kinds = int(reading.quantity)
-    if reading.example or any(p in low for p in _EXAMPLE_PHRASES):
+    if reading.example or _has_any(low, _EXAMPLE_PHRASES):
         kinds += 1
-    if not token_set.isdisjoint(_EXPLAIN_WORDS) or any(p in low for p in _EXPLAIN_PHRASES):
+    if not token_set.isdisjoint(_EXPLAIN_WORDS) or _has_any(low, _EXPLAIN_PHRASES):
         kinds += 1
     if reading.steps or has_list_line(text):
         kinds += 1
