@@ -80,7 +80,11 @@ _TOKEN_OR_MARK = re.compile(f"{WORD_RE.pattern}|{SENTENCE_MARK}")
 
 def tokens(low: str) -> list[str]:
     """Word tokens of an already lower-cased ``low`` (``WORD_RE.findall(low)``; a new list each call)."""
-    return _joined(low).split()
+    found = _TOKEN_LISTS.get(low)
+    if found is None:
+        found = tuple(_joined(low).split())
+        _TOKEN_LISTS.put(low, found)
+    return list(found)  # type: ignore[call-overload]
 
 
 def marked_tokens(low: str) -> str:
@@ -155,6 +159,11 @@ _MEMOS: list[TextMemo] = []
 #: lower-cased text -> its pieces between sentence boundaries (``SENTENCE_SPLIT_RE.split``), kept when its
 #: tokens are read (:func:`sentence_pieces`); bounded at 8 million characters of text.
 _PIECES = TextMemo(8_000_000)
+#: lower-cased text -> its word tokens (:func:`tokens`): the rules that ask copy a list of the same words
+#: (a C-level copy of references, their hashes already known) instead of splitting the text again. About
+#: ten bytes per character of text (each token a string of its own), so bounded at 4 million characters
+#: (about 40 MB; a batch of 8,000 texts of the bundled corpus's length).
+_TOKEN_LISTS = TextMemo(4_000_000)
 
 
 def clear_token_cache() -> None:
