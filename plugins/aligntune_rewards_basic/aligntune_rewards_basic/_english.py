@@ -58,12 +58,16 @@ def common_words() -> frozenset[str]:
     return frozenset(w for w, r in word_ranks().items() if r < COMMON_RANK)
 
 
-_VOWEL = re.compile(r"[aeiouy]")
 #: Code blocks and inline code, whose identifiers are not English words.
 _CODE = re.compile(r"```.*?(?:```|$)|`[^`\n]*`", re.S)
 #: Plain lower-case words of three or more letters, not part of an identifier, path,
 #: URL, e-mail address, hashtag or call ("numpy.array", "https:", "x_1", "f(").
 _PLAIN = re.compile(r"(?<![\w'`/.@#$\\-])[a-z]{3,}(?![\w'`/.@(:\\-])")
+
+
+def vowelless(word: str) -> bool:
+    """Whether ``word`` is four or more letters with no vowel (``aeiouy``): "tbsp", or gibberish."""
+    return len(word) >= 4 and word.isalpha() and not any(v in word for v in "aeiouy")
 
 
 def unknown_words(tokens: Iterable[str]) -> set[str]:
@@ -86,16 +90,13 @@ def may_hold_nonwords(unknown: set[str]) -> bool:
 def may_hold_vowelless(unknown: set[str], tokens: list[str]) -> bool:
     """Whether a text's word ``tokens`` hold one of four or more letters with no vowel (``aeiouy``), from its
     :func:`unknown_words` and the few dictionary words of that kind (:func:`vowelless_words`)."""
-    for w in unknown:
-        if len(w) >= 4 and w.isalpha() and not _VOWEL.search(w):
-            return True
-    return not vowelless_words().isdisjoint(tokens)
+    return any(map(vowelless, unknown)) or not vowelless_words().isdisjoint(tokens)
 
 
 @functools.lru_cache(maxsize=1)
 def vowelless_words() -> frozenset[str]:
     """Dictionary words of four or more letters with no vowel (``aeiouy``): "tbsp", "bldg", "psst"."""
-    return frozenset(w for w in word_ranks() if len(w) >= 4 and w.isascii() and w.isalpha() and not _VOWEL.search(w))
+    return frozenset(w for w in word_ranks() if w.isascii() and vowelless(w))
 
 
 def nonword_share(text: str) -> tuple[float, int]:

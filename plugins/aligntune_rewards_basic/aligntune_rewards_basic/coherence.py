@@ -35,7 +35,6 @@ _BAD_PAIRS = frozenset((a, b) for a, nexts in _BAD_NEXT.items() for b in nexts)
 #: written to open with a character class so that ``re`` skips ahead (a test compares the two).
 _ARTICLE_AT_END = re.compile(r"[at](?<!\w[at])(?:(?<=a)n?|(?<=t)he)\s*(?:[.!?](?![a-z])|$)")
 
-_VOWEL = re.compile(r"[aeiouy]")
 _NO_VOWEL_RUN = re.compile(r"\b[b-df-hj-np-tv-xz]{4,}\b")
 _LIST_MARKS = re.compile(r"[,\n;:]|(?:^|\n)\s*(?:[-*\u2022]|\d+[.)])")
 _LIST_START = re.compile(r"\s*(?:[-*\u2022]|\d+[.)])")
@@ -187,7 +186,7 @@ class CoherenceReward(BasicReward):
         if english.may_hold_vowelless(unknown, tokens) and _NO_VOWEL_RUN.search(low):
             long_tokens = [t for t in tokens if len(t) >= 4 and t.isalpha()]
             if long_tokens:
-                gib = sum(1 for t in long_tokens if not _VOWEL.search(t)) / len(long_tokens)
+                gib = sum(map(english.vowelless, long_tokens)) / len(long_tokens)
                 score *= 1.0 - ramp(gib, 0.05, 0.3)
 
         # whole-text form: shouting, spam, keyword heaps, cut-off endings, unbalanced brackets
