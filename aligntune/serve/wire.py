@@ -1,10 +1,11 @@
 """What travels over HTTP between a reward server and its clients, read and checked.
 
 ``POST /score`` takes ``{"prompts": [...], "completions": [...]}`` (one prompt per
-completion) and answers :func:`batch_json` of those texts' scored batch: ``rewards`` (the
-proxy), ``components`` and ``weights``, and ``gold`` with ``gold_components`` and
-``gold_weights`` when the rules the reward stands for are known; a client reads it back with
-:func:`batch_fields` (``RewardBatch.to_json`` and ``RewardBatch.from_json`` are these two).
+completion) and answers the JSON form of those texts' scored batch
+(``RewardBatch.to_json``, :mod:`aligntune.rl.reward.json_form`): ``rewards`` (the proxy),
+``components`` and ``weights``, and ``gold`` with ``gold_components`` and ``gold_weights``
+when the rules the reward stands for are known; a client reads it back with
+``RewardBatch.from_json``.
 
 OpenRLHF's remote reward request, ``{"query": [...], "prompts": [...], "labels": [...]}``
 (each query is the prompt followed by the response), is answered on its own path with
@@ -18,11 +19,10 @@ No server or HTTP library is imported here.
 from __future__ import annotations
 
 import json
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from aligntune.errors import RewardSourceError, show
+from aligntune.errors import show
 
 
 class WireError(Exception):
@@ -151,60 +151,3 @@ def split_batch(batch: dict[str, Any], sizes: Sequence[int]) -> list[dict[str, A
         })
         start = stop
     return out
-
-
-def batch_json(batch: Any) -> dict[str, Any]:
-    """A scored batch (:class:`~aligntune.rl.reward.base.RewardBatch`) as a JSON-safe dict (plain lists, dicts
-    and floats) that :func:`batch_fields` reads back."""
-    return {
-        "rewards": [float(r) for r in batch.rewards],
-        "components": {k: [float(s) for s in v] for k, v in batch.components.items()},
-        "weights": {k: float(w) for k, w in batch.weights.items()},
-        "gold": None if batch.gold is None else [float(g) for g in batch.gold],
-        "gold_components": {k: [float(s) for s in v] for k, v in batch.gold_components.items()},
-        "gold_weights": {k: float(w) for k, w in batch.gold_weights.items()},
-    }
-
-
-def batch_fields(data: Any, *, expected: int | None = None) -> dict[str, Any]:
-    """The fields of the batch :func:`batch_json` wrote, checked: one finite score per text in every list, weights
-    that name the components. ``expected``: the number of texts sent (a mismatch is an error).
-
-    Raises :class:`~aligntune.errors.RewardSourceError` naming the field at fault.
-    """
-    if not isinstance(data, Mapping):
-        raise RewardSourceError(f"A reward batch must be a JSON object, got {type(data).__name__}: {show(data)}")
-    rewards = _floats(data.get("rewards"), "rewards", expected)
-    n = len(rewards)
-    components = _float_table(data.get("components"), "components", n)
-    weights = _weights(data.get("weights"), "weights", components)
-    gold = None if data.get("gold") is None else _floats(data.get("gold"), "gold", n)
-    gold_components = _float_table(data.get("gold_components") or {}, "gold_components", n)
-    gold_weights = _weights(data.get("gold_weights") or {}, "gold_weights", gold_components)
-    return {"rewards": rewards, "components": components, "weights": weights, "gold": gold,
-            "gold_components": gold_components, "gold_weights": gold_weights}
-
-
-def _floats(values: Any, name: str, expected: int | None) -> list[float]:
-    bad = not isinstance(values, list) or (expected is not None and len(values) != expected)
-    for i, value in enumerate(values if isinstance(values, list) else []):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise RewardSourceError(f"Reward batch field {name}[{i}] must be a finite number, got {show(value)}")
-    if bad:
-        raise RewardSourceError(f"Reward batch field {name!r} must be a list of {expected or 'some'} numbers (one per "
-                                f"text), got {show(values)}")
-    return [float(v) for v in values]
-
-
-def _float_table(values: Any, name: str, n: int) -> dict[str, list[float]]:
-    if not isinstance(values, Mapping) or not all(isinstance(k, str) for k in values):
-        raise RewardSourceError(f"Reward batch field {name!r} must map names to lists of numbers, got {show(values)}")
-    return {k: _floats(v, f"{name}.{k}", n) for k, v in values.items()}
-
-
-def _weights(values: Any, name: str, components: Mapping[str, Any]) -> dict[str, float]:
-    if not isinstance(values, Mapping) or set(values) != set(components):
-        raise RewardSourceError(
-            f"Reward batch field {name!r} must give one weight per component {sorted(components)}, got {show(values)}"
-        )
-    return {k: _floats([values[k]], f"{name}.{k}", 1)[0] for k in components}

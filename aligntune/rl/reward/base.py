@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from aligntune.serve import wire
+from aligntune.rl.reward.json_form import batch_fields, batch_json
 
 #: The component name of a reward model's score (rule components carry their rule's name).
 MODEL_COMPONENT = "reward_model"
@@ -60,17 +60,17 @@ class RewardBatch:
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe dict (plain lists, dicts and floats) that :meth:`from_json` reads back: the wire format
-        of a served reward (:func:`aligntune.serve.wire.batch_json`)."""
-        return wire.batch_json(self)
+        of a served reward (:func:`aligntune.rl.reward.json_form.batch_json`)."""
+        return batch_json(self)
 
     @classmethod
     def from_json(cls, data: Any, *, expected: int | None = None) -> RewardBatch:
-        """The batch :meth:`to_json` wrote, checked (:func:`aligntune.serve.wire.batch_fields`): one finite score
+        """The batch :meth:`to_json` wrote, checked (:func:`aligntune.rl.reward.json_form.batch_fields`): one finite score
         per text in every list, weights that name the components. ``expected``: the number of texts sent.
 
         Raises :class:`~aligntune.errors.RewardSourceError` naming the field at fault.
         """
-        return cls(**wire.batch_fields(data, expected=expected))
+        return cls(**batch_fields(data, expected=expected))
 
 
 @runtime_checkable
