@@ -73,7 +73,7 @@ _NAMES: dict[str, str] = {
                      "continue_run"],
                     "aligntune.rl.resume"),
     "to_peft_config": "aligntune.rl.peft_config",
-    **dict.fromkeys(["SAME_NAME_AS_ALIGNTUNE", "trl_config_class"], "aligntune.rl.trl_args"),
+    **dict.fromkeys(["SAME_NAME_AS_ALIGNTUNE", "experimental_ppo", "trl_config_class"], "aligntune.rl.trl_args"),
     **dict.fromkeys(["as_user_turns", "is_loaded_model", "policy_name", "value_model_base"],
                     "aligntune.rl.scale_settings"),
 }
@@ -107,7 +107,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from aligntune.rl.preflight import check_prompt_count
     from aligntune.rl.prompts import format_prompts, load_prompt_dataset
     from aligntune.rl.peft_config import to_peft_config
-    from aligntune.rl.trl_args import SAME_NAME_AS_ALIGNTUNE, trl_config_class
+    from aligntune.rl.trl_args import SAME_NAME_AS_ALIGNTUNE, experimental_ppo, trl_config_class
     from aligntune.rl.resume import (
         BEST_FILE,
         STATE_FILE,

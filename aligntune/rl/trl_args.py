@@ -26,6 +26,7 @@ import functools
 import logging
 import types
 import typing
+import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -75,13 +76,26 @@ def trl_version() -> str:
     return installed_version("trl") or "not installed"
 
 
+def experimental_ppo() -> types.ModuleType:
+    """``trl.experimental.ppo`` (where trl 1.12 keeps PPO), imported without trl's notice that its experimental
+    APIs may change: aligntune pins the trl it runs PPO on (``aligntune[ppo]``) and says so in its docs. Only that
+    one notice is filtered, during this import; the process environment (``TRL_EXPERIMENTAL_SILENCE``) is left as
+    the user set it.
+
+    Raises:
+        ImportError: the installed trl has no ``trl.experimental.ppo`` (trl 1.13 and later removed it).
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"You are importing from 'trl\.experimental'")
+        import trl.experimental.ppo as ppo
+    return ppo
+
+
 def trl_config_class(algorithm: str) -> type:
     """The installed trl's config class for ``algorithm`` (imports trl, not a model)."""
     try:
         if algorithm == "ppo":
-            from trl.experimental.ppo import PPOConfig
-
-            return PPOConfig
+            return experimental_ppo().PPOConfig  # type: ignore[no-any-return]
         if algorithm == "grpo":
             from trl import GRPOConfig
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import gc
 import logging
 import math
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Callable
@@ -31,6 +30,7 @@ from aligntune.plugin_api import (
     Reward,
     RLResult,
     ScoredBatch,
+    experimental_ppo,
     launched_world_size,
     to_peft_config,
 )
@@ -39,8 +39,6 @@ from aligntune_backend_trl.gold_tracking import StopForOverOptimisation
 from aligntune_backend_trl.models import PolicyBundle, complete_bundle, load_policy_bundle
 
 logger = logging.getLogger("aligntune_backend_trl")
-
-os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
 
 __all__ = ["AlignTunePPOTrainer", "PolicyBundle", "PolicyLoader", "PPOResult", "build_ppo_trainer"]
 
@@ -75,7 +73,6 @@ class AlignTunePPOTrainer(TRLTrainerBase):
     def build_trl_trainer(self, prompts: list[str], *, is_chat: bool, callbacks: list[Any]) -> Any:
         # torch and trl load here, when PPO is built, never when the plugin is listed
         from transformers.trainer_callback import PrinterCallback, ProgressCallback
-        from trl.experimental.ppo import PPOTrainer
 
         from aligntune_backend_trl.data import tokenize_prompts
         from aligntune_backend_trl.token_reward import RewardAdapter, TokenReward
@@ -86,10 +83,10 @@ class AlignTunePPOTrainer(TRLTrainerBase):
         self.adapter = RewardAdapter(TokenReward(self.reward, self.tokenizer), prompt_width=width)
         bundle = self.bundle
         # LoRA (peft_config): TRL wraps the policy, and the reference is the policy with its adapter off
-        trainer = PPOTrainer(args=ppo_args(self.config, len(dataset)), processing_class=bundle.tokenizer,
-                             model=bundle.policy, ref_model=bundle.ref_policy, reward_model=self.adapter,
-                             train_dataset=dataset, value_model=bundle.value_model, callbacks=callbacks,
-                             peft_config=to_peft_config(self.config.peft_config))
+        trainer = experimental_ppo().PPOTrainer(
+            args=ppo_args(self.config, len(dataset)), processing_class=bundle.tokenizer, model=bundle.policy,
+            ref_model=bundle.ref_policy, reward_model=self.adapter, train_dataset=dataset,
+            value_model=bundle.value_model, callbacks=callbacks, peft_config=to_peft_config(self.config.peft_config))
         trainer.remove_callback(PrinterCallback)  # the progress bar and the log carry the figures
         trainer.remove_callback(ProgressCallback)
         return trainer
