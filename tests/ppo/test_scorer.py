@@ -70,6 +70,19 @@ def test_same_tokenizer_fast_path_matches_text_scoring(policy_tok, same_tok_rm_d
     assert fast_rewards == pytest.approx(slow_rewards, abs=1e-4)
 
 
+def test_fast_path_cuts_long_responses_where_the_reward_model_does(policy_tok, same_tok_rm_dir):
+    """A reward model loaded (or trained) with a short ``max_length`` scores the same on both paths:
+    the fast path once read up to 512 tokens whatever the model's own limit."""
+    rm = TextRewardModel.from_pretrained(same_tok_rm_dir, max_length=8)
+    scorer = RewardScorer(policy_tok, reward_model=rm)
+    assert scorer.fast_path and scorer.max_length == 8
+    slow = RewardScorer(policy_tok, reward_model=rm, fast_path=False)
+    qr, width = _query_responses(policy_tok, PROMPT, RESPONSES)
+    fast_rewards = _trl_rewards(RewardAdapter(scorer, width), policy_tok, qr, width)
+    assert fast_rewards == pytest.approx(rm.score(RESPONSES), abs=1e-4)
+    assert fast_rewards == pytest.approx(_trl_rewards(RewardAdapter(slow, width), policy_tok, qr, width), abs=1e-4)
+
+
 def test_rule_functions_score_the_decoded_response_with_its_prompt(policy_tok, text_rewards):
     scorer = RewardScorer(policy_tok, reward_functions=["politeness", "on_topic"], reward_function_weights=[3, 1])
     qr, width = _query_responses(policy_tok, PROMPT, RESPONSES)

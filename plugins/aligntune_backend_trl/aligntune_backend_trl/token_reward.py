@@ -74,8 +74,8 @@ class TokenReward:
         reward: the reward object (:class:`LocalReward` or any :class:`Reward`).
         policy_tokenizer: the tokenizer that produced the ids.
         fast_path: ``None`` picks it when it applies; ``False`` forces decode + re-encode.
-        max_length: longest reward-model input on the fast path (default: the reward
-            tokenizer's ``model_max_length``, capped at 512 and at the model's positions).
+        max_length: longest reward-model input on the fast path (default: the reward model's own
+            ``max_length``, the one its ``score`` truncates at, so both paths read the same tokens).
     """
 
     def __init__(self, reward: Reward, policy_tokenizer: Any, *, fast_path: bool | None = None,
@@ -93,8 +93,7 @@ class TokenReward:
         self.reward_model = model
         self._framing = framing_of(model.tokenizer) if self.fast_path else None
         if model is not None:
-            limit = getattr(model.tokenizer, "model_max_length", None) or 512
-            self.max_length = cap_max_length(max_length or min(int(limit), 512), model.model.config)
+            self.max_length = cap_max_length(max_length or model.max_length, model.model.config)
             logger.info("Reward model scoring: %s", "same tokenizer, token ids fed directly (fast path)"
                         if self.fast_path else "different tokenizers, decode with the policy tokenizer and re-encode")
 
