@@ -47,24 +47,24 @@ def _dtype(config: Any) -> Any:
     return torch.bfloat16 if config.bf16 else torch.float32
 
 
-def _from_pretrained(auto_class: str, name: str, what: str, **kwargs: Any) -> Any:
-    """``transformers.<auto_class>.from_pretrained(name, **kwargs)``; failing, a :class:`ModelLoadError` on ``what``."""
-    import transformers
-
+def _from_pretrained(auto_class: Any, name: str, what: str, **kwargs: Any) -> Any:
+    """``auto_class.from_pretrained(name, **kwargs)`` (a transformers auto class); failing, a
+    :class:`ModelLoadError` on ``what``."""
     try:
-        return getattr(transformers, auto_class).from_pretrained(name, **kwargs)
+        return auto_class.from_pretrained(name, **kwargs)
     except (OSError, ValueError) as exc:
         raise ModelLoadError(f"Could not load {what}: {exc}") from exc
 
 
 def load_value_model(name: str, config: Any, pad_token_id: int | None) -> Any:
     """A one-output sequence classifier; from a causal-LM checkpoint its head starts fresh."""
+    from transformers import AutoModelForSequenceClassification
     from transformers.utils import logging as hf_logging
 
     verbosity = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()  # "newly initialized score weights" is expected here
     try:
-        model = _from_pretrained("AutoModelForSequenceClassification", name, f"the value model from {show(name)}",
+        model = _from_pretrained(AutoModelForSequenceClassification, name, f"the value model from {show(name)}",
                                  num_labels=1, dtype=_dtype(config))
     finally:
         hf_logging.set_verbosity(verbosity)
@@ -81,10 +81,12 @@ def load_policy_and_tokenizer(config: Any) -> tuple[Any, Any]:
     name = config.model_name
     if is_loaded_model(name):
         return name, prepare_tokenizer(config.tokenizer)
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
     logger.info("Loading policy %s", name)
     tokenizer = prepare_tokenizer(config.tokenizer if config.tokenizer is not None else
-                                  _from_pretrained("AutoTokenizer", name, f"the policy tokenizer from {show(name)}"))
-    return _from_pretrained("AutoModelForCausalLM", name, f"the policy {show(name)} as a causal LM",
+                                  _from_pretrained(AutoTokenizer, name, f"the policy tokenizer from {show(name)}"))
+    return _from_pretrained(AutoModelForCausalLM, name, f"the policy {show(name)} as a causal LM",
                             dtype=_dtype(config)), tokenizer
 
 
