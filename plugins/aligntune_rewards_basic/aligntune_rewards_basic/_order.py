@@ -6,8 +6,10 @@ These signals look at the raw text, split on whitespace within a line.
 
 About 70% of the whitespace tokens of real answers are plain lower-case words
 (``[a-z]+``), and such a word changes the reading state the same way wherever it
-stands, so :func:`word_order_violations` settles it in a few steps and reads only the
-other tokens closely (a test compares it with the token-by-token reading it replaced).
+stands - only the first of a run changes it at all, and only the last is read by the
+token after the run - so :func:`word_order_violations` settles a run in a few steps and
+reads only the other tokens closely (a test compares it with the token-by-token reading
+it replaced).
 """
 
 from __future__ import annotations
@@ -73,19 +75,22 @@ def word_order_violations(text: str) -> tuple[int, int]:
         prev_ended = True  # the previous chunk ended a sentence (or this is a line start)
         prev_stop = text_start  # ... with . ! or ? (not an abbreviation), or starts the text
         prev_lower = False  # the previous chunk starts with a lower-case letter
-        prev_name_slot = False  # the previous chunk often precedes a name: "the", "of"
         pending = False  # a capitalised function word: counts if a lower-case word follows
+        plain = ""  # the previous chunk if it is a plain lower-case word
         for chunk in line.split():
             if chunk.isalpha() and chunk.islower() and chunk.isascii():  # a plain lower-case word
-                if pending:
-                    strong += 1
-                    pending = False
-                if prev_ended and prev_stop:
-                    low_after_stop += 1
-                text_start = prev_stop = prev_ended = False
-                prev_lower = True
-                prev_name_slot = chunk in _NAME_SLOTS
+                if not plain:  # the first of a run: only it can settle what came before
+                    if pending:
+                        strong += 1
+                        pending = False
+                    if prev_ended and prev_stop:
+                        low_after_stop += 1
+                    text_start = prev_stop = prev_ended = False
+                    prev_lower = True
+                plain = chunk
                 continue
+            prev_name_slot = plain in _NAME_SLOTS  # the previous chunk often precedes a name: "the", "of"
+            plain = ""
             core = chunk.lstrip(_OPENERS)
             first = core[:1]
             if pending:
@@ -126,7 +131,6 @@ def word_order_violations(text: str) -> tuple[int, int]:
             elif last == "," and tail[:-1].lower() in _NOT_BEFORE_COMMA:  # not "[a, b]"
                 strong += 1
             prev_lower = first.islower() and len(tail) == len(chunk)  # not "only)"
-            prev_name_slot = chunk in _NAME_SLOTS
     # Without a strong violation a single slip is forgiven ("...install Node. npm will...").
     if strong or (capitalises and low_after_stop > 1):
         weak = low_after_stop
