@@ -34,11 +34,24 @@ _PAST_LIKE_BASE = frozenset(
 _DO_FORMS = frozenset("do does did".split())
 _PRONOUNS = frozenset("i you he she it we they".split())
 _MODALS = frozenset("can could will would shall should may might must".split())
+_TRIGGER_WORDS = "he she i we they can could will would shall should may might must do does did a an another each every"
+
+
+def _by_first_letter(words: str) -> str:
+    """The space-separated ``words`` as one alternation grouped by first letter (``a(?:nother|n|)|c(?:ould|an)|...``).
+
+    ``re`` tries the alternatives one by one at every word start; grouped, a word start costs one test per
+    first letter (10) instead of one per word (22). The trigger must be followed by a space, so at most one
+    alternative can match anywhere and their order does not matter.
+    """
+    groups: dict[str, list[str]] = {}
+    for word in words.split():
+        groups.setdefault(word[0], []).append(word[1:])
+    return "|".join(f"{first}(?:{'|'.join(sorted(rests, key=len, reverse=True))})" for first, rests in groups.items())
+
+
 #: A trigger word and the one or two words after it, joined by single spaces only.
-_TRIGGER = re.compile(
-    r"\b(he|she|i|we|they|can|could|will|would|shall|should|may|might|must|do|does|did|a|an|another|each|every)"
-    r"(?= ([a-z]+)\b(?:(?! [a-z])|(?= ([a-z]+)\b)))"
-)
+_TRIGGER = re.compile(rf"\b({_by_first_letter(_TRIGGER_WORDS)})(?= ([a-z]+)\b(?:(?! [a-z])|(?= ([a-z]+)\b)))")
 _SINGULAR_DETERMINERS = frozenset("a an another each every".split())
 #: Words ending in "s" that are singular (or uncountable) although a shorter word exists.
 _S_SINGULARS = frozenset(
