@@ -69,6 +69,32 @@ _FILLER_WORDS = (
 )
 
 
+#: Before those scans, words of which every match of one alternative of NON_ANSWER, HEDGE and FILLER holds one
+#: whole, between non-word characters ("know" in "i don't know", "ways" in "there are many ways"), so that it is
+#: one of the text's :func:`_word_parts`: a set lookup, where the substring gates scan the text once per phrase.
+#: NON_ANSWER's "i can't / won't / am unable to ... help" holds "i" and one of _REFUSAL_AUXILIARIES.
+_NON_ANSWER_ANCHORS = frozenset(
+    """know sure certain idea clue unable able information info access ability answer details knowledge data sorry
+    ai decline refuse hard difficult impossible say knows else look google figure comment beyond""".split()
+)
+_REFUSAL_AUXILIARIES = frozenset("can cannot won will unable able".split())
+_HEDGE_ANCHORS = frozenset(
+    "maybe perhaps probably possibly think guess suppose believe sort kind depends certain might could something".split()
+)
+_FILLER_ANCHORS = frozenset(
+    "question people options factors ways possibilities things opinions complicated complex tricky everyone depends".split()
+)
+
+
+def _word_parts(token_set: set[str]) -> set[str]:
+    """The runs of letters and digits of a text, from its word tokens (``WORD_RE`` joins runs with "-" and "'"):
+    a word that stands between non-word characters is one of them."""
+    joined = " ".join(token_set)
+    if "-" not in joined and "'" not in joined:
+        return token_set
+    return set(joined.replace("-", " ").replace("'", " ").split())
+
+
 def _has_any(low: str, needles: tuple[str, ...]) -> bool:
     for needle in needles:
         if needle in low:
@@ -297,13 +323,18 @@ class HelpfulnessReward(BasicReward):
             rel = sum(relevances) / len(relevances)
             score *= 1.0 - self.relevance_weight * (1.0 - rel)
 
-        if _has_any(low, _NON_ANSWER_WORDS) and NON_ANSWER.search(low):
+        parts = _word_parts(token_set)  # gates: anchors, then phrases, then the pattern
+        refusal_like = not parts.isdisjoint(_NON_ANSWER_ANCHORS) or (
+            "i" in parts and not parts.isdisjoint(_REFUSAL_AUXILIARIES))
+        if refusal_like and _has_any(low, _NON_ANSWER_WORDS) and NON_ANSWER.search(low):
             score *= self.non_answer_cap * (1.0 + ramp(new, 10, 40))  # substance after a hedge helps a bit
             score = min(score, 2.0 * self.non_answer_cap)
-        hedges = len(HEDGE.findall(low)) if _has_any(low, _HEDGE_WORDS) else 0
+        hedged = not parts.isdisjoint(_HEDGE_ANCHORS) and _has_any(low, _HEDGE_WORDS)
+        hedges = len(HEDGE.findall(low)) if hedged else 0
         if hedges:
             score *= max(0.5, 1.0 - self.hedge_cost * hedges)
-        fillers = len(FILLER.findall(low)) if _has_any(low, _FILLER_WORDS) else 0
+        filled = not parts.isdisjoint(_FILLER_ANCHORS) and _has_any(low, _FILLER_WORDS)
+        fillers = len(FILLER.findall(low)) if filled else 0
         if fillers:
             score *= max(0.3, 1.0 - 0.35 * fillers)
         if reading.misplaced:
