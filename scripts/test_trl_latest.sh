@@ -11,7 +11,7 @@ if [ ! -x .venv-trl-latest/bin/python ]; then
   "$PY" -m venv .venv-trl-latest
 fi
 VPY="$ROOT/.venv-trl-latest/bin/python"
-PIP=("$VPY" -m pip install --quiet --disable-pip-version-check)
+PIP=("$VPY" -m pip install --quiet --disable-pip-version-check --no-compile)  # see _env.sh
 "${PIP[@]}" --upgrade pip
 "${PIP[@]}" "torch==2.13.0"  # first, pinned: any other request can pull a multi-GB CUDA build
 "${PIP[@]}" -e ".[dev]" -e plugins/aligntune_rewards_basic -e plugins/aligntune_backend_trl \
