@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass
 from itertools import compress
 
-from aligntune_rewards_basic._text import FUNCTION_WORDS, normalise, split_words
+from aligntune_rewards_basic._text import FUNCTION_WORDS, normalise
 
 #: Words that open a step of a sequence.
 SEQUENCE_WORDS = frozenset(
@@ -140,7 +140,7 @@ def read_markers(text: str) -> MarkerReading:
     # The tokens of every line, in order, are the whitespace tokens of the whole text, and
     # lower-casing neither makes nor removes whitespace nor touches _STRIP's characters, so
     # each token's lower-cased core is its token lower-cased and stripped.
-    raws = split_words(text)
+    raws = text.split()
     n = len(raws)
     worth = list(map(_CANDIDATE.get, raws))
     if None in worth:  # tokens not seen before

@@ -164,10 +164,6 @@ _PIECES = TextMemo(8_000_000)
 #: ten bytes per character of text (each token a string of its own), so bounded at 4 million characters
 #: (about 40 MB; a batch of 8,000 texts of the bundled corpus's length).
 _TOKEN_LISTS = TextMemo(4_000_000)
-#: raw text -> its whitespace tokens (:func:`split_words`): ``length`` counts them, ``sentiment`` and the
-#: helpfulness markers read them, so the composite splits each text once. About ten bytes per character of
-#: text, so bounded at 4 million characters like the token lists.
-_SPLITS = TextMemo(4_000_000)
 
 
 def clear_token_cache() -> None:
@@ -178,16 +174,6 @@ def clear_token_cache() -> None:
     _token_chars = 0
     for memo in _MEMOS:
         memo.clear()
-
-
-def split_words(text: str) -> tuple[str, ...]:
-    """``tuple(text.split())``: the whitespace tokens of the raw ``text``, kept per text (a tuple, so that
-    no caller can change what the next one reads)."""
-    found = _SPLITS.get(text)
-    if found is None:
-        found = tuple(text.split())
-        _SPLITS.put(text, found)
-    return found  # type: ignore[return-value]
 
 
 def words(text: str) -> list[str]:

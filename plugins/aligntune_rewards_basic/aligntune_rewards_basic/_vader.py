@@ -26,8 +26,6 @@ import string
 from itertools import compress
 from typing import Any
 
-from aligntune_rewards_basic._text import split_words
-
 _PUNCTUATION = string.punctuation
 #: whitespace token -> ``SentiText._strip_punc_if_word(token)``; bounded (cleared past the limit).
 _STRIPPED: dict[str, str] = {}
@@ -145,7 +143,8 @@ def build_analyzer() -> Any:
             """``polarity_scores(text)["compound"]``, the same number."""
             if not (self._ascii_has_no_emoji and text.isascii()) and not self._emoji_chars.isdisjoint(text):
                 return float(self.polarity_scores(text)["compound"])
-            raw = split_words(text)  # the split of the stripped text: ``split`` ignores the ends' whitespace
+            text = text.strip()
+            raw = text.split()
             n = len(raw)
             if not n:
                 return 0.0
