@@ -95,6 +95,21 @@ def _word_parts(token_set: set[str]) -> set[str]:
     return set(joined.replace("-", " ").replace("'", " ").split())
 
 
+def may_refuse(parts: set[str]) -> bool:
+    """Whether a text whose :func:`_word_parts` are ``parts`` can match NON_ANSWER (a gate: False rules it out)."""
+    return not parts.isdisjoint(_NON_ANSWER_ANCHORS) or ("i" in parts and not parts.isdisjoint(_REFUSAL_AUXILIARIES))
+
+
+def may_hedge(parts: set[str]) -> bool:
+    """Whether such a text can match HEDGE (a gate, as :func:`may_refuse`)."""
+    return not parts.isdisjoint(_HEDGE_ANCHORS)
+
+
+def may_fill(parts: set[str]) -> bool:
+    """Whether such a text can match FILLER (a gate, as :func:`may_refuse`)."""
+    return not parts.isdisjoint(_FILLER_ANCHORS)
+
+
 def _has_any(low: str, needles: tuple[str, ...]) -> bool:
     for needle in needles:
         if needle in low:
@@ -324,16 +339,14 @@ class HelpfulnessReward(BasicReward):
             score *= 1.0 - self.relevance_weight * (1.0 - rel)
 
         parts = _word_parts(token_set)  # gates: anchors, then phrases, then the pattern
-        refusal_like = not parts.isdisjoint(_NON_ANSWER_ANCHORS) or (
-            "i" in parts and not parts.isdisjoint(_REFUSAL_AUXILIARIES))
-        if refusal_like and _has_any(low, _NON_ANSWER_WORDS) and NON_ANSWER.search(low):
+        if may_refuse(parts) and _has_any(low, _NON_ANSWER_WORDS) and NON_ANSWER.search(low):
             score *= self.non_answer_cap * (1.0 + ramp(new, 10, 40))  # substance after a hedge helps a bit
             score = min(score, 2.0 * self.non_answer_cap)
-        hedged = not parts.isdisjoint(_HEDGE_ANCHORS) and _has_any(low, _HEDGE_WORDS)
+        hedged = may_hedge(parts) and _has_any(low, _HEDGE_WORDS)
         hedges = len(HEDGE.findall(low)) if hedged else 0
         if hedges:
             score *= max(0.5, 1.0 - self.hedge_cost * hedges)
-        filled = not parts.isdisjoint(_FILLER_ANCHORS) and _has_any(low, _FILLER_WORDS)
+        filled = may_fill(parts) and _has_any(low, _FILLER_WORDS)
         fillers = len(FILLER.findall(low)) if filled else 0
         if fillers:
             score *= max(0.3, 1.0 - 0.35 * fillers)
