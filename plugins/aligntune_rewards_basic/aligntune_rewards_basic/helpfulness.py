@@ -77,7 +77,7 @@ _NON_ANSWER_ANCHORS = frozenset(
     """know sure certain idea clue unable able information info access ability answer details knowledge data sorry
     ai decline refuse hard difficult impossible say knows else look google figure comment beyond""".split()
 )
-_REFUSAL_AUXILIARIES = frozenset("can cannot won will unable able".split())
+_REFUSAL_AUXILIARIES = frozenset("can cannot won will".split())  # "unable", "able": anchors themselves
 _HEDGE_ANCHORS = frozenset(
     "maybe perhaps probably possibly think guess suppose believe sort kind depends certain might could something".split()
 )
