@@ -1,8 +1,9 @@
 """A scored batch as JSON: what :meth:`RewardBatch.to_json` writes and :meth:`RewardBatch.from_json` reads back.
 
-Plain lists, dicts and floats, so the same form serves a log line, a file and the reward service's answer
-(:mod:`aligntune.serve.wire`). Reading checks every field: one finite score per text in every list, weights
-that name the components.
+Plain lists, dicts and floats: the reward service answers with it (:mod:`aligntune.serve.batching`) and its
+client reads it back (:mod:`aligntune.serve.client`). It lives beside the batch, not in the service, so the RL
+reward does not import the service. Reading checks every field: one finite score per text in every list,
+weights that name the components.
 """
 
 from __future__ import annotations
